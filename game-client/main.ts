@@ -1,0 +1,23 @@
+import Phaser from 'phaser';
+import { ARENA_MAP } from '../shared/maps.ts';
+import { sameOriginEndpoint } from './net/endpoint.ts';
+import { Lobby } from './net/lobby.ts';
+import { ArenaScene } from './scenes/ArenaScene.ts';
+import { LobbyScene } from './scenes/LobbyScene.ts';
+
+const lobby = new Lobby(sameOriginEndpoint(window.location));
+
+const game = new Phaser.Game({
+  type: Phaser.AUTO,
+  parent: 'game',
+  backgroundColor: '#0e1116',
+  width: ARENA_MAP.widthPx,
+  height: ARENA_MAP.heightPx,
+  scale: { mode: Phaser.Scale.FIT, autoCenter: Phaser.Scale.CENTER_BOTH },
+  // Keep running when the tab loses focus: the server keeps simulating either way.
+  disableContextMenu: true,
+  scene: [new LobbyScene(lobby), new ArenaScene()],
+});
+
+// A read-only hook for end-to-end tests and curious players (`__arena.frame()` in the console).
+(window as unknown as { __arena: unknown }).__arena = { game };

@@ -1,0 +1,15 @@
+import { CLOSE_CODES } from '../../shared/closeCodes.ts';
+
+/** A sentence a player can read for each way a room connection ends. */
+export function describeClose(code: number): string {
+  switch (code) {
+    case 4000: return 'You left the room.';
+    case 4001: return 'The server is shutting down.';
+    case 4002: return 'Disconnected: the server rejected a message.';
+    case 4003: return 'Could not rejoin the room.';
+    case CLOSE_CODES.TOO_MANY_VIOLATIONS: return 'Disconnected: too many invalid messages.';
+    case 1009: return 'Disconnected: a message was too large.';
+    case 1000: return 'The room closed.';
+    default: return `Connection lost (code ${code}).`;
+  }
+}

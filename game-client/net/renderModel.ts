@@ -1,0 +1,45 @@
+/** What a scene draws for one frame: plain data, no network objects. */
+export interface PlayerView {
+  id: string;
+  name: string;
+  x: number;
+  y: number;
+  /** Aim in radians. */
+  aimRad: number;
+  hp: number;
+  alive: boolean;
+  kills: number;
+  deaths: number;
+  isSelf: boolean;
+}
+
+export interface ProjectileView {
+  id: string;
+  x: number;
+  y: number;
+  ownerId: string;
+}
+
+export interface RenderFrame {
+  /** Server tick the frame shows (fractional while interpolating). */
+  tick: number;
+  mapId: string;
+  self: PlayerView | undefined;
+  players: PlayerView[];
+  projectiles: ProjectileView[];
+}
+
+export interface ScoreLine {
+  id: string;
+  name: string;
+  kills: number;
+  deaths: number;
+  isSelf: boolean;
+}
+
+/** Fullest scorer first; ties by fewer deaths, then name. */
+export function scoreboard(players: readonly PlayerView[]): ScoreLine[] {
+  return players
+    .map((p) => ({ id: p.id, name: p.name, kills: p.kills, deaths: p.deaths, isSelf: p.isSelf }))
+    .sort((a, b) => b.kills - a.kills || a.deaths - b.deaths || a.name.localeCompare(b.name));
+}

@@ -1,0 +1,71 @@
+/**
+ * Every number server and client must agree on, in one place, with its unit in its name.
+ *
+ * Why 30 Hz and not 60: one input == one fixed step, so the tick rate is also the client's
+ * input send rate. Every input is a WebSocket frame the server must read, parse and buffer;
+ * at 60 Hz that per-message cost dominates the server's CPU long before the simulation does
+ * (see bench/). Projectiles are swept per tick (segment tests), so 30 Hz does not tunnel,
+ * and remote players are interpolated, so the lower rate is not visible.
+ */
+
+/** Fixed simulation (and input) rate. */
+export const TICK_HZ = 30;
+/** Fixed step length in seconds: the only `dt` the simulation ever sees. */
+export const TICK_DT_S = 1 / TICK_HZ;
+/** Fixed step length in milliseconds. */
+export const TICK_MS = 1000 / TICK_HZ;
+/** Default state patch rate (configurable per room). */
+export const PATCH_HZ = 20;
+/** Default interval between state patches. */
+export const PATCH_INTERVAL_MS = 1000 / PATCH_HZ;
+
+/**
+ * Positions and velocities are snapped to this grid after every step. 1/64 is a power of two,
+ * so every snapped value in our world range is exact in float32: the wire format loses
+ * nothing and client prediction replays from exactly the server's numbers.
+ */
+export const POSITION_QUANTUM_PX = 1 / 64;
+
+// --- Player movement (units: px, seconds) ---
+export const PLAYER_RADIUS_PX = 18;
+export const PLAYER_MAX_SPEED_PX_PER_S = 290;
+export const PLAYER_ACCEL_PX_PER_S2 = 2400;
+export const PLAYER_DECEL_PX_PER_S2 = 1900;
+export const PLAYER_MAX_HEALTH = 100;
+
+// --- Weapon ---
+export const PROJECTILE_SPEED_PX_PER_S = 880;
+export const PROJECTILE_RADIUS_PX = 5;
+export const PROJECTILE_TTL_TICKS = 36;
+export const PROJECTILE_DAMAGE = 25;
+export const FIRE_COOLDOWN_TICKS = 8;
+/** Projectiles spawn just outside the shooter's body. */
+export const PROJECTILE_SPAWN_OFFSET_PX = PLAYER_RADIUS_PX + PROJECTILE_RADIUS_PX + 2;
+
+// --- Life cycle ---
+export const RESPAWN_DELAY_TICKS = 2 * TICK_HZ;
+
+/** Aim is sent as an unsigned 16-bit fraction of a full turn. */
+export const AIM_STEPS_PER_TURN = 65536;
+
+// --- Rooms and limits ---
+export const ARENA_ROOM = 'arena';
+export const DEFAULT_MAX_PLAYERS_PER_ROOM = 16;
+export const MAX_PLAYERS_PER_ROOM_LIMIT = 64;
+export const NAME_MAX_CHARS = 16;
+export const ROOM_CODE_CHARS = 5;
+/** Unambiguous alphabet for room codes a person reads aloud and types (no 0/O, 1/I/L). */
+export const ROOM_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const CHAT_MAX_CHARS = 200;
+
+/** Largest WebSocket message the server accepts (the transport closes with 1009 above it). */
+export const MAX_MESSAGE_BYTES = 2048;
+/** Inputs a client may have queued on the server; older ones are dropped (and acknowledged). */
+export const INPUT_BUFFER_MAX_INPUTS = 16;
+/** Messages (all kinds, inputs included) one connection may send per second before it is closed. */
+export const MAX_MESSAGES_PER_SECOND = TICK_HZ * 3;
+/** Schema-invalid messages tolerated per connection before it is closed. */
+export const MAX_VIOLATIONS_PER_CLIENT = 20;
+
+/** Default HTTP/WebSocket port. */
+export const DEFAULT_PORT = 2567;

@@ -1,0 +1,160 @@
+import {
+  FIRE_COOLDOWN_TICKS,
+  PLAYER_MAX_HEALTH,
+  PLAYER_RADIUS_PX,
+  PROJECTILE_DAMAGE,
+  PROJECTILE_RADIUS_PX,
+  PROJECTILE_SPAWN_OFFSET_PX,
+  PROJECTILE_SPEED_PX_PER_S,
+  PROJECTILE_TTL_TICKS,
+  RESPAWN_DELAY_TICKS,
+} from '../constants.ts';
+import type { PlayerInput } from '../input.ts';
+import type { GameMap } from '../maps.ts';
+import { aimToDirection, quantize } from '../math.ts';
+import { nextRandom } from '../rng.ts';
+import { segmentCircleHit, segmentWallHit } from './collision.ts';
+import { stepMovement } from './movement.ts';
+import { projectilePositionAt, type SimPlayer, type SimProjectile, type World } from './world.ts';
+
+/**
+ * Advance the world by one fixed step. Deterministic: the result depends only on the world,
+ * the inputs and `dtS` (no clock, no Math.random; randomness comes from `world.rng`).
+ * It updates `world` in place (no allocation per tick on the server) and returns it.
+ *
+ * `inputs` holds at most one input per player for this step; a player without one does not
+ * move this step, so a player's path depends only on its own input sequence. That is what lets
+ * client prediction replay it exactly, whatever the network did to the timing.
+ */
+export function stepWorld(world: World, inputs: ReadonlyMap<string, PlayerInput>, dtS: number): World {
+  world.tick += 1;
+  world.events = [];
+  const tick = world.tick;
+
+  for (const player of world.players.values()) {
+    if (!player.alive && player.respawnTick <= tick) respawn(world, player);
+  }
+
+  for (const player of world.players.values()) {
+    const input = inputs.get(player.id);
+    if (input === undefined || input.seq <= player.lastInputSeq) continue;
+    player.lastInputSeq = input.seq;
+    player.aim = input.aim;
+    if (!player.alive) continue;
+    stepMovement(player, input.moveX, input.moveY, dtS, world.map);
+    if (input.fire && tick >= player.fireReadyTick) fire(world, player, dtS);
+  }
+
+  for (const projectile of world.projectiles.values()) {
+    if (projectile.spawnTick >= tick) continue;
+    const hit = projectile.endTick > tick - 1 ? findPlayerHit(world, projectile, tick, dtS) : undefined;
+    if (hit !== undefined) {
+      world.projectiles.delete(projectile.id);
+      damage(world, hit, projectile);
+    } else if (tick >= projectile.endTick) {
+      world.projectiles.delete(projectile.id);
+    }
+  }
+  return world;
+}
+
+/** The tick (possibly fractional) at which a shot from (x0, y0) meets a wall or expires. */
+export function projectileEndTick(
+  map: GameMap, fromX: number, fromY: number, vx: number, vy: number, spawnTick: number, dtS: number,
+): number {
+  const flightS = PROJECTILE_TTL_TICKS * dtS;
+  const f = segmentWallHit(fromX, fromY, fromX + vx * flightS, fromY + vy * flightS, map.obstacles, map.widthPx, map.heightPx);
+  return spawnTick + f * PROJECTILE_TTL_TICKS;
+}
+
+function fire(world: World, shooter: SimPlayer, dtS: number): void {
+  const dir = aimToDirection(shooter.aim);
+  const x0 = quantize(shooter.x + dir.x * PROJECTILE_SPAWN_OFFSET_PX);
+  const y0 = quantize(shooter.y + dir.y * PROJECTILE_SPAWN_OFFSET_PX);
+  const vx = quantize(dir.x * PROJECTILE_SPEED_PX_PER_S);
+  const vy = quantize(dir.y * PROJECTILE_SPEED_PX_PER_S);
+  // A muzzle already inside a wall (player hugging it) fires nothing.
+  const muzzle = segmentWallHit(shooter.x, shooter.y, x0, y0, world.map.obstacles, world.map.widthPx, world.map.heightPx);
+  shooter.fireReadyTick = world.tick + FIRE_COOLDOWN_TICKS;
+  if (muzzle < 1) return;
+  const id = world.nextProjectileId++;
+  const projectile: SimProjectile = {
+    id,
+    ownerId: shooter.id,
+    x0,
+    y0,
+    vx,
+    vy,
+    spawnTick: world.tick,
+    endTick: projectileEndTick(world.map, x0, y0, vx, vy, world.tick, dtS),
+  };
+  world.projectiles.set(id, projectile);
+  world.events.push({ type: 'fire', tick: world.tick, playerId: shooter.id, projectileId: id });
+}
+
+/** The first live player (other than the shooter) this projectile's path crosses during `tick`. */
+function findPlayerHit(world: World, p: SimProjectile, tick: number, dtS: number): SimPlayer | undefined {
+  const from = projectilePositionAt(p, tick - 1, dtS);
+  const to = projectilePositionAt(p, Math.min(tick, p.endTick), dtS);
+  let best: SimPlayer | undefined;
+  let bestT = 2;
+  for (const target of world.players.values()) {
+    if (!target.alive || target.id === p.ownerId) continue;
+    const t = segmentCircleHit(from.x, from.y, to.x, to.y, target.x, target.y, PLAYER_RADIUS_PX + PROJECTILE_RADIUS_PX);
+    if (t >= 0 && t < bestT) {
+      bestT = t;
+      best = target;
+    }
+  }
+  return best;
+}
+
+function damage(world: World, target: SimPlayer, p: SimProjectile): void {
+  target.hp = Math.max(0, target.hp - PROJECTILE_DAMAGE);
+  world.events.push({ type: 'hit', tick: world.tick, shooterId: p.ownerId, targetId: target.id, damage: PROJECTILE_DAMAGE, projectileId: p.id });
+  if (target.hp > 0) return;
+  target.alive = false;
+  target.vx = 0;
+  target.vy = 0;
+  target.deaths += 1;
+  target.respawnTick = world.tick + RESPAWN_DELAY_TICKS;
+  const killer = world.players.get(p.ownerId);
+  if (killer) killer.kills += 1;
+  world.events.push({ type: 'kill', tick: world.tick, killerId: p.ownerId, victimId: target.id });
+}
+
+/** Spawn at the spawn point farthest from every live player; ties go to the seeded generator. */
+function respawn(world: World, player: SimPlayer): void {
+  const spawns = world.map.spawns;
+  let bestScore = -1;
+  const best: number[] = [];
+  for (let i = 0; i < spawns.length; i++) {
+    const s = spawns[i]!;
+    let score = Infinity;
+    for (const other of world.players.values()) {
+      if (!other.alive || other === player) continue;
+      const dx = other.x - s.x;
+      const dy = other.y - s.y;
+      const d2 = dx * dx + dy * dy;
+      if (d2 < score) score = d2;
+    }
+    if (score > bestScore) {
+      bestScore = score;
+      best.length = 0;
+      best.push(i);
+    } else if (score === bestScore) {
+      best.push(i);
+    }
+  }
+  const roll = nextRandom(world.rng);
+  world.rng = roll.state;
+  const spawn = spawns[best[Math.floor(roll.value * best.length)]!]!;
+  player.x = spawn.x;
+  player.y = spawn.y;
+  player.vx = 0;
+  player.vy = 0;
+  player.hp = PLAYER_MAX_HEALTH;
+  player.alive = true;
+  player.respawnTick = 0;
+  world.events.push({ type: 'spawn', tick: world.tick, playerId: player.id, x: spawn.x, y: spawn.y });
+}
