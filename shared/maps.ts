@@ -59,9 +59,29 @@ export const ARENA_MAP: GameMap = {
   ],
 };
 
+/** A small room for two: the spawns face each other across open ground. */
+export const DUEL_MAP: GameMap = {
+  id: 'duel',
+  widthPx: 900,
+  heightPx: 500,
+  obstacles: [
+    { x: 420, y: 40, w: 60, h: 110 },
+    { x: 420, y: 350, w: 60, h: 110 },
+  ],
+  spawns: [
+    { x: 120, y: 250 },
+    { x: 780, y: 250 },
+  ],
+};
+
 export const MAPS: Readonly<Record<string, GameMap>> = {
   [ARENA_MAP.id]: ARENA_MAP,
+  [DUEL_MAP.id]: DUEL_MAP,
 };
+
+/** Maps a room creator may choose. */
+export const MAP_IDS = ['arena', 'duel'] as const;
+export type MapId = (typeof MAP_IDS)[number];
 
 export function getMap(id: string): GameMap {
   const map = MAPS[id];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAP_IDS } from './maps.ts';
 import { CHAT_MAX_CHARS, MAX_PLAYERS_PER_ROOM_LIMIT, NAME_MAX_CHARS, ROOM_CODE_ALPHABET, ROOM_CODE_CHARS } from './constants.ts';
 
 /**
@@ -31,6 +32,8 @@ export const joinOptionsSchema = z.strictObject({
   private: z.boolean().optional(),
   /** Create only: room size. */
   maxPlayers: z.number().int().min(2).max(MAX_PLAYERS_PER_ROOM_LIMIT).optional(),
+  /** Create only: which map. */
+  map: z.enum(MAP_IDS).optional(),
 });
 export type JoinOptions = z.input<typeof joinOptionsSchema>;
 
@@ -47,8 +50,6 @@ export interface ServerMessages {
   kill: { killerId: string; victimId: string; killerName: string; victimName: string; tick: number };
   /** A chat line, already cleaned. */
   chat: { fromId: string; name: string; text: string };
-  /** Sent once after join: what the client cannot get from state. */
-  welcome: { sessionId: string; code: string; mapId: string; tickHz: number; patchIntervalMs: number; maxPlayers: number };
 }
 
 /** Metadata the arena room publishes to matchmaking and the public room list. */

@@ -82,7 +82,6 @@ export class ArenaSession {
 
     room.onMessage('kill', (m: ServerMessages['kill']) => this.events.emit('kill', m));
     room.onMessage('chat', (m: ServerMessages['chat']) => this.events.emit('chat', m));
-    room.onMessage('welcome', () => { /* everything in it is also on the room and in state */ });
     room.onStateChange(() => this.onPatch());
     room.onLeave((code: number) => this.close(code));
 

@@ -94,7 +94,13 @@ export class ArenaScene extends Phaser.Scene {
         this.scene.start('lobby', { message: code === 4000 ? '' : reason });
       }),
     ];
+    const hook = (window as unknown as { __arena?: Record<string, unknown> }).__arena;
+    if (hook) {
+      // Read-only view for end-to-end tests and the console.
+      hook.session = { sessionId: this.session.sessionId, code: this.session.code, frame: () => this.session.frame(performance.now()) };
+    }
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
+      if (hook) delete hook.session;
       for (const off of this.unsubscribe) off();
       this.closeChat();
       this.names.clear();

@@ -9,7 +9,7 @@ import {
   TICK_HZ,
 } from '../../shared/constants.ts';
 import { INPUT_RANGES, normalizeInput, type PlayerInput } from '../../shared/input.ts';
-import { ARENA_MAP } from '../../shared/maps.ts';
+import { getMap } from '../../shared/maps.ts';
 import { clientMessageSchemas, joinOptionsSchema, type ArenaMetadata, type ServerMessages } from '../../shared/messages.ts';
 import { seedFromString } from '../../shared/rng.ts';
 import { stepWorld } from '../../shared/sim/step.ts';
@@ -82,28 +82,22 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     this.roomId = await allocateRoomCode();
     this.maxClients = options.maxPlayers ?? this.config.defaultMaxPlayers;
     this.patchRate = this.config.patchIntervalMs;
-    this.world = createWorld(ARENA_MAP, seedFromString(this.roomId));
-    this.state.mapId = ARENA_MAP.id;
-    await this.setMetadata({ code: this.roomId, private: options.private === true, mapId: ARENA_MAP.id });
-    if (options.private === true) await this.setPrivate(true);
+    const map = getMap(options.map ?? 'arena');
+    // Quick play must always land on the default map, so other maps are join-by-code only.
+    const isPrivate = options.private === true || map.id !== 'arena';
+    this.world = createWorld(map, seedFromString(this.roomId));
+    this.state.mapId = map.id;
+    await this.setMetadata({ code: this.roomId, private: isPrivate, mapId: map.id });
+    if (isPrivate) await this.setPrivate(true);
 
     this.registerMessages();
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
-    log.info({ roomId: this.roomId, private: options.private === true, maxClients: this.maxClients }, 'room created');
+    log.info({ roomId: this.roomId, private: isPrivate, map: map.id, maxClients: this.maxClients }, 'room created');
   }
 
   override onJoin(client: Client, _options: unknown, auth?: PlayerAuth): void {
     const name = auth?.name ?? client.sessionId;
     addPlayer(this.world, client.sessionId, name);
-    const welcome: ServerMessages['welcome'] = {
-      sessionId: client.sessionId,
-      code: this.roomId,
-      mapId: this.world.map.id,
-      tickHz: TICK_HZ,
-      patchIntervalMs: this.config.patchIntervalMs,
-      maxPlayers: this.maxClients,
-    };
-    client.send('welcome', welcome);
   }
 
   override onLeave(client: Client): void {

@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ServerProcess {
+  child: ChildProcess;
+  /** The URL the server printed for players. */
+  url: string;
+  port: number;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Run the server the way `npm start` does (server/main.ts, serving the built client) as a child
+ * process, on an ephemeral port, and wait for the URL it prints.
+ */
+export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 20_000): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [`${ROOT}/node_modules/tsx/dist/cli.mjs`, 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not print its URL within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const onData = () => {
+      const m = out.match(/open (http:\/\/\S+\/) in your browser/);
+      if (m) { clearTimeout(timer); child.stdout!.off('data', onData); resolve(m[1]!); }
+    };
+    child.stdout!.on('data', onData);
+    exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited (${code}) before listening:\n${out}`)); });
+  });
+  return {
+    child,
+    url: url.replace('localhost', '127.0.0.1'),
+    port: Number(new URL(url).port),
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}

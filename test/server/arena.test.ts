@@ -1,0 +1,195 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CLOSE_CODES } from '../../shared/closeCodes.ts';
+import { MAX_VIOLATIONS_PER_CLIENT, PLAYER_MAX_SPEED_PX_PER_S, TICK_HZ } from '../../shared/constants.ts';
+import { radiansToAim } from '../../shared/math.ts';
+import { counterValue, violationsTotal } from '../../server/observability/metrics.ts';
+import { closed, createArena, joinArena, joinArenaById, leaveAll, type ArenaRoom } from '../helpers/clients.ts';
+import { startTestServer } from '../helpers/server.ts';
+import { sleep, waitFor } from '../helpers/wait.ts';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+const open: ArenaRoom[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await leaveAll(open.splice(0));
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function track<T extends ArenaRoom>(room: Promise<T>): Promise<T> {
+  const r = await room;
+  open.push(r);
+  return r;
+}
+
+/** Send `count` inputs at the tick rate through the room's input channel. */
+async function sendInputs(room: ArenaRoom, count: number, fields: (i: number) => Record<string, number | boolean>, hz = TICK_HZ) {
+  const input = room.input();
+  for (let i = 0; i < count; i++) {
+    Object.assign(input.data as object, { seq: input.sentCount + 1, ...fields(i) });
+    input.send();
+    await sleep(1000 / hz);
+  }
+  return input;
+}
+
+function player(room: ArenaRoom, id: string) {
+  return room.state.players.get(id);
+}
+
+describe('arena room over real WebSockets', () => {
+  it('puts two quick-play clients in the same room, and inputs move only the sender', async () => {
+    const a = await track(joinArena(server.endpoint, { name: 'alice' }));
+    const b = await track(joinArena(server.endpoint, { name: 'bob' }));
+    expect(b.roomId).toBe(a.roomId);
+    await waitFor('both players alive', () => player(b, a.sessionId)?.alive && player(a, b.sessionId)?.alive);
+
+    const startA = { x: player(b, a.sessionId)!.x, y: player(b, a.sessionId)!.y };
+    const startB = { x: player(a, b.sessionId)!.x, y: player(a, b.sessionId)!.y };
+    const dir = startA.x < 800 ? 1 : -1;
+    const input = await sendInputs(a, 20, () => ({ moveX: dir, moveY: 0 }));
+
+    // The server acknowledges every input it applied, and says so to the sender.
+    await waitFor('all inputs acknowledged', () => input.lastProcessed === 20);
+    await sleep(150);
+    const seenA = player(b, a.sessionId)!;
+    expect((seenA.x - startA.x) * dir).toBeGreaterThan(60);
+    expect(seenA.y).toBe(startA.y);
+    expect(player(a, b.sessionId)).toMatchObject(startB);
+    expect(player(b, a.sessionId)!.name).toBe('alice');
+  });
+
+  it('applies one input per tick: sending three times faster does not move faster', async () => {
+    const a = await track(createArena(server.endpoint, { name: 'speeder', private: true }));
+    await waitFor('spawned', () => player(a, a.sessionId)?.alive);
+    const start = player(a, a.sessionId)!.x;
+    const dir = start < 800 ? 1 : -1;
+    const t0 = Date.now();
+    await sendInputs(a, 45, () => ({ moveX: dir }), TICK_HZ * 3);
+    const elapsedS = (Date.now() - t0) / 1000;
+    await sleep(200);
+    const moved = Math.abs(player(a, a.sessionId)!.x - start);
+    // 45 inputs sent in ~0.5 s: honest clients would need 1.5 s for that many ticks.
+    expect(moved).toBeLessThanOrEqual(PLAYER_MAX_SPEED_PX_PER_S * (elapsedS + 0.25));
+  });
+
+  it('ticks at the fixed rate without drift', async () => {
+    const a = await track(createArena(server.endpoint, { name: 'clock', private: true }));
+    await waitFor('a patch', () => a.state.tick > 0);
+    const t0 = performance.now();
+    const tick0 = a.state.tick;
+    await sleep(3000);
+    const ticks = a.state.tick - tick0;
+    const expected = ((performance.now() - t0) / 1000) * TICK_HZ;
+    expect(Math.abs(ticks - expected)).toBeLessThan(4);
+  });
+
+  it('a hit kills, the shooter scores and the victim respawns', async () => {
+    const a = await track(createArena(server.endpoint, { name: 'shooter', map: 'duel' }));
+    const b = await track(joinArenaById(server.endpoint, a.roomId, { name: 'target' }));
+    await waitFor('both alive', () => player(a, a.sessionId)?.alive && player(a, b.sessionId)?.alive);
+    const kills: unknown[] = [];
+    b.onMessage('kill', (k) => kills.push(k));
+
+    const input = a.input();
+    await waitFor('target dead', async () => {
+      const me = player(a, a.sessionId)!;
+      const them = player(a, b.sessionId)!;
+      Object.assign(input.data as object, { seq: input.sentCount + 1, fire: true, aim: radiansToAim(Math.atan2(them.y - me.y, them.x - me.x)) });
+      input.send();
+      await sleep(1000 / TICK_HZ);
+      return !player(a, b.sessionId)!.alive;
+    }, { timeoutMs: 8000, intervalMs: 0 });
+
+    expect(player(b, a.sessionId)!.kills).toBe(1);
+    expect(player(a, b.sessionId)!.deaths).toBe(1);
+    await waitFor('kill message', () => kills.length === 1);
+    expect(kills[0]).toMatchObject({ killerId: a.sessionId, victimId: b.sessionId, killerName: 'shooter', victimName: 'target' });
+    await waitFor('respawn', () => player(a, b.sessionId)!.alive && player(a, b.sessionId)!.hp === 100, { timeoutMs: 4000 });
+  });
+
+  it('removes a player who leaves', async () => {
+    const a = await track(createArena(server.endpoint, { name: 'stay', private: true }));
+    const b = await joinArenaById(server.endpoint, a.roomId, { name: 'go' });
+    await waitFor('b visible to a', () => player(a, b.sessionId));
+    await b.leave(true);
+    await waitFor('b gone', () => player(a, b.sessionId) === undefined);
+  });
+
+  it('a private room is unlisted, skipped by quick play and joined by its code', async () => {
+    const host = await track(createArena(server.endpoint, { name: 'host', private: true }));
+    expect(host.roomId).toMatch(/^[A-Z2-9]{5}$/);
+    const listing = await fetch(`${server.endpoint}/api/rooms`).then((r) => r.json());
+    expect(listing.rooms.map((r: { code: string }) => r.code)).not.toContain(host.roomId);
+
+    const stranger = await track(joinArena(server.endpoint, { name: 'stranger' }));
+    expect(stranger.roomId).not.toBe(host.roomId);
+    const listed = await fetch(`${server.endpoint}/api/rooms`).then((r) => r.json());
+    expect(listed.rooms).toContainEqual(expect.objectContaining({ code: stranger.roomId, clients: 1, maxClients: 16 }));
+
+    const friend = await track(joinArenaById(server.endpoint, host.roomId.toLowerCase().toUpperCase(), { name: 'friend' }));
+    expect(friend.roomId).toBe(host.roomId);
+    await waitFor('host sees friend', () => player(host, friend.sessionId)?.name === 'friend');
+  });
+
+  it('refuses bad join options with a reason, before any seat is given', async () => {
+    await expect(joinArena(server.endpoint, { name: '' })).rejects.toThrow(/invalid_options: name/);
+    await expect(joinArena(server.endpoint, { name: 'x'.repeat(40) })).rejects.toThrow(/invalid_options/);
+    await expect(joinArena(server.endpoint, { name: 'ok', admin: true })).rejects.toThrow(/invalid_options: .*admin/);
+    await expect(joinArena(server.endpoint, { name: 'ok', maxPlayers: 1e9 })).rejects.toThrow(/invalid_options/);
+    await expect(joinArenaById(server.endpoint, 'ZZZZZ', { name: 'lost' })).rejects.toThrow();
+  });
+
+  it('rejects invalid messages without affecting the other client, then closes the offender', async () => {
+    const good = await track(createArena(server.endpoint, { name: 'good', private: true }));
+    const bad = await track(joinArenaById(server.endpoint, good.roomId, { name: 'bad' }));
+    await waitFor('both alive', () => player(good, bad.sessionId)?.alive && player(good, good.sessionId)?.alive);
+    const before = await counterValue(violationsTotal, { kind: 'invalid_message' });
+    const chats: unknown[] = [];
+    good.onMessage('chat', (c) => chats.push(c));
+
+    // Out-of-range and NaN input fields are clamped by the input channel's sanitizer.
+    const badInput = bad.input();
+    const x0 = player(good, bad.sessionId)!.x;
+    for (let i = 0; i < 10; i++) {
+      Object.assign(badInput.data as object, { seq: badInput.sentCount + 1, moveX: 100, moveY: Number.NaN, aim: 1e9 });
+      badInput.send();
+      await sleep(1000 / TICK_HZ);
+    }
+    await sleep(200);
+    expect(Math.abs(player(good, bad.sessionId)!.x - x0)).toBeLessThanOrEqual(PLAYER_MAX_SPEED_PX_PER_S * 0.5);
+
+    bad.send('chat', { text: 42 });
+    bad.send('chat', { text: 'hi', extra: 1 });
+    bad.send('no-such-type', {});
+    await waitFor('violations counted', async () => (await counterValue(violationsTotal, { kind: 'invalid_message' })) >= before + 2);
+    expect(chats).toHaveLength(0);
+
+    // The honest client keeps playing: it still receives patches and its inputs still apply.
+    const tickBefore = good.state.tick;
+    const goodInput = await sendInputs(good, 10, () => ({ moveY: 1 }));
+    await waitFor('good acked', () => goodInput.lastProcessed === 10);
+    expect(good.state.tick).toBeGreaterThan(tickBefore);
+
+    // A client that keeps at it is closed with a documented code.
+    const code = closed(bad);
+    for (let i = 0; i < MAX_VIOLATIONS_PER_CLIENT + 2; i++) bad.send('chat', { text: null });
+    expect(await code).toBe(CLOSE_CODES.TOO_MANY_VIOLATIONS);
+    await waitFor('bad removed', () => player(good, bad.sessionId) === undefined);
+    good.send('chat', { text: 'still here' });
+    await waitFor('good chat delivered', () => chats.length === 1);
+  });
+
+  it('answers /healthz with JSON', async () => {
+    const res = await fetch(`${server.endpoint}/healthz`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ status: 'ok' });
+    expect(typeof body.rooms).toBe('number');
+    expect(typeof body.clients).toBe('number');
+  });
+});
