@@ -36,6 +36,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
         defaultMaxPlayers: config.defaultMaxPlayers,
         guestTokens: tokens,
         seatReservationS: config.security.seatReservationS,
+        reconnectWindowS: config.security.reconnectWindowS,
       })).sortBy({ clients: -1 }),
     },
     transport,

@@ -103,6 +103,16 @@ export class ConnectionGuard {
     }
   }
 
+  /** ws refused a frame (too big, too many fragments, bad opcode or UTF-8) and is closing. */
+  frameError(error: unknown): void {
+    const code = (error as { code?: string })?.code;
+    const reason: RejectionReason = code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'frame_too_large'
+      : code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS' ? 'too_many_fragments' : 'invalid_frame';
+    this.closing = true;
+    clearTimeout(this.joinTimer);
+    recordRejection('message', reason, { ip: this.ip, detail: code });
+  }
+
   /** Something a room did with this connection's message threw. */
   contain(error: unknown): void {
     recordRejection('message', 'handler_threw', { ip: this.ip, detail: (error as Error)?.message ?? String(error) });
@@ -164,6 +174,12 @@ export class ConnectionGuards {
 
     const emit = ws.emit;
     ws.emit = function guardedEmit(this: WebSocket, event: string | symbol, ...args: unknown[]): boolean {
+      if (event === 'error') {
+        // ws already closes the socket for a frame-level error; count it here instead of letting
+        // Colyseus print a stack trace per attacker frame.
+        guard.frameError(args[0]);
+        return true;
+      }
       if (event !== 'message') return emit.call(this, event, ...args);
       if (!guard.admit(args[0], args[1] === true)) return false;
       try {

@@ -16,8 +16,8 @@ export interface IssuedToken {
 }
 
 const ALGORITHM = 'HS256';
-const ISSUER = 'arena';
-const AUDIENCE = 'arena:play';
+export const TOKEN_ISSUER = 'arena';
+export const TOKEN_AUDIENCE = 'arena:play';
 const GUEST_ID = /^[A-Za-z0-9_-]{22}$/;
 /** Clock difference tolerated between processes that share the secret. */
 const CLOCK_TOLERANCE_S = 5;
@@ -54,8 +54,8 @@ export class GuestTokens {
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(guestId)
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .sign(this.key);
@@ -70,8 +70,8 @@ export class GuestTokens {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: [ALGORITHM],
-        issuer: ISSUER,
-        audience: AUDIENCE,
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
         requiredClaims: ['sub', 'exp', 'iat'],
         clockTolerance: CLOCK_TOLERANCE_S,
       });

@@ -16,6 +16,7 @@ export type RejectionReason =
   // guest tokens (see guestTokens.ts)
   | 'token_missing' | 'token_malformed' | 'token_expired' | 'token_bad_signature' | 'token_alg_not_allowed' | 'token_bad_claims'
   // frames and messages
+  | 'frame_too_large' | 'too_many_fragments' | 'invalid_frame'
   | 'text_frame' | 'empty_frame' | 'unsupported_frame' | 'malformed_frame' | 'malformed_input' | 'malformed_payload'
   | 'payload_too_deep' | 'unknown_message' | 'invalid_message' | 'handler_threw'
   | 'input_rate' | 'message_rate' | 'request_rate' | 'ping_rate' | 'control_rate' | 'chat_rate'
