@@ -1,3 +1,4 @@
+import http from 'node:http';
 import vm from 'node:vm';
 import v8 from 'node:v8';
 import { matchMaker } from '@colyseus/core';
@@ -38,6 +39,23 @@ export async function honestPlayer(endpoint: string, room?: ArenaRoom): Promise<
       if (r.connection.isOpen) await r.leave(true).catch(() => undefined);
     },
   };
+}
+
+/**
+ * An HTTP request from a chosen local address (127.0.0.2, 127.0.0.3, ... are all this machine),
+ * so one test can be several clients with different addresses.
+ */
+export function httpFrom(localAddress: string, url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: init.method ?? 'GET', headers: init.headers, localAddress, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }
 
 /** Current value of `game_security_rejections_total{stage, reason}`. */
