@@ -38,9 +38,24 @@ export async function reconnectArena(endpoint: string, reconnectionToken: string
   return waitForState(await sdk(endpoint, as).reconnect<ArenaStateView>(reconnectionToken));
 }
 
+const MAX_RECORDED_MESSAGES = 1000;
+const recorded = new WeakMap<ArenaRoom, Array<{ type: string | number; message: unknown }>>();
+
+/**
+ * Messages the room got that no specific handler took, from the moment it joined (so a test can
+ * check what arrived with the join, such as the chat history).
+ */
+export function unhandledMessages(room: ArenaRoom): Array<{ type: string | number; message: unknown }> {
+  return recorded.get(room) ?? [];
+}
+
 async function waitForState(room: ArenaRoom): Promise<ArenaRoom> {
-  // Tests subscribe to the messages they check; the rest are expected and ignored.
-  room.onMessage('*', () => undefined);
+  // Tests subscribe to the messages they check; the rest are recorded and otherwise ignored.
+  const log: Array<{ type: string | number; message: unknown }> = [];
+  recorded.set(room, log);
+  room.onMessage('*', (type: string | number, message: unknown) => {
+    if (log.length < MAX_RECORDED_MESSAGES) log.push({ type, message });
+  });
   await waitFor('first state', () => room.state?.players !== undefined);
   return room;
 }

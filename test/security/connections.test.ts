@@ -5,7 +5,7 @@ import { DEFAULT_SECURITY } from '../../server/security/limits.ts';
 import { expectHealthy, expectHeapBackTo, expectRejected, honestPlayer, localRoom, rejections, settledHeapBytes, type HonestPlayer } from '../helpers/attack.ts';
 import { joinRaw, openRawSocket, reserveSeat } from '../helpers/clients.ts';
 import { startTestServer } from '../helpers/server.ts';
-import { sleep, waitFor } from '../helpers/wait.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const JOIN_ACK_TIMEOUT_MS = 1000;
 const HEADERS_TIMEOUT_MS = 1500;
