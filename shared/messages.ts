@@ -19,7 +19,7 @@ const INVISIBLE_OR_CONTROL = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115
 const STACKED_MARKS = /(\p{M}{3})\p{M}+/gu;
 
 export function cleanText(text: string): string {
-  return text.replace(INVISIBLE_OR_CONTROL, '').replace(STACKED_MARKS, '$1').replace(/\s+/g, ' ').trim();
+  return text.replace(/[\t\n\v\f\r]/g, ' ').replace(INVISIBLE_OR_CONTROL, '').replace(STACKED_MARKS, '$1').replace(/\s+/g, ' ').trim();
 }
 
 export const displayName = z

@@ -9,7 +9,7 @@ const MAX_KEY_BYTES = 64;
 
 /**
  * Checks, without decoding, that bytes are exactly one plain MessagePack value of the kind the
- * SDK sends: nil, booleans, numbers, strings, arrays, maps with string keys, and msgpackr records
+ * SDK sends: nil, booleans, numbers (no 64-bit integers), strings, arrays, maps with string keys, and msgpackr records
  * (objects written as `d4 72 <id>` + key list + values, or `<id>` + values once defined in the
  * same message), nested at most `maxDepth` deep. Every other extension type (msgpackr turns them
  * into Dates, Sets, RegExps, Errors, typed arrays and structured-clone references), binary blobs,
@@ -49,7 +49,7 @@ export function checkPlainMsgpack(bytes: Uint8Array, start: number, maxDepth: nu
   };
   const key = (): boolean => {
     const n = stringLength();
-    return n > 0 && n <= MAX_KEY_BYTES;
+    return n >= 0 && n <= MAX_KEY_BYTES;
   };
 
   const enter = (depth: number): boolean => {
@@ -95,7 +95,10 @@ export function checkPlainMsgpack(bytes: Uint8Array, start: number, maxDepth: nu
       case 0xcc: case 0xd0: return skip(1);
       case 0xcd: case 0xd1: return skip(2);
       case 0xce: case 0xd2: case 0xca: return skip(4);
-      case 0xcf: case 0xd3: case 0xcb: return skip(8);
+      case 0xcb: return skip(8);
+      // 64-bit integers decode to BigInt, which nothing downstream expects (JSON.stringify throws
+      // on it); the SDK writes large numbers as float64 and never sends these.
+      case 0xcf: case 0xd3: return false;
       case 0xd9: return need(1) && skip(uint(1));
       case 0xda: return need(2) && skip(uint(2));
       case 0xdb: return need(4) && skip(uint(4));
