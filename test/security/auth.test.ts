@@ -102,7 +102,7 @@ describe('one avatar per guest session', () => {
     const second = await joinArenaById(server.endpoint, honest.room.roomId, { name: 'twin' }, guest);
     open.push(second);
     expect(await firstClosed).toBe(CLOSE_CODES.SESSION_REPLACED);
-    await waitFor('first avatar gone', () => honest.room.state.players.get(first.sessionId) === undefined);
+    await waitFor('first avatar gone, second here', () => honest.room.state.players.get(first.sessionId) === undefined && honest.room.state.players.get(second.sessionId) !== undefined);
     let twins = 0;
     honest.room.state.players.forEach((p) => { if (p.name === 'twin') twins++; });
     expect(twins).toBe(1);
