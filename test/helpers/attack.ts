@@ -4,6 +4,7 @@ import v8 from 'node:v8';
 import { matchMaker } from '@colyseus/core';
 import { expect } from 'vitest';
 import { TICK_HZ } from '../../shared/constants.ts';
+import type { RunningServer } from '../../server/app.ts';
 import { counterValue, securityRejectionsTotal } from '../../server/observability/metrics.ts';
 import { createArena, type ArenaRoom } from './clients.ts';
 import { sleep, waitFor } from './wait.ts';
@@ -117,4 +118,26 @@ export async function expectHeapBackTo(baselineBytes: number, slackBytes = 8 * 1
     await sleep(100);
   }
   expect(heap).toBeLessThanOrEqual(baselineBytes + slackBytes);
+}
+
+/** What a server holds before an attack: heap, guarded WebSockets, addresses the edge tracks. */
+export interface Baseline {
+  heapBytes: number;
+  webSockets: number;
+  webSocketClients: number;
+}
+
+export async function takeBaseline(server: RunningServer): Promise<Baseline> {
+  return {
+    heapBytes: await settledHeapBytes(),
+    webSockets: server.security.transport.guards.size,
+    webSocketClients: server.security.edge.stats().webSocketClients,
+  };
+}
+
+/** After the attacks: no connection left behind, no address still tracked, heap back near where it was. */
+export async function expectBackToBaseline(server: RunningServer, base: Baseline, slackBytes = 16 * 1024 * 1024): Promise<void> {
+  await waitFor('attack connections gone', () => server.security.transport.guards.size <= base.webSockets
+    && server.security.edge.stats().webSocketClients <= base.webSocketClients, { timeoutMs: 8000 });
+  await expectHeapBackTo(base.heapBytes, slackBytes);
 }

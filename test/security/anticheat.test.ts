@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRE_COOLDOWN_TICKS, PLAYER_MAX_SPEED_PX_PER_S, TICK_HZ } from '../../shared/constants.ts';
-import { honestPlayer, type HonestPlayer } from '../helpers/attack.ts';
+import { type Baseline, expectBackToBaseline, type HonestPlayer, honestPlayer, takeBaseline } from '../helpers/attack.ts';
 import { joinRaw } from '../helpers/clients.ts';
 import { inputFrame, u32 } from '../helpers/frames.ts';
 import { startTestServer } from '../helpers/server.ts';
@@ -8,10 +8,12 @@ import { sleep, waitFor } from '../helpers/wait.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let honest: HonestPlayer;
+let base: Baseline;
 
 beforeAll(async () => {
   server = await startTestServer();
   honest = await honestPlayer(server.endpoint);
+  base = await takeBaseline(server);
 });
 afterAll(async () => {
   await honest?.stop();
@@ -81,5 +83,12 @@ describe('the simulation, not the client, decides what a player can do', () => {
     raw.ws.close();
     await raw.closed;
     await honest.stillPlaying();
+  });
+});
+
+describe('afterwards', () => {
+  it('no attack connection is left behind and memory is back to its baseline', async () => {
+    await honest.stillPlaying();
+    await expectBackToBaseline(server, base);
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
 import { ARENA_ROOM } from '../../shared/constants.ts';
 import { counterValue, joinRejectionsTotal } from '../../server/observability/metrics.ts';
-import { dropConnection, expectHealthy, expectRejected, honestPlayer, localRoom, rejections, type HonestPlayer } from '../helpers/attack.ts';
+import { type Baseline, dropConnection, expectBackToBaseline, expectHealthy, expectRejected, type HonestPlayer, honestPlayer, localRoom, rejections, takeBaseline } from '../helpers/attack.ts';
 import { closed, joinArenaById, leaveAll, newGuest, openRawSocket, reconnectArena, reserveSeat, roomSocketUrl, type ArenaRoom } from '../helpers/clients.ts';
 import { startTestServer } from '../helpers/server.ts';
 import { TEST_AUTH_SECRET, forgeToken, tamper, unsignedToken } from '../helpers/tokens.ts';
@@ -11,11 +11,13 @@ import { waitFor } from '../helpers/wait.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let honest: HonestPlayer;
+let base: Baseline;
 const open: ArenaRoom[] = [];
 
 beforeAll(async () => {
   server = await startTestServer({ security: { authSecret: TEST_AUTH_SECRET, reconnectWindowS: 10 } });
   honest = await honestPlayer(server.endpoint);
+  base = await takeBaseline(server);
 });
 afterAll(async () => {
   await leaveAll(open);
@@ -153,5 +155,13 @@ describe('reconnection', () => {
     await waitFor('victim plays again', () => back.state.players.get(victim.sessionId)?.name === 'victim');
     await honest.stillPlaying();
     await expectHealthy(server.endpoint);
+  });
+});
+
+describe('afterwards', () => {
+  it('no attack connection is left behind and memory is back to its baseline', async () => {
+    await leaveAll(open.splice(0));
+    await honest.stillPlaying();
+    await expectBackToBaseline(server, base);
   });
 });

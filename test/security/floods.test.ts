@@ -3,7 +3,7 @@ import { CLOSE_CODES } from '../../shared/closeCodes.ts';
 import { PLAYER_MAX_SPEED_PX_PER_S } from '../../shared/constants.ts';
 import { CHAT_LIMIT, DEFAULT_SECURITY } from '../../server/security/limits.ts';
 import { perMinute } from '../../server/security/tokenBucket.ts';
-import { expectHealthy, expectRejected, honestPlayer, httpFrom, rejections, type HonestPlayer } from '../helpers/attack.ts';
+import { type Baseline, expectBackToBaseline, expectHealthy, expectRejected, type HonestPlayer, honestPlayer, httpFrom, rejections, takeBaseline } from '../helpers/attack.ts';
 import { joinArenaById, joinRaw, newGuest } from '../helpers/clients.ts';
 import { CODE, dataFrame, inputFrame, u32 } from '../helpers/frames.ts';
 import { startTestServer } from '../helpers/server.ts';
@@ -11,6 +11,7 @@ import { waitFor } from '../helpers/wait.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let honest: HonestPlayer;
+let base: Baseline;
 const chats: Array<{ fromId: string; text: string }> = [];
 /** Burst of the default per-address matchmaking and guest-token buckets. */
 const PER_IP_BURST = perMinute(DEFAULT_SECURITY.joinsPerIpPerMinute).burst;
@@ -19,6 +20,7 @@ beforeAll(async () => {
   server = await startTestServer(); // production limits
   honest = await honestPlayer(server.endpoint);
   honest.room.onMessage('chat', (c) => chats.push(c));
+  base = await takeBaseline(server);
 });
 afterAll(async () => {
   await honest?.stop();
@@ -119,5 +121,12 @@ describe('per-address floods', () => {
     // The address the attacker pretended to be was never charged.
     expect(await newGuest(server.endpoint).token()).toMatch(/\./);
     await expectHealthy(server.endpoint);
+  });
+});
+
+describe('afterwards', () => {
+  it('no attack connection is left behind and memory is back to its baseline', async () => {
+    await honest.stillPlaying();
+    await expectBackToBaseline(server, base);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
 import { ARENA_ROOM, MAX_MESSAGE_BYTES, MAX_VIOLATIONS_PER_CLIENT } from '../../shared/constants.ts';
 import { counterValue, violationsTotal } from '../../server/observability/metrics.ts';
-import { expectHealthy, expectHeapBackTo, expectRejected, honestPlayer, rejections, settledHeapBytes, type HonestPlayer } from '../helpers/attack.ts';
+import { type Baseline, expectBackToBaseline, expectHealthy, expectHeapBackTo, expectRejected, type HonestPlayer, honestPlayer, rejections, settledHeapBytes, takeBaseline } from '../helpers/attack.ts';
 import { joinRaw, newGuest } from '../helpers/clients.ts';
 import { CODE, dataFrame, inputFrame, u32 } from '../helpers/frames.ts';
 import { startTestServer } from '../helpers/server.ts';
@@ -12,6 +12,7 @@ import { sleep, waitFor } from '../helpers/wait.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let honest: HonestPlayer;
+let base: Baseline;
 const chats: unknown[] = [];
 
 beforeAll(async () => {
@@ -19,6 +20,7 @@ beforeAll(async () => {
   server = await startTestServer({ security: { joinsPerIpPerMinute: 100_000, guestTokensPerIpPerMinute: 100_000 } });
   honest = await honestPlayer(server.endpoint);
   honest.room.onMessage('chat', (c) => chats.push(c));
+  base = await takeBaseline(server);
 });
 afterAll(async () => {
   await honest?.stop();
@@ -223,5 +225,12 @@ describe('inputs from a raw client', () => {
     await waitFor('attacker moved', () => Math.abs(honest.room.state.players.get(raw.seat.sessionId)!.x - x0) > 20);
     raw.ws.close();
     await raw.closed;
+  });
+});
+
+describe('afterwards', () => {
+  it('no attack connection is left behind and memory is back to its baseline', async () => {
+    await honest.stillPlaying();
+    await expectBackToBaseline(server, base);
   });
 });

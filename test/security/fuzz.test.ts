@@ -10,7 +10,7 @@ import { classifyFrame, inputFieldSizes } from '../../server/security/frames.ts'
 import { GuestTokens } from '../../server/security/guestTokens.ts';
 import { MAX_PAYLOAD_DEPTH } from '../../server/security/limits.ts';
 import { checkPlainMsgpack } from '../../server/security/msgpackShape.ts';
-import { expectHealthy, honestPlayer, rejections, type HonestPlayer } from '../helpers/attack.ts';
+import { expectBackToBaseline, expectHealthy, honestPlayer, rejections, takeBaseline, type Baseline, type HonestPlayer } from '../helpers/attack.ts';
 import { joinRaw, type RawSocket } from '../helpers/clients.ts';
 import { CODE, dataFrame } from '../helpers/frames.ts';
 import { startTestServer } from '../helpers/server.ts';
@@ -154,6 +154,7 @@ describe('handlers and decoders under property-based fuzzing', () => {
 describe('a live room under fuzzed frames', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let honest: HonestPlayer;
+  let base: Baseline;
   const uncaught: unknown[] = [];
   const onUncaught = (err: unknown) => uncaught.push(err);
 
@@ -161,6 +162,7 @@ describe('a live room under fuzzed frames', () => {
     process.on('uncaughtException', onUncaught);
     server = await startTestServer({ security: { joinsPerIpPerMinute: 100_000, guestTokensPerIpPerMinute: 100_000 } });
     honest = await honestPlayer(server.endpoint);
+    base = await takeBaseline(server);
   });
   afterAll(async () => {
     process.off('uncaughtException', onUncaught);
@@ -192,5 +194,6 @@ describe('a live room under fuzzed frames', () => {
     expect(await rejections('message', 'handler_threw')).toBe(threwBefore);
     await honest.stillPlaying();
     await expectHealthy(server.endpoint);
+    await expectBackToBaseline(server, base);
   }, 90_000);
 });

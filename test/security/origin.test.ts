@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARENA_ROOM } from '../../shared/constants.ts';
-import { expectHealthy, expectRejected, honestPlayer, localRoom, rejections, type HonestPlayer } from '../helpers/attack.ts';
+import { type Baseline, expectBackToBaseline, expectHealthy, expectRejected, type HonestPlayer, honestPlayer, localRoom, rejections, takeBaseline } from '../helpers/attack.ts';
 import { joinRaw, newGuest, openRawSocket, reserveSeat, roomSocketUrl } from '../helpers/clients.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let honest: HonestPlayer;
+let base: Baseline;
 let own: string;
 const EVIL = 'https://evil.example';
 
@@ -13,6 +14,7 @@ beforeAll(async () => {
   server = await startTestServer();
   own = `http://127.0.0.1:${server.port}`;
   honest = await honestPlayer(server.endpoint);
+  base = await takeBaseline(server);
 });
 afterAll(async () => {
   await honest?.stop();
@@ -115,5 +117,12 @@ describe('Origin allowlist and CORS on matchmaking', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     await expectHealthy(server.endpoint);
     await honest.stillPlaying();
+  });
+});
+
+describe('afterwards', () => {
+  it('no attack connection is left behind and memory is back to its baseline', async () => {
+    await honest.stillPlaying();
+    await expectBackToBaseline(server, base);
   });
 });
