@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { cleanText } from '../../../shared/messages.ts';
 import { GuestSeats } from '../../../server/rooms/guestSeats.ts';
+import { InputMessage } from '../../../server/rooms/inputSchema.ts';
+import { classifyFrame, inputFieldSizes } from '../../../server/security/frames.ts';
 import { ProxyTrust, plainAddress } from '../../../server/security/clientAddress.ts';
 import { GuestTokens, bearerToken } from '../../../server/security/guestTokens.ts';
 import { DEFAULT_SECURITY, loadSecurityConfig, normalizeOrigin } from '../../../server/security/limits.ts';
 import { checkPlainMsgpack } from '../../../server/security/msgpackShape.ts';
 import { OriginPolicy, ownOrigins } from '../../../server/security/origins.ts';
 import { KeyedBuckets, TokenBucket, perMinute } from '../../../server/security/tokenBucket.ts';
+import { dataFrame, inputFrame, u32 } from '../../helpers/frames.ts';
 
 describe('TokenBucket', () => {
   it('allows the burst, refills at the rate, and calls sustained excess abusive', () => {
@@ -119,5 +122,29 @@ describe('text cleaning and guest seats', () => {
     expect(seats.size).toBe(1);
     seats.release('s2');
     expect(seats.size).toBe(0);
+  });
+});
+
+describe('classifyFrame', () => {
+  const sizes = inputFieldSizes(InputMessage);
+  const known = new Set(['chat']);
+  const classify = (bytes: number[] | Buffer) => classifyFrame(Buffer.from(bytes as number[]), true, sizes, known);
+
+  it('passes what the SDK sends, including lag-compensated (TIMED) inputs in both stamp layouts', () => {
+    expect(sizes).toEqual([4, 1, 1, 2, 1]);
+    expect(classify(dataFrame('chat', { text: 'hi' }))).toEqual({ action: 'pass', kind: 'message' });
+    expect(classify(inputFrame([[0, u32(7)], [1, [1]]]))).toEqual({ action: 'pass', kind: 'input' });
+    expect(classify([0x80 | 19, 0x05, 0x80, ...u32(7)])).toEqual({ action: 'pass', kind: 'input' });
+    expect(classify([0x80 | 19, 0xcc, 0xc8, 0x10, 0x00, 0x80, ...u32(7)])).toEqual({ action: 'pass', kind: 'input' });
+    expect(classify([10])).toEqual({ action: 'pass', kind: 'control', joinAck: true });
+    expect(classify([18])).toEqual({ action: 'pass', kind: 'ping' });
+  });
+
+  it('refuses the rest with a reason', () => {
+    expect(classify([0x80 | 19, 0xc1, 0x80, ...u32(7)])).toMatchObject({ action: 'close', reason: 'malformed_input' });
+    expect(classify([0x40 | 19, 0x80, ...u32(7)])).toMatchObject({ action: 'close', reason: 'malformed_input' });
+    expect(classify(dataFrame('nope', { a: 1 }))).toMatchObject({ action: 'drop', reason: 'unknown_message' });
+    expect(classify([20, 0, 1, 0x80])).toMatchObject({ action: 'close', reason: 'unsupported_frame' });
+    expect(classifyFrame(Buffer.from('x'), false, sizes, known)).toMatchObject({ action: 'close', reason: 'text_frame' });
   });
 });
