@@ -1,21 +1,24 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
-import { WebSocketTransport } from '@colyseus/ws-transport';
-import { ARENA_ROOM, MAX_MESSAGE_BYTES } from '../shared/constants.ts';
+import { ARENA_ROOM } from '../shared/constants.ts';
 import type { ServerConfig } from './config.ts';
+import { mountGuestAuth } from './http/auth.ts';
 import { mountRoutes } from './http/routes.ts';
 import { log } from './observability/log.ts';
 import { arenaRoom } from './rooms/ArenaRoom.ts';
+import { createSecurity, type Security } from './security/setup.ts';
 
 export interface RunningServer {
   server: Server;
   httpServer: http.Server;
   port: number;
-  /** Base HTTP URL, e.g. http://localhost:2567 */
+  /** Base HTTP URL, e.g. http://localhost:2567 (https:// when serving TLS) */
   httpUrl: string;
-  /** Base WebSocket URL for @colyseus/sdk, e.g. ws://localhost:2567 */
+  /** Base WebSocket URL for @colyseus/sdk, e.g. ws://localhost:2567 (wss:// when serving TLS) */
   wsUrl: string;
+  /** The edge, the connection guards and the guest tokens of this server (server/security/). */
+  security: Security;
   close(): Promise<void>;
 }
 
@@ -23,24 +26,26 @@ const LISTEN_TIMEOUT_MS = 10_000;
 
 /** Build and start one game server process (the embedded default: no Redis). */
 export async function startGameServer(config: ServerConfig): Promise<RunningServer> {
-  const httpServer = http.createServer();
-  const transport = new WebSocketTransport({
-    server: httpServer,
-    maxPayload: MAX_MESSAGE_BYTES,
-    perMessageDeflate: false,
-  });
+  const security = createSecurity(config);
+  const { httpServer, transport, tokens } = security;
 
   const server = defineServer({
     rooms: {
       [ARENA_ROOM]: defineRoom(arenaRoom({
         patchIntervalMs: 1000 / config.patchHz,
         defaultMaxPlayers: config.defaultMaxPlayers,
+        guestTokens: tokens,
+        seatReservationS: config.security.seatReservationS,
+        reconnectWindowS: config.security.reconnectWindowS,
       })).sortBy({ clients: -1 }),
     },
     transport,
     greet: false,
     gracefullyShutdown: false,
-    express: (app) => mountRoutes(app, config.clientDir),
+    express: (app) => {
+      mountGuestAuth(app, tokens);
+      mountRoutes(app, config.clientDir);
+    },
   });
 
   // Colyseus' listen() never settles when the port is taken: race it against the socket's error.
@@ -57,13 +62,15 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
 
   const port = (httpServer.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' || config.host === '127.0.0.1' ? 'localhost' : config.host;
-  log.info({ port, host: config.host }, 'listening');
+  const secure = config.tls !== null;
+  log.info({ port, host: config.host, tls: secure }, 'listening');
   return {
     server,
     httpServer,
     port,
-    httpUrl: `http://${shownHost}:${port}`,
-    wsUrl: `ws://${shownHost}:${port}`,
+    httpUrl: `${secure ? 'https' : 'http'}://${shownHost}:${port}`,
+    wsUrl: `${secure ? 'wss' : 'ws'}://${shownHost}:${port}`,
+    security,
     close: () => server.gracefullyShutdown(false),
   };
 }

@@ -1,5 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_PLAYERS_PER_ROOM, DEFAULT_PORT, MAX_PLAYERS_PER_ROOM_LIMIT, PATCH_HZ } from '../shared/constants.ts';
+import { loadSecurityConfig, type SecurityConfig } from './security/limits.ts';
+
+/** Certificate and key files for serving HTTPS and WSS directly (PEM). */
+export interface TlsFiles {
+  certPath: string;
+  keyPath: string;
+}
 
 export interface ServerConfig {
   port: number;
@@ -10,6 +17,10 @@ export interface ServerConfig {
   defaultMaxPlayers: number;
   /** Built client to serve on `/` (null: serve no client). */
   clientDir: string | null;
+  /** Serve HTTPS/WSS with these files; null: plain HTTP (e.g. behind a TLS-terminating proxy). */
+  tls: TlsFiles | null;
+  /** Origins, proxies, guest tokens, rate and connection limits (server/security/limits.ts). */
+  security: SecurityConfig;
 }
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -32,5 +43,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     patchHz: int(env, 'PATCH_HZ', PATCH_HZ, 1, 60),
     defaultMaxPlayers: int(env, 'MAX_PLAYERS', DEFAULT_MAX_PLAYERS_PER_ROOM, 2, MAX_PLAYERS_PER_ROOM_LIMIT),
     clientDir: env.CLIENT_DIR === 'none' ? null : env.CLIENT_DIR || DEFAULT_CLIENT_DIR,
+    tls: loadTls(env),
+    security: loadSecurityConfig(env),
   };
+}
+
+function loadTls(env: NodeJS.ProcessEnv): TlsFiles | null {
+  const certPath = env.TLS_CERT_FILE || '';
+  const keyPath = env.TLS_KEY_FILE || '';
+  if (certPath === '' && keyPath === '') return null;
+  if (certPath === '' || keyPath === '') throw new Error('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  return { certPath, keyPath };
 }

@@ -7,6 +7,12 @@
 export const CLOSE_CODES = {
   /** The client kept sending messages that failed validation. */
   TOO_MANY_VIOLATIONS: 4100,
+  /** The client kept sending faster than its rate limit after being dropped for it. */
+  RATE_LIMITED: 4101,
+  /** The WebSocket opened but never acknowledged its join in time. */
+  JOIN_TIMEOUT: 4102,
+  /** The same guest session joined this room on another connection (one avatar per session). */
+  SESSION_REPLACED: 4103,
 } as const;
 
 export type GameCloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
@@ -15,6 +21,12 @@ export type GameCloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
 export const JOIN_REJECTIONS = {
   INVALID_OPTIONS: 'invalid_options',
   ROOM_FULL: 'room_full',
+  /** Missing, expired or forged guest token (HTTP 401). */
+  AUTH_FAILED: 'auth_failed',
+  /** Too many requests from this address (HTTP 429). */
+  RATE_LIMITED: 'rate_limited',
+  /** The page's origin is not allowed to use this server (HTTP 403). */
+  ORIGIN_NOT_ALLOWED: 'origin_not_allowed',
 } as const;
 
 export type JoinRejection = (typeof JOIN_REJECTIONS)[keyof typeof JOIN_REJECTIONS];

@@ -57,13 +57,18 @@ export const ROOM_CODE_CHARS = 5;
 /** Unambiguous alphabet for room codes a person reads aloud and types (no 0/O, 1/I/L). */
 export const ROOM_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const CHAT_MAX_CHARS = 200;
+/** Recent chat lines a room keeps and sends to each player who joins. */
+export const CHAT_HISTORY_LINES = 20;
 
 /** Largest WebSocket message the server accepts (the transport closes with 1009 above it). */
 export const MAX_MESSAGE_BYTES = 2048;
 /** Inputs a client may have queued on the server; older ones are dropped (and acknowledged). */
 export const INPUT_BUFFER_MAX_INPUTS = 16;
-/** Messages (all kinds, inputs included) one connection may send per second before it is closed. */
-export const MAX_MESSAGES_PER_SECOND = TICK_HZ * 3;
+/**
+ * Messages (all kinds, inputs included) one connection may send per second before Colyseus closes
+ * it. A backstop only: the per-kind token buckets (server/security/limits.ts) act first.
+ */
+export const MAX_MESSAGES_PER_SECOND = TICK_HZ * 6;
 /** Schema-invalid messages tolerated per connection before it is closed. */
 export const MAX_VIOLATIONS_PER_CLIENT = 20;
 

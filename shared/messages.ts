@@ -8,12 +8,18 @@ import { CHAT_MAX_CHARS, MAX_PLAYERS_PER_ROOM_LIMIT, NAME_MAX_CHARS, ROOM_CODE_A
  * Objects are strict: an unknown key (including `__proto__`) is a violation.
  */
 
-/** Characters that change how text renders rather than what it says. */
+/**
+ * Characters that change how text renders rather than what it says: controls, soft hyphen,
+ * zero-width and joiner characters, bidi marks, embeddings, overrides and isolates, invisible
+ * fillers (Hangul, Khmer, Mongolian), variation selectors, interlinear annotations, tag characters.
+ */
 // eslint-disable-next-line no-control-regex
-const INVISIBLE_OR_CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+const INVISIBLE_OR_CONTROL = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+/** More than this many combining marks on one character is "zalgo" text that draws over its neighbours. */
+const STACKED_MARKS = /(\p{M}{3})\p{M}+/gu;
 
 export function cleanText(text: string): string {
-  return text.replace(INVISIBLE_OR_CONTROL, '').replace(/\s+/g, ' ').trim();
+  return text.replace(/[\t\n\v\f\r]/g, ' ').replace(INVISIBLE_OR_CONTROL, '').replace(STACKED_MARKS, '$1').replace(/\s+/g, ' ').trim();
 }
 
 export const displayName = z
@@ -50,6 +56,8 @@ export interface ServerMessages {
   kill: { killerId: string; victimId: string; killerName: string; victimName: string; tick: number };
   /** A chat line, already cleaned. */
   chat: { fromId: string; name: string; text: string };
+  /** Sent once on joining: the room's recent chat, oldest first. */
+  chatHistory: { lines: Array<{ fromId: string; name: string; text: string }> };
 }
 
 /** Metadata the arena room publishes to matchmaking and the public room list. */

@@ -1,6 +1,7 @@
 import { Client } from '@colyseus/sdk';
 import { ARENA_ROOM } from '../../shared/constants.ts';
 import type { JoinOptions, RoomListing } from '../../shared/messages.ts';
+import { GuestAuth } from './guestAuth.ts';
 import { ArenaSession } from './session.ts';
 import type { ArenaStateView } from './stateTypes.ts';
 
@@ -16,6 +17,9 @@ function explain(err: unknown): JoinError {
   const e = err as { code?: number; message?: string };
   const message = e?.message ?? String(err);
   if (message.startsWith('invalid_options')) return new JoinError(message.replace(/^invalid_options:\s*/, ''), e.code);
+  if (message.startsWith('auth_failed')) return new JoinError('Your guest session is no longer valid: reload the page.', e.code);
+  if (message.startsWith('rate_limited')) return new JoinError('Too many attempts from your network: wait a few seconds.', e.code);
+  if (message.startsWith('origin_not_allowed')) return new JoinError('This page is not allowed to use the game server.', e.code);
   if (e?.code === 522 || /not found|invalid room id|locked/i.test(message)) {
     return new JoinError('No open room with that code (it may be full or finished).', e.code);
   }
@@ -25,13 +29,16 @@ function explain(err: unknown): JoinError {
 
 /**
  * Matchmaking: everything a player does before being in a room. Returns an `ArenaSession` that
- * owns the connection from then on.
+ * owns the connection from then on. Each `Lobby` is one guest session (a token fetched on first
+ * use, sent only with matchmaking requests); pass a shared `GuestAuth` to join as the same guest.
  */
 export class Lobby {
   private readonly client: Client;
+  readonly auth: GuestAuth;
 
-  constructor(private readonly httpBase: string) {
-    this.client = new Client(httpBase);
+  constructor(private readonly httpBase: string, options: { auth?: GuestAuth } = {}) {
+    this.auth = options.auth ?? new GuestAuth(httpBase);
+    this.client = new Client(httpBase, { fetchFn: this.auth.fetch });
   }
 
   async listRooms(signal?: AbortSignal): Promise<RoomListing[]> {

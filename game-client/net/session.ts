@@ -82,6 +82,7 @@ export class ArenaSession {
 
     room.onMessage('kill', (m: ServerMessages['kill']) => this.events.emit('kill', m));
     room.onMessage('chat', (m: ServerMessages['chat']) => this.events.emit('chat', m));
+    room.onMessage('chatHistory', (m: ServerMessages['chatHistory']) => m.lines.forEach((line) => this.events.emit('chat', line)));
     room.onStateChange(() => this.onPatch());
     room.onLeave((code: number) => this.close(code));
 

@@ -9,7 +9,10 @@ export const log = pino({
   level: process.env.LOG_LEVEL ?? 'info',
   base: undefined,
   redact: {
-    paths: ['token', '*.token', 'authorization', '*.authorization', 'reconnectionToken', '*.reconnectionToken', 'cookie', '*.cookie'],
+    paths: [
+      'token', '*.token', 'authorization', '*.authorization', 'reconnectionToken', '*.reconnectionToken', 'cookie', '*.cookie',
+      'headers.authorization', '*.headers.authorization', 'headers.cookie', '*.headers.cookie', 'secret', '*.secret', 'authSecret', '*.authSecret',
+    ],
     censor: '[redacted]',
   },
 });

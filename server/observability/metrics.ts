@@ -31,6 +31,17 @@ export const joinRejectionsTotal = new Counter({
   registers: [registry],
 });
 
+/**
+ * Everything a security rule refused, by where it was caught (`stage`: tcp, http, upgrade,
+ * auth, message, connection) and why (`reason`, a fixed vocabulary: see SECURITY.md).
+ */
+export const securityRejectionsTotal = new Counter({
+  name: 'game_security_rejections_total',
+  help: 'Sockets, requests, upgrades, joins and messages refused by a security rule, by stage and reason',
+  labelNames: ['stage', 'reason'] as const,
+  registers: [registry],
+});
+
 /** Read one labelled counter's current value (tests, health output). */
 export async function counterValue(counter: Counter<string>, labels: Record<string, string>): Promise<number> {
   const data = await counter.get();

@@ -1,6 +1,6 @@
 import { Room, ServerError, type AuthContext, type Client, type RoomException } from '@colyseus/core';
 import type { z } from 'zod';
-import { JOIN_REJECTIONS } from '../../shared/closeCodes.ts';
+import { CLOSE_CODES, JOIN_REJECTIONS } from '../../shared/closeCodes.ts';
 import {
   DEFAULT_MAX_PLAYERS_PER_ROOM,
   INPUT_BUFFER_MAX_INPUTS,
@@ -16,7 +16,13 @@ import { stepWorld } from '../../shared/sim/step.ts';
 import { addPlayer, createWorld, removePlayer, type World } from '../../shared/sim/world.ts';
 import { log } from '../observability/log.ts';
 import { joinRejectionsTotal, roomErrorsTotal } from '../observability/metrics.ts';
+import type { GuestTokens } from '../security/guestTokens.ts';
+import { CHAT_LIMIT } from '../security/limits.ts';
+import { recordRejection, type RejectionReason } from '../security/rejections.ts';
+import { TokenBucket } from '../security/tokenBucket.ts';
 import { ArenaState } from './ArenaState.ts';
+import { ChatLog } from './chatLog.ts';
+import { GuestSeats } from './guestSeats.ts';
 import { InputMessage } from './inputSchema.ts';
 import { allocateRoomCode } from './roomCode.ts';
 import { StateSync } from './stateSync.ts';
@@ -27,6 +33,12 @@ export interface ArenaRoomConfig {
   patchIntervalMs: number;
   /** Room size when the creator does not ask for one. */
   defaultMaxPlayers: number;
+  /** Guest-token verifier: when set, every join and create needs a valid token (see onAuth). */
+  guestTokens?: GuestTokens;
+  /** How long a dropped player's seat waits for a reconnection. */
+  reconnectWindowS?: number;
+  /** How long a reserved seat waits for its WebSocket. */
+  seatReservationS?: number;
 }
 
 export const DEFAULT_ARENA_CONFIG: ArenaRoomConfig = {
@@ -34,8 +46,12 @@ export const DEFAULT_ARENA_CONFIG: ArenaRoomConfig = {
   defaultMaxPlayers: DEFAULT_MAX_PLAYERS_PER_ROOM,
 };
 
+/** Close codes after which a dropped player may come back: the network failed, not a rule. */
+const RECONNECTABLE_CODES = new Set([1001, 1005, 1006]);
+const DEFAULT_RECONNECT_WINDOW_S = 10;
+
 type JoinOptions = z.output<typeof joinOptionsSchema>;
-interface PlayerAuth { name: string }
+interface PlayerAuth { name: string; guestId?: string }
 
 /** Parse join/create options or refuse with a reason the client can show. */
 function parseJoinOptions(raw: unknown): JoinOptions {
@@ -47,6 +63,21 @@ function parseJoinOptions(raw: unknown): JoinOptions {
     throw new ServerError(400, `${JOIN_REJECTIONS.INVALID_OPTIONS}: ${where}${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
+}
+
+/**
+ * The whole join check, run in the static `onAuth` before any seat is reserved: a valid guest
+ * token (its subject becomes the player's guest id; nothing the client sends can choose it),
+ * then the options.
+ */
+export async function authorizeJoin(tokens: GuestTokens, token: string | undefined, options: unknown): Promise<PlayerAuth> {
+  const check = await tokens.verify(token);
+  if (!check.ok) {
+    joinRejectionsTotal.inc({ reason: JOIN_REJECTIONS.AUTH_FAILED });
+    recordRejection('auth', `token_${check.reason}` as RejectionReason);
+    throw new ServerError(401, `${JOIN_REJECTIONS.AUTH_FAILED}: ${check.reason}`);
+  }
+  return { name: parseJoinOptions(options).name, guestId: check.guestId };
 }
 
 /**
@@ -71,6 +102,11 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   private readonly sync = new StateSync(this.state);
   private readonly violations = new ViolationTracker(() => this.roomId);
   private readonly stepInputs = new Map<string, PlayerInput>();
+  private readonly guestSeats = new GuestSeats();
+  private readonly chatLog = new ChatLog();
+  private readonly chatBuckets = new Map<string, TokenBucket>();
+  /** Seats held for dropped players, by session, so a newer join of the same guest can end them. */
+  private readonly heldSeats = new Map<string, { reject?: (reason?: unknown) => void }>();
 
   /** Runs before any seat is reserved: a bad name never gets a seat. */
   static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<PlayerAuth> {
@@ -82,6 +118,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     this.roomId = await allocateRoomCode();
     this.maxClients = options.maxPlayers ?? this.config.defaultMaxPlayers;
     this.patchRate = this.config.patchIntervalMs;
+    if (this.config.seatReservationS !== undefined) this.seatReservationTimeout = this.config.seatReservationS;
     const map = getMap(options.map ?? 'arena');
     // Quick play must always land on the default map, so other maps are join-by-code only.
     const isPrivate = options.private === true || map.id !== 'arena';
@@ -97,12 +134,36 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
 
   override onJoin(client: Client, _options: unknown, auth?: PlayerAuth): void {
     const name = auth?.name ?? client.sessionId;
+    if (auth?.guestId !== undefined) {
+      const displaced = this.guestSeats.claim(auth.guestId, client.sessionId);
+      if (displaced !== undefined) this.evict(displaced);
+    }
     addPlayer(this.world, client.sessionId, name);
+    const lines = this.chatLog.recent();
+    if (lines.length > 0) client.send('chatHistory', { lines } satisfies ServerMessages['chatHistory']);
+  }
+
+  /** A connection dropped: the network's fault may be forgiven, a rule's may not. */
+  override onDrop(client: Client, code?: number): void {
+    if (code === undefined || !RECONNECTABLE_CODES.has(code)) return; // Colyseus calls onLeave next
+    const held = this.allowReconnection(client, this.config.reconnectWindowS ?? DEFAULT_RECONNECT_WINDOW_S) as unknown as Promise<unknown> & { reject?: (reason?: unknown) => void };
+    this.heldSeats.set(client.sessionId, held);
+    held.then(() => this.heldSeats.delete(client.sessionId), () => this.heldSeats.delete(client.sessionId));
   }
 
   override onLeave(client: Client): void {
     removePlayer(this.world, client.sessionId);
     this.sync.removePlayer(client.sessionId);
+    this.guestSeats.release(client.sessionId);
+    this.chatBuckets.delete(client.sessionId);
+  }
+
+  /** One avatar per guest: the older seat of a guest who joined again goes. */
+  private evict(sessionId: string): void {
+    recordRejection('connection', 'session_replaced', { roomId: this.roomId, sessionId });
+    const held = this.heldSeats.get(sessionId);
+    if (held?.reject !== undefined) held.reject(new Error('session replaced'));
+    this.clients.getById(sessionId)?.leave(CLOSE_CODES.SESSION_REPLACED, 'joined again elsewhere');
   }
 
   override onUncaughtException(error: RoomException, methodName: string): void {
@@ -114,13 +175,30 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     this.onMessage('chat', (client, raw) => {
       const parsed = clientMessageSchemas.chat.safeParse(raw);
       if (!parsed.success) return this.violations.record(client, 'invalid_message', `chat: ${parsed.error.issues[0]?.message}`);
+      if (!this.allowChat(client)) return;
       const player = this.world.players.get(client.sessionId);
       const line: ServerMessages['chat'] = { fromId: client.sessionId, name: player?.name ?? '?', text: parsed.data.text };
+      this.chatLog.add(line);
       this.broadcast('chat', line);
     });
     this.onMessage('*', (client, type) => {
       this.violations.record(client, 'unknown_message', `type ${String(type).slice(0, 40)}`);
     });
+  }
+
+  /** Chat lines are rate-limited per player (valid ones only: invalid ones are strikes). */
+  private allowChat(client: Client): boolean {
+    const now = performance.now();
+    let bucket = this.chatBuckets.get(client.sessionId);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(CHAT_LIMIT, now);
+      this.chatBuckets.set(client.sessionId, bucket);
+    }
+    const verdict = bucket.take(now);
+    if (verdict === 'ok') return true;
+    recordRejection('message', 'chat_rate', { roomId: this.roomId, sessionId: client.sessionId });
+    if (verdict === 'abusive') client.leave(CLOSE_CODES.RATE_LIMITED, 'chat rate limit');
+    return false;
   }
 
   /** One fixed step: at most one input per player, then the shared simulation. */
@@ -156,7 +234,12 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
 
 /** The arena room class bound to a server configuration. */
 export function arenaRoom(config: ArenaRoomConfig): typeof ArenaRoom {
+  const tokens = config.guestTokens;
   return class ConfiguredArenaRoom extends ArenaRoom {
     protected override config = config;
+
+    static override async onAuth(token: string, options: unknown, context: AuthContext): Promise<PlayerAuth> {
+      return tokens === undefined ? ArenaRoom.onAuth(token, options, context) : authorizeJoin(tokens, token, options);
+    }
   };
 }

@@ -3,6 +3,7 @@ import { CLOSE_CODES } from '../../shared/closeCodes.ts';
 import { MAX_VIOLATIONS_PER_CLIENT } from '../../shared/constants.ts';
 import { log } from '../observability/log.ts';
 import { violationsTotal } from '../observability/metrics.ts';
+import { guardOf } from '../security/connectionGuard.ts';
 
 export type ViolationKind = 'invalid_message' | 'unknown_message';
 
@@ -17,6 +18,12 @@ export class ViolationTracker {
   constructor(private readonly roomId: () => string, private readonly maxPerClient = MAX_VIOLATIONS_PER_CLIENT) {}
 
   record(client: Client, kind: ViolationKind, detail: string): void {
+    // One count per connection, shared with the frame checks of its guard (server/security).
+    const guard = guardOf(client.ref);
+    if (guard !== undefined) {
+      guard.strike(kind, { sessionId: client.sessionId, roomId: this.roomId(), detail });
+      return;
+    }
     violationsTotal.inc({ kind });
     const count = (this.counts.get(client) ?? 0) + 1;
     this.counts.set(client, count);

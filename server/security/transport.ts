@@ -1,0 +1,43 @@
+import type { Server as HttpServer } from 'node:http';
+import { WebSocketTransport } from '@colyseus/ws-transport';
+import { MAX_MESSAGE_BYTES } from '../../shared/constants.ts';
+import { ConnectionGuards, type GuardOptions } from './connectionGuard.ts';
+import { MAX_BUFFERED_CHUNKS, MAX_FRAGMENTS_PER_MESSAGE, WS_CLOSE_TIMEOUT_MS } from './limits.ts';
+
+export interface GuardedTransportOptions {
+  server: HttpServer;
+  heartbeatIntervalMs: number;
+  guard: GuardOptions;
+}
+
+/**
+ * Colyseus' WebSocket transport with the frame limits set low and a `ConnectionGuard` on every
+ * socket: small messages, at most a few fragments per message, no per-message compression (a
+ * compression bomb and its CPU are not worth a few bytes of input), a short close handshake, and
+ * Colyseus' ping/pong heartbeat (two missed pongs: terminated).
+ */
+export class GuardedWebSocketTransport extends WebSocketTransport {
+  readonly guards: ConnectionGuards;
+
+  constructor(options: GuardedTransportOptions) {
+    // `closeTimeout` is a ws server option its type definitions do not list yet.
+    super({
+      server: options.server,
+      maxPayload: MAX_MESSAGE_BYTES,
+      maxFragments: MAX_FRAGMENTS_PER_MESSAGE,
+      maxBufferedChunks: MAX_BUFFERED_CHUNKS,
+      perMessageDeflate: false,
+      closeTimeout: WS_CLOSE_TIMEOUT_MS,
+      pingInterval: options.heartbeatIntervalMs,
+      pingMaxRetries: 2,
+    } as ConstructorParameters<typeof WebSocketTransport>[0]);
+    this.guards = new ConnectionGuards(options.guard);
+    // Before Colyseus' own handler, so even its pre-join "ping utility" sockets are guarded.
+    this.wss.prependListener('connection', (ws, req) => this.guards.attach(ws, req));
+  }
+
+  override shutdown(): void {
+    this.guards.stop();
+    super.shutdown();
+  }
+}
