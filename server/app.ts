@@ -6,6 +6,9 @@ import { ARENA_ROOM, MAX_MESSAGE_BYTES } from '../shared/constants.ts';
 import type { ServerConfig } from './config.ts';
 import { mountRoutes } from './http/routes.ts';
 import { log } from './observability/log.ts';
+import { withRoomMetrics } from './observability/roomMetrics.ts';
+import { mountObservability } from './observability/routes.ts';
+import { instrumentTransport } from './observability/transportMetrics.ts';
 import { arenaRoom } from './rooms/ArenaRoom.ts';
 
 export interface RunningServer {
@@ -29,18 +32,22 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     maxPayload: MAX_MESSAGE_BYTES,
     perMessageDeflate: false,
   });
+  instrumentTransport(transport, httpServer);
 
   const server = defineServer({
     rooms: {
-      [ARENA_ROOM]: defineRoom(arenaRoom({
+      [ARENA_ROOM]: defineRoom(withRoomMetrics(arenaRoom({
         patchIntervalMs: 1000 / config.patchHz,
         defaultMaxPlayers: config.defaultMaxPlayers,
-      })).sortBy({ clients: -1 }),
+      }))).sortBy({ clients: -1 }),
     },
     transport,
     greet: false,
     gracefullyShutdown: false,
-    express: (app) => mountRoutes(app, config.clientDir),
+    express: (app) => {
+      mountObservability(app, config);
+      mountRoutes(app, config.clientDir);
+    },
   });
 
   // Colyseus' listen() never settles when the port is taken: race it against the socket's error.

@@ -10,6 +10,10 @@ export interface ServerConfig {
   defaultMaxPlayers: number;
   /** Built client to serve on `/` (null: serve no client). */
   clientDir: string | null;
+  /** Token that unlocks `/dashboard` (null: the dashboard is off). */
+  dashboardToken?: string | null;
+  /** Bearer token `/metrics` requires (null: open, like most Prometheus endpoints). */
+  metricsToken?: string | null;
 }
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -24,6 +28,16 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return value;
 }
 
+/** Shortest secret accepted for the dashboard and metrics tokens. */
+export const MIN_SECRET_CHARS = 16;
+
+function secret(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < MIN_SECRET_CHARS) throw new Error(`${name} must be at least ${MIN_SECRET_CHARS} characters`);
+  return raw;
+}
+
 /** Configuration from environment variables; see the README's configuration table. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
@@ -32,5 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     patchHz: int(env, 'PATCH_HZ', PATCH_HZ, 1, 60),
     defaultMaxPlayers: int(env, 'MAX_PLAYERS', DEFAULT_MAX_PLAYERS_PER_ROOM, 2, MAX_PLAYERS_PER_ROOM_LIMIT),
     clientDir: env.CLIENT_DIR === 'none' ? null : env.CLIENT_DIR || DEFAULT_CLIENT_DIR,
+    dashboardToken: secret(env, 'DASHBOARD_TOKEN'),
+    metricsToken: secret(env, 'METRICS_TOKEN'),
   };
 }
