@@ -1,0 +1,85 @@
+import { Lobby } from '../net/lobby.ts';
+import type { RenderFrame } from '../net/renderModel.ts';
+import type { ArenaSession, NetStats } from '../net/session.ts';
+import { BotBrain } from './behaviour.ts';
+import { lightLink } from './lightLink.ts';
+import { arenaLightConnection } from './lightSession.ts';
+import { MeteredClient, type MeteredRoom } from './meteredClient.ts';
+import type { BotLink, JoinPlan, LinkFactory, LinkMeters, LinkSnapshot, LinkTarget } from './types.ts';
+
+/** Counters a session may report once prediction and interpolation exist (issue 3). */
+type ExperienceStats = NetStats & { corrections?: number; bufferUnderruns?: number };
+
+/** `ws://host:port` and `http://host:port` both work: the SDK and Lobby want the HTTP form. */
+export function httpBase(url: string): string {
+  return url.replace(/^ws(s?):\/\//, 'http$1://').replace(/\/+$/, '');
+}
+
+function announcedPatchIntervalMs(room: MeteredRoom): number | undefined {
+  const ms = room.clock.patchInterval?.() ?? 0;
+  return ms > 0 ? ms : undefined;
+}
+
+/** Join through `Lobby` (the way players join), with a client that meters the connection. */
+function meteredLobby(target: LinkTarget, decodeState: boolean, meters: LinkMeters) {
+  let client: MeteredClient | undefined;
+  const lobby = new Lobby(httpBase(target.url), {
+    roomName: target.roomName,
+    createClient: (base) => (client = new MeteredClient(base, decodeState, meters.patchGaps)),
+  });
+  const room = () => {
+    if (client?.lastRoom === undefined) throw new Error('metered client made no room');
+    return client.lastRoom;
+  };
+  return { lobby, room };
+}
+
+/** A full bot: `ArenaSession` (decoded state, the client netcode), deciding from its frames. */
+async function joinFull(target: LinkTarget, plan: JoinPlan, meters: LinkMeters): Promise<BotLink> {
+  const { lobby, room: getRoom } = meteredLobby(target, true, meters);
+  const { route, name } = plan;
+  const session: ArenaSession = route.via === 'quick' ? await lobby.quickPlay(name)
+    : route.via === 'create' ? await lobby.createPrivate(name, { maxPlayers: route.maxPlayers })
+    : await lobby.joinByCode(route.code, name);
+  const room = getRoom();
+  const brain = new BotBrain(plan.role, plan.seed);
+  const closed = new Promise<number>((resolve) => {
+    if (session.status === 'closed') resolve(0);
+    session.events.on('closed', ({ code }) => resolve(code));
+  });
+  return {
+    code: session.code,
+    closed,
+    update(nowMs) {
+      let frame: RenderFrame | undefined;
+      session.update(nowMs, () => brain.decide((frame ??= session.frame(nowMs))));
+    },
+    snapshot(): LinkSnapshot {
+      const stats = session.stats() as ExperienceStats;
+      return {
+        traffic: { ...room.traffic },
+        inputsSent: stats.inputsSent,
+        inputsAcked: stats.inputsAcked,
+        pingMs: room.lastPingMs ?? stats.pingMs,
+        patchIntervalMs: announcedPatchIntervalMs(room),
+        corrections: stats.corrections,
+        bufferUnderruns: stats.bufferUnderruns,
+      };
+    },
+    leave: () => session.leave(),
+  };
+}
+
+/** A light bot: same matchmaking and inputs, state frames counted and dropped. */
+async function joinLight(target: LinkTarget, plan: JoinPlan, meters: LinkMeters): Promise<BotLink> {
+  const { lobby, room } = meteredLobby(target, false, meters);
+  await lobby.joinRoom(plan.route, plan.name);
+  return lightLink(arenaLightConnection(room()), plan);
+}
+
+/** Bots for this project's arena server. */
+export function createLinkFactory(target: LinkTarget): LinkFactory {
+  return {
+    join: (plan, meters) => (plan.kind === 'full' ? joinFull(target, plan, meters) : joinLight(target, plan, meters)),
+  };
+}
