@@ -24,8 +24,10 @@ function secureHeaders(res: Response): void {
     'cache-control': 'no-store',
     'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    // Not no-referrer: with it, browsers send `Origin: null` on the sign-in form's POST, which
+    // the same-origin check below cannot tell from a cross-site post. The pages link nowhere else.
+    'referrer-policy': 'same-origin',
+    'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   });
 }
 

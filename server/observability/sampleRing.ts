@@ -24,7 +24,7 @@ export class SampleRing {
 
   /** Samples written since `cursor` (at most `capacity` of them, oldest first). */
   since(cursor: number): number[] {
-    const from = Math.max(cursor, this.writtenCount - this.capacity);
+    const from = Math.max(0, cursor, this.writtenCount - this.capacity);
     const out: number[] = [];
     for (let i = from; i < this.writtenCount; i++) out.push(this.values[i % this.capacity]!);
     return out;

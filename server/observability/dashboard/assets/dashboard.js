@@ -3,6 +3,8 @@
 'use strict';
 (function () {
   var MAX_POINTS = 120;
+  /** Charts span at least this many points, so the first seconds do not look like a flat dash. */
+  var MIN_SPAN = 30;
   var samples = [];
   var $ = function (id) { return document.getElementById(id); };
 
@@ -23,8 +25,9 @@
     series.forEach(function (s) {
       var n = s.values.length;
       if (n === 0) return;
+      var span = Math.max(MIN_SPAN, samples.length);
       var points = s.values.map(function (v, i) {
-        var x = ((MAX_POINTS - n + i) / (MAX_POINTS - 1)) * 120;
+        var x = ((span - n + i) / (span - 1)) * 120;
         return x.toFixed(1) + ',' + (29 - (v / max) * 27).toFixed(1);
       }).join(' ');
       var line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
