@@ -7,11 +7,31 @@ import { pathToFileURL } from 'node:url';
 
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-/** Cores to pin the server and the bots to, or null when pinning is impossible here. */
-export function pinning(): { server: number; bots: number } | null {
+export interface Pinning {
+  /** `taskset -c` core list for the server, e.g. "0". */
+  server: string;
+  /** Core list for the bot processes, e.g. "1" or "1-3". */
+  bots: string;
+  /** Bot worker processes: one per bot core. */
+  botWorkers: number;
+}
+
+/** Count the cores in a taskset list such as "1", "1-3" or "1,3,5-6". */
+export function coreCount(list: string): number {
+  let n = 0;
+  for (const part of list.split(',')) {
+    const [a, b] = part.split('-').map(Number);
+    if (!Number.isInteger(a) || (b !== undefined && (!Number.isInteger(b) || b < a!))) throw new Error(`bad core list "${list}"`);
+    n += b === undefined ? 1 : b - a! + 1;
+  }
+  return n;
+}
+
+/** Where to pin the server and the bots, or null when pinning is impossible here (one core, no taskset). */
+export function pinning(serverCores = '0', botCores = '1'): Pinning | null {
   if (availableParallelism() < 2) return null;
-  const probe = spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
-  return probe.status === 0 ? { server: 0, bots: 1 } : null;
+  const probe = spawnSync('taskset', ['-c', serverCores, 'true'], { stdio: 'ignore' });
+  return probe.status === 0 ? { server: serverCores, bots: botCores, botWorkers: coreCount(botCores) } : null;
 }
 
 export interface Child<Req, Rep> {
@@ -22,9 +42,9 @@ export interface Child<Req, Rep> {
   stop(message: Req, timeoutMs?: number): Promise<void>;
 }
 
-export function startChild<Req, Rep extends { type: string }>(script: string, core: number | null, env: Record<string, string> = {}): Child<Req, Rep> {
-  const nodeArgs = ['--import', TSX_LOADER, script];
-  const [cmd, args] = core === null ? [process.execPath, nodeArgs] : ['taskset', ['-c', String(core), process.execPath, ...nodeArgs]];
+export function startChild<Req, Rep extends { type: string }>(script: string, cores: string | null, env: Record<string, string> = {}, profileDir?: string): Child<Req, Rep> {
+  const nodeArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', TSX_LOADER, script];
+  const [cmd, args] = cores === null ? [process.execPath, nodeArgs] : ['taskset', ['-c', cores, process.execPath, ...nodeArgs]];
   const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {

@@ -35,7 +35,7 @@ const ROOM_SIZE = DEFAULT_MAX_PLAYERS_PER_ROOM;
 const RAMP_JOINS_PER_S = 100;
 const SETTLE_TIMEOUT_MS = 120_000;
 
-interface Settings { ccus: number[]; windowS: number; warmupS: number; knee: boolean; servers: ServerName[]; out: string; quick: boolean }
+interface Settings { ccus: number[]; windowS: number; warmupS: number; knee: boolean; servers: ServerName[]; out: string; quick: boolean; profileDir?: string; serverCores: string; botCores: string }
 
 export interface Scenario {
   server: ServerName;
@@ -76,12 +76,17 @@ function parseSettings(argv: string[]): Settings {
       'no-knee': { type: 'boolean' },
       servers: { type: 'string' },
       out: { type: 'string' },
+      profile: { type: 'string' },
+      'server-cores': { type: 'string' },
+      'bot-cores': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(`Usage: npm run bench -- [--quick] [--ccu 100,500,1000] [--servers ${SERVER_NAMES.join(',')}]
-                       [--window S] [--warmup S] [--no-knee] [--out FILE]
+                       [--window S] [--warmup S] [--no-knee] [--out FILE] [--profile DIR]
+  --profile DIR  write V8 CPU profiles of every server and bot process to DIR
+  --server-cores LIST, --bot-cores LIST   taskset core lists (default 0 and 1); one bot worker per bot core
   --quick   smoke run: 32 and 96 CCU, short windows, no knee search; writes bench/results/tmp/quick.json
 `);
     process.exit(0);
@@ -104,6 +109,9 @@ function parseSettings(argv: string[]): Settings {
     servers,
     out: values.out ?? here(quick ? './results/tmp/quick.json' : './results/latest.json'),
     quick,
+    profileDir: values.profile,
+    serverCores: values['server-cores'] ?? '0',
+    botCores: values['bot-cores'] ?? '1',
   };
 }
 
@@ -118,11 +126,11 @@ async function ask<Rep extends { type: string }, T extends Rep>(child: Child<any
 
 async function runScenario(server: ServerName, ccu: number, s: Settings, pin: ReturnType<typeof pinning>, kneeSearch: boolean): Promise<Scenario> {
   const def = SERVERS[server];
-  const srv = startChild<AgentRequest, AgentReply>(def.script, pin?.server ?? null);
+  const srv = startChild<AgentRequest, AgentReply>(def.script, pin?.server ?? null, {}, s.profileDir);
   let gen: Child<LoadRequest, LoadReply> | undefined;
   try {
     const ready = await srv.next((m): m is Extract<AgentReply, { type: 'ready' }> => m.type === 'ready', 30_000, `${server} to start`);
-    gen = startChild<LoadRequest, LoadReply>(here('./load.ts'), pin?.bots ?? null);
+    gen = startChild<LoadRequest, LoadReply>(here('./load.ts'), pin?.bots ?? null, {}, s.profileDir);
     await gen.next((m): m is Extract<LoadReply, { type: 'ready' }> => m.type === 'ready', 30_000, 'the load generator to start');
     const rampS = Math.max(1, ccu / RAMP_JOINS_PER_S);
     const options: RunOptions = {
@@ -136,7 +144,7 @@ async function runScenario(server: ServerName, ccu: number, s: Settings, pin: Re
       behaviour: 'chase',
       join: 'code',
       full: 0,
-      workers: 1,
+      workers: pin?.botWorkers ?? 1,
       seed: 7,
       joinTimeoutMs: 20_000,
       maxConcurrentJoins: 32,
@@ -262,7 +270,7 @@ export function markdownTable(scenarios: Scenario[], ratios: ReturnType<typeof r
 
 async function main(): Promise<void> {
   const s = parseSettings(process.argv.slice(2));
-  const pin = pinning();
+  const pin = pinning(s.serverCores, s.botCores);
   const machine = {
     cpus: cpus().length,
     model: cpus()[0]?.model ?? 'unknown',
@@ -273,7 +281,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
   };
   process.stdout.write(`Benchmark: ${s.servers.join(', ')} at ${s.ccus.join(', ')} CCU (rooms of ${ROOM_SIZE}, ${TICK_HZ} Hz ticks, ${PATCH_HZ} Hz patches), ` +
-    `window ${s.windowS} s after ${s.warmupS} s warm-up; ${pin ? `server pinned to core ${pin.server}, bots to core ${pin.bots} (taskset)` : 'NOT pinned (taskset or a second core missing)'}\n`);
+    `window ${s.windowS} s after ${s.warmupS} s warm-up; ${pin ? `server pinned to core(s) ${pin.server}, bots to core(s) ${pin.bots} in ${pin.botWorkers} process(es) (taskset)` : 'NOT pinned (taskset or a second core missing)'}\n`);
   const scenarios: Scenario[] = [];
   const log = (sc: Scenario) => process.stdout.write(
     `  ${sc.server.padEnd(17)} ${String(sc.ccu).padStart(5)} CCU: cpu ${sc.cpuMsPerPlayerSecond} ms/player-s, tick p99 ${sc.tickMsP99} ms, loop p99 ${sc.eventLoopMsP99} ms, ` +
@@ -292,7 +300,7 @@ async function main(): Promise<void> {
   const at1000 = scenarios.find((x) => x.server === 'this' && x.ccu === 1000 && !x.kneeSearch);
   const result = {
     machine,
-    pinned: pin ? `server on core ${pin.server}, bots on core ${pin.bots} (taskset -c)` : null,
+    pinned: pin ? `server on core(s) ${pin.server}, bots on core(s) ${pin.bots} in ${pin.botWorkers} process(es) (taskset -c)` : null,
     settings: { roomSize: ROOM_SIZE, tickHz: TICK_HZ, patchHz: PATCH_HZ, windowS: s.windowS, warmupS: s.warmupS, botBehaviour: 'chase (light bots: everyone always moving, firing in bursts)', quick: s.quick },
     scenarios,
     ratios,
