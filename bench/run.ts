@@ -55,6 +55,8 @@ export interface Scenario {
   rttMsP50: number;
   rttMsP99: number;
   failedJoins: number;
+  /** Bots whose connection ended during the run, by close code. */
+  disconnectsByCode: Record<string, number>;
   generatorLagMsP99: number;
   generatorCpuPercent: number;
   generatorSaturated: boolean;
@@ -203,6 +205,7 @@ function scenario(server: ServerName, ccu: number, st: ServerWindowStats, shards
     rttMsP50: r(m.all.rtt.percentile(50), 2),
     rttMsP99: r(m.all.rtt.percentile(99), 2),
     failedJoins: m.failedJoins,
+    disconnectsByCode: m.disconnectsByCode,
     generatorLagMsP99: r(m.loopLagMsP99, 1),
     generatorCpuPercent: r(m.cpuPercent, 0),
     generatorSaturated: saturated,
@@ -285,7 +288,7 @@ async function main(): Promise<void> {
   const scenarios: Scenario[] = [];
   const log = (sc: Scenario) => process.stdout.write(
     `  ${sc.server.padEnd(17)} ${String(sc.ccu).padStart(5)} CCU: cpu ${sc.cpuMsPerPlayerSecond} ms/player-s, tick p99 ${sc.tickMsP99} ms, loop p99 ${sc.eventLoopMsP99} ms, ` +
-    `down ${Math.round(sc.downBytesPerClientPerSec)} B/s, delivery ${sc.patchDeliveryRatio}, rss ${sc.rssMB} MB${sc.generatorSaturated ? ', BOTS SATURATED' : ''}${sc.withinKnee ? '' : ', over the knee'}\n`);
+    `down ${Math.round(sc.downBytesPerClientPerSec)} B/s, delivery ${sc.patchDeliveryRatio}, rss ${sc.rssMB} MB${sc.connected < sc.ccu ? `, ${sc.connected} connected (closed: ${JSON.stringify(sc.disconnectsByCode)}, failed joins: ${sc.failedJoins})` : ''}${sc.generatorSaturated ? ', BOTS SATURATED' : ''}${sc.withinKnee ? '' : ', over the knee'}\n`);
   for (const ccu of s.ccus) {
     for (const server of s.servers) {
       const sc = await runScenario(server, ccu, s, pin, false);
