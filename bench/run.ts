@@ -34,6 +34,8 @@ const ROOM_SIZE = DEFAULT_MAX_PLAYERS_PER_ROOM;
 /** Joins per second during the ramp (the matchmaker is part of the server under test). */
 const RAMP_JOINS_PER_S = 100;
 const SETTLE_TIMEOUT_MS = 120_000;
+/** Seconds the server's idle CPU is measured before any bot joins. */
+const IDLE_S = 3;
 
 interface Settings { ccus: number[]; windowS: number; warmupS: number; knee: boolean; servers: ServerName[]; out: string; quick: boolean; profileDir?: string; serverCores: string; botCores: string }
 
@@ -43,6 +45,10 @@ export interface Scenario {
   connected: number;
   rooms: number;
   cpuMsPerPlayerSecond: number;
+  /** The server process with no players (timers, GC, housekeeping), CPU ms per second. */
+  idleCpuMsPerSecond: number;
+  /** CPU per player-second above that idle floor: what one more player costs. */
+  marginalCpuMsPerPlayerSecond: number;
   tickMsP50: number;
   tickMsP99: number;
   tickMsMax: number;
@@ -132,6 +138,10 @@ async function runScenario(server: ServerName, ccu: number, s: Settings, pin: Re
   let gen: Child<LoadRequest, LoadReply> | undefined;
   try {
     const ready = await srv.next((m): m is Extract<AgentReply, { type: 'ready' }> => m.type === 'ready', 30_000, `${server} to start`);
+    srv.send({ type: 'mark' });
+    await sleep(IDLE_S * 1000);
+    const iid = requestId++;
+    const idle = (await ask(srv, { type: 'collect', id: iid }, (m): m is Extract<AgentReply, { type: 'stats' }> => m.type === 'stats' && m.id === iid, 'idle stats')).stats;
     gen = startChild<LoadRequest, LoadReply>(here('./load.ts'), pin?.bots ?? null, {}, s.profileDir);
     await gen.next((m): m is Extract<LoadReply, { type: 'ready' }> => m.type === 'ready', 30_000, 'the load generator to start');
     const rampS = Math.max(1, ccu / RAMP_JOINS_PER_S);
@@ -172,7 +182,7 @@ async function runScenario(server: ServerName, ccu: number, s: Settings, pin: Re
       ask(srv, { type: 'collect', id: sid }, (m): m is Extract<AgentReply, { type: 'stats' }> => m.type === 'stats' && m.id === sid, 'server stats').then((r) => r.stats),
       ask(gen, { type: 'window', id: wid }, (m): m is Extract<LoadReply, { type: 'window' }> => m.type === 'window' && m.id === wid, 'bot window').then((r) => r.totals),
     ]);
-    return scenario(server, ccu, serverStats, window, s.windowS, kneeSearch);
+    return scenario(server, ccu, serverStats, idle.cpuMs / (idle.wallMs / 1000), window, s.windowS, kneeSearch);
   } finally {
     await gen?.stop({ type: 'stop' });
     await srv.stop({ type: 'stop' });
@@ -181,7 +191,7 @@ async function runScenario(server: ServerName, ccu: number, s: Settings, pin: Re
 
 const r = (v: number, d = 2) => Number(v.toFixed(d));
 
-function scenario(server: ServerName, ccu: number, st: ServerWindowStats, shards: Parameters<typeof mergeTotals>[0], windowS: number, kneeSearch: boolean): Scenario {
+function scenario(server: ServerName, ccu: number, st: ServerWindowStats, idleCpuMsPerSecond: number, shards: Parameters<typeof mergeTotals>[0], windowS: number, kneeSearch: boolean): Scenario {
   const m = mergeTotals(shards);
   const playerSeconds = m.all.connectedMs / 1000;
   const perClient = (v: number) => (playerSeconds > 0 ? v / playerSeconds : 0);
@@ -193,6 +203,8 @@ function scenario(server: ServerName, ccu: number, st: ServerWindowStats, shards
     connected: m.all.connected,
     rooms: st.rooms,
     cpuMsPerPlayerSecond: r(playerSeconds > 0 ? st.cpuMs / playerSeconds : 0, 4),
+    idleCpuMsPerSecond: r(idleCpuMsPerSecond, 2),
+    marginalCpuMsPerPlayerSecond: r(playerSeconds > 0 ? Math.max(0, st.cpuMs - idleCpuMsPerSecond * (st.wallMs / 1000)) / playerSeconds : 0, 4),
     tickMsP50: r(st.tickMsP50, 3),
     tickMsP99: r(st.tickMsP99, 3),
     tickMsMax: r(st.tickMsMax, 3),
@@ -241,7 +253,7 @@ async function findKnee(server: ServerName, done: Scenario[], s: Settings, pin: 
 
 function ratioRows(scenarios: Scenario[]) {
   const rows = [];
-  for (const mine of scenarios.filter((s) => s.server === 'this')) {
+  for (const mine of scenarios.filter((s) => s.server === 'this').sort((a, b) => a.ccu - b.ccu)) {
     for (const base of ['json-baseline', 'tutorial-baseline'] as const) {
       const other = scenarios.find((s) => s.server === base && s.ccu === mine.ccu);
       if (!other) continue;
@@ -250,6 +262,7 @@ function ratioRows(scenarios: Scenario[]) {
         ccu: mine.ccu,
         vs: base,
         cpuMsPerPlayerSecond: q(mine.cpuMsPerPlayerSecond, other.cpuMsPerPlayerSecond),
+        marginalCpuMsPerPlayerSecond: q(mine.marginalCpuMsPerPlayerSecond, other.marginalCpuMsPerPlayerSecond),
         downBytesPerClientPerSec: q(mine.downBytesPerClientPerSec, other.downBytesPerClientPerSec),
         upBytesPerClientPerSec: q(mine.upBytesPerClientPerSec, other.upBytesPerClientPerSec),
         tickMsP99: q(mine.tickMsP99, other.tickMsP99),
@@ -261,13 +274,13 @@ function ratioRows(scenarios: Scenario[]) {
 }
 
 export function markdownTable(scenarios: Scenario[], ratios: ReturnType<typeof ratioRows>): string {
-  const head = '| Server | CCU | Rooms | CPU ms / player-s | Tick p50 / p99 / max (ms) | Loop p99 (ms) | RSS (MB) | Down B / client-s | Up B / client-s | Patch delivery | RTT p99 (ms) |';
+  const head = '| Server | CCU | Rooms | CPU ms / player-s (above idle) | Tick p50 / p99 / max (ms) | Loop p99 (ms) | RSS (MB) | Down B / client-s | Up B / client-s | Patch delivery | RTT p99 (ms) |';
   const sep = '| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |';
   const rows = [...scenarios].sort((a, b) => a.ccu - b.ccu || SERVER_NAMES.indexOf(a.server) - SERVER_NAMES.indexOf(b.server)).map((s) =>
-    `| ${s.server}${s.kneeSearch ? ' (knee search)' : ''}${s.generatorSaturated ? ' ⚠ bots saturated' : ''} | ${s.ccu}${s.connected < s.ccu ? ` (${s.connected} in)` : ''} | ${s.rooms} | ${s.cpuMsPerPlayerSecond} | ${s.tickMsP50} / ${s.tickMsP99} / ${s.tickMsMax} | ${s.eventLoopMsP99} | ${s.rssMB} | ${Math.round(s.downBytesPerClientPerSec)} | ${Math.round(s.upBytesPerClientPerSec)} | ${s.patchDeliveryRatio} | ${s.rttMsP99} |`);
-  const ratioHead = '| CCU | This ÷ | CPU | Down bytes | Up bytes | Tick p99 | RSS |';
+    `| ${s.server}${s.kneeSearch ? ' (knee search)' : ''}${s.generatorSaturated ? ' ⚠ bots saturated' : ''} | ${s.ccu}${s.connected < s.ccu ? ` (${s.connected} in)` : ''} | ${s.rooms} | ${s.cpuMsPerPlayerSecond} (${s.marginalCpuMsPerPlayerSecond}) | ${s.tickMsP50} / ${s.tickMsP99} / ${s.tickMsMax} | ${s.eventLoopMsP99} | ${s.rssMB} | ${Math.round(s.downBytesPerClientPerSec)} | ${Math.round(s.upBytesPerClientPerSec)} | ${s.patchDeliveryRatio} | ${s.rttMsP99} |`);
+  const ratioHead = '| CCU | This ÷ | CPU (above idle) | Down bytes | Up bytes | Tick p99 | RSS |';
   const ratioSep = '| ---: | --- | ---: | ---: | ---: | ---: | ---: |';
-  const ratioLines = ratios.map((x) => `| ${x.ccu} | ${x.vs} | ${x.cpuMsPerPlayerSecond ?? '–'} | ${x.downBytesPerClientPerSec ?? '–'} | ${x.upBytesPerClientPerSec ?? '–'} | ${x.tickMsP99 ?? '–'} | ${x.rssMB ?? '–'} |`);
+  const ratioLines = ratios.map((x) => `| ${x.ccu} | ${x.vs} | ${x.cpuMsPerPlayerSecond ?? '–'} (${x.marginalCpuMsPerPlayerSecond ?? '–'}) | ${x.downBytesPerClientPerSec ?? '–'} | ${x.upBytesPerClientPerSec ?? '–'} | ${x.tickMsP99 ?? '–'} | ${x.rssMB ?? '–'} |`);
   return [head, sep, ...rows, '', ratioHead, ratioSep, ...ratioLines].join('\n');
 }
 
@@ -287,7 +300,7 @@ async function main(): Promise<void> {
     `window ${s.windowS} s after ${s.warmupS} s warm-up; ${pin ? `server pinned to core(s) ${pin.server}, bots to core(s) ${pin.bots} in ${pin.botWorkers} process(es) (taskset)` : 'NOT pinned (taskset or a second core missing)'}\n`);
   const scenarios: Scenario[] = [];
   const log = (sc: Scenario) => process.stdout.write(
-    `  ${sc.server.padEnd(17)} ${String(sc.ccu).padStart(5)} CCU: cpu ${sc.cpuMsPerPlayerSecond} ms/player-s, tick p99 ${sc.tickMsP99} ms, loop p99 ${sc.eventLoopMsP99} ms, ` +
+    `  ${sc.server.padEnd(17)} ${String(sc.ccu).padStart(5)} CCU: cpu ${sc.cpuMsPerPlayerSecond} ms/player-s (${sc.marginalCpuMsPerPlayerSecond} above idle ${sc.idleCpuMsPerSecond} ms/s), tick p99 ${sc.tickMsP99} ms, loop p99 ${sc.eventLoopMsP99} ms, ` +
     `down ${Math.round(sc.downBytesPerClientPerSec)} B/s, delivery ${sc.patchDeliveryRatio}, rss ${sc.rssMB} MB${sc.connected < sc.ccu ? `, ${sc.connected} connected (closed: ${JSON.stringify(sc.disconnectsByCode)}, failed joins: ${sc.failedJoins})` : ''}${sc.generatorSaturated ? ', BOTS SATURATED' : ''}${sc.withinKnee ? '' : ', over the knee'}\n`);
   for (const ccu of s.ccus) {
     for (const server of s.servers) {
@@ -323,7 +336,7 @@ async function main(): Promise<void> {
   const base = s.out.replace(/\.json$/, '');
   const table = markdownTable(scenarios, ratios);
   writeFileSync(`${base}.md`, `${table}\n`);
-  writeFileSync(`${base}.svg`, renderChart(scenarios.filter((x) => !x.kneeSearch || true), `${machine.model}, ${machine.cpus} cores, ${machine.date.slice(0, 10)}`));
+  writeFileSync(`${base}.svg`, renderChart(scenarios, `${machine.model}, ${machine.cpus} cores, ${machine.date.slice(0, 10)}`));
   process.stdout.write(`\n${table}\n\nwrote ${s.out}, ${base}.md, ${base}.svg\n`);
 }
 

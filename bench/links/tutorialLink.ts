@@ -1,8 +1,6 @@
-import { httpBase } from '../../game-client/bots/arenaLinks.ts';
+import { meteredLobby } from '../../game-client/bots/arenaLinks.ts';
 import { lightLink } from '../../game-client/bots/lightLink.ts';
-import { MeteredClient } from '../../game-client/bots/meteredClient.ts';
 import type { BotLink, JoinPlan, LinkFactory, LinkMeters, LinkTarget } from '../../game-client/bots/types.ts';
-import { Lobby } from '../../game-client/net/lobby.ts';
 
 /**
  * Bots for the tutorial-style baseline: the same matchmaking path (`Lobby`, a metered SDK client
@@ -10,13 +8,9 @@ import { Lobby } from '../../game-client/net/lobby.ts';
  * `input` message per tick (`room.send`), not the input channel.
  */
 async function join(target: LinkTarget, plan: JoinPlan, meters: LinkMeters): Promise<BotLink> {
-  let client: MeteredClient | undefined;
-  const lobby = new Lobby(httpBase(target.url), {
-    roomName: target.roomName,
-    createClient: (base) => (client = new MeteredClient(base, false, meters.patchGaps)),
-  });
+  const { lobby, room: meteredRoom } = meteredLobby(target, false, meters);
   const room = await lobby.joinRoom(plan.route, plan.name);
-  const metered = client!.lastRoom!;
+  const metered = meteredRoom();
   room.onMessage('*', () => undefined);
   let seq = 0;
   return lightLink({

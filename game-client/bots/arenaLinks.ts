@@ -20,8 +20,11 @@ function announcedPatchIntervalMs(room: MeteredRoom): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
-/** Join through `Lobby` (the way players join), with a client that meters the connection. */
-function meteredLobby(target: LinkTarget, decodeState: boolean, meters: LinkMeters) {
+/**
+ * A `Lobby` (the way players join) whose SDK client meters the connection, and for light bots
+ * does not decode state. `room()` is the SDK room of the join, once it is made.
+ */
+export function meteredLobby(target: LinkTarget, decodeState: boolean, meters: LinkMeters) {
   let client: MeteredClient | undefined;
   const lobby = new Lobby(httpBase(target.url), {
     roomName: target.roomName,
