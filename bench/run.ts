@@ -246,7 +246,10 @@ async function findKnee(server: ServerName, done: Scenario[], s: Settings, pin: 
     const sc = await runScenario(server, roundToRooms((pass + fail) / 2), s, pin, true);
     done.push(sc);
     log(sc);
-    if (sc.withinKnee && !sc.generatorSaturated) pass = sc.ccu; else fail = sc.ccu;
+    // A saturated generator says nothing about the server: the knee is then "at least pass".
+    if (sc.generatorSaturated) limitedByBots = true;
+    else if (sc.withinKnee) pass = sc.ccu;
+    else fail = sc.ccu;
   }
   return { ccu: pass, firstFailingCcu: fail === Infinity ? null : fail, limitedByBots };
 }

@@ -2,6 +2,7 @@ import { Lobby } from '../net/lobby.ts';
 import type { RenderFrame } from '../net/renderModel.ts';
 import type { ArenaSession, NetStats } from '../net/session.ts';
 import { BotBrain } from './behaviour.ts';
+import { ExperienceMeter } from './experience.ts';
 import { lightLink } from './lightLink.ts';
 import { arenaLightConnection } from './lightSession.ts';
 import { MeteredClient, type MeteredRoom } from './meteredClient.ts';
@@ -46,6 +47,7 @@ async function joinFull(target: LinkTarget, plan: JoinPlan, meters: LinkMeters):
     : await lobby.joinByCode(route.code, name);
   const room = getRoom();
   const brain = new BotBrain(plan.role, plan.seed);
+  const experience = new ExperienceMeter();
   const closed = new Promise<number>((resolve) => {
     if (session.status === 'closed') resolve(0);
     session.events.on('closed', ({ code }) => resolve(code));
@@ -54,8 +56,10 @@ async function joinFull(target: LinkTarget, plan: JoinPlan, meters: LinkMeters):
     code: session.code,
     closed,
     update(nowMs) {
-      let frame: RenderFrame | undefined;
-      session.update(nowMs, () => brain.decide((frame ??= session.frame(nowMs))));
+      // One rendered frame per update (about every 35 ms, like a 30 fps screen): what the player sees.
+      const frame: RenderFrame = session.frame(nowMs);
+      experience.observe(frame, nowMs);
+      session.update(nowMs, () => brain.decide(frame));
     },
     snapshot(): LinkSnapshot {
       const stats = session.stats() as ExperienceStats;
@@ -67,6 +71,10 @@ async function joinFull(target: LinkTarget, plan: JoinPlan, meters: LinkMeters):
         patchIntervalMs: announcedPatchIntervalMs(room),
         corrections: stats.corrections,
         bufferUnderruns: stats.bufferUnderruns,
+        frames: experience.frames,
+        visibleSnaps: experience.visibleSnaps,
+        renderStalls: experience.renderStalls,
+        renderRewinds: experience.renderRewinds,
       };
     },
     leave: () => session.leave(),

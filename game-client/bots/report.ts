@@ -23,6 +23,10 @@ export interface KindReport {
   /** Full bots only, when the session reports them (null: not reported by this client version). */
   corrections: number | null;
   bufferUnderruns: number | null;
+  /** Full bots only, seen in their rendered frames (experience.ts), per bot per minute. */
+  visibleSnapsPerMin: number;
+  renderStallsPerMin: number;
+  renderRewindsPerMin: number;
 }
 
 /** The report of one run. The first block of fields is the stable interface for scripts. */
@@ -75,12 +79,13 @@ function mergeKind(parts: KindTotals[]): KindTotals & { rtt: LogHistogram; gaps:
   const sumNullable = (values: Array<number | null>) => values.every((v) => v === null) ? null : values.reduce<number>((a, v) => a + (v ?? 0), 0);
   const total = {
     bots: 0, connected: 0, joined: 0, connectedMs: 0, expectedPatches: 0, bytesIn: 0, bytesOut: 0, patches: 0, inputsSent: 0, inputsAcked: 0,
+    frames: 0, visibleSnaps: 0, renderStalls: 0, renderRewinds: 0,
     corrections: sumNullable(parts.map((p) => p.corrections)),
     bufferUnderruns: sumNullable(parts.map((p) => p.bufferUnderruns)),
     rttMs: rtt.toJSON(), patchGapMs: gaps.toJSON(), rtt, gaps,
   };
   for (const p of parts) {
-    for (const key of ['bots', 'connected', 'joined', 'connectedMs', 'expectedPatches', 'bytesIn', 'bytesOut', 'patches', 'inputsSent', 'inputsAcked'] as const) total[key] += p[key];
+    for (const key of ['bots', 'connected', 'joined', 'connectedMs', 'expectedPatches', 'bytesIn', 'bytesOut', 'patches', 'inputsSent', 'inputsAcked', 'frames', 'visibleSnaps', 'renderStalls', 'renderRewinds'] as const) total[key] += p[key];
     rtt.merge(p.rttMs);
     gaps.merge(p.patchGapMs);
   }
@@ -107,6 +112,9 @@ function kindReport(t: ReturnType<typeof mergeKind>): KindReport {
     inputsAcked: t.inputsAcked,
     corrections: t.corrections,
     bufferUnderruns: t.bufferUnderruns,
+    visibleSnapsPerMin: round(t.frames > 0 ? (t.visibleSnaps / clientSeconds) * 60 : 0),
+    renderStallsPerMin: round(t.frames > 0 ? (t.renderStalls / clientSeconds) * 60 : 0),
+    renderRewindsPerMin: round(t.frames > 0 ? (t.renderRewinds / clientSeconds) * 60 : 0),
   };
 }
 
@@ -145,7 +153,9 @@ export function buildReport(shards: readonly ShardTotals[], run: BotReport['run'
   }
   if (m.failedJoins > 0) warnings.push(`${m.failedJoins} of ${m.target} joins failed (${Object.entries(m.failedJoinsByReason).map(([k, v]) => `${k}: ${v}`).join(', ')}).`);
   const full = kindReport(m.byKind.full);
-  if (full.bots > 0 && full.corrections === null) warnings.push('Corrections and buffer underruns are not reported: this client\'s session does not count them yet.');
+  if (full.bots > 0 && full.corrections === null) {
+    warnings.push('The session does not count corrections and buffer underruns yet; snaps, stalls and rewinds seen in rendered frames stand in for them.');
+  }
   return {
     connected: m.all.connected,
     target: m.target,
@@ -188,6 +198,7 @@ export function formatReport(r: BotReport): string {
     ['patch delivery', String(r.patchDeliveryRatio), String(r.full.patchDeliveryRatio), String(r.light.patchDeliveryRatio)],
     ['patch gap p99', `${r.patchGapMsP99} ms`, `${r.full.patchGapMsP99} ms`, `${r.light.patchGapMsP99} ms`],
     ['corrections / underruns', '', `${orDash(r.full.corrections)} / ${orDash(r.full.bufferUnderruns)}`, '(no state)'],
+    ['snaps / stalls / rewinds per min', '', `${r.full.visibleSnapsPerMin} / ${r.full.renderStallsPerMin} / ${r.full.renderRewindsPerMin}`, '(no state)'],
   ];
   const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((row) => row[c]!.length)));
   const line = (row: readonly string[]) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();

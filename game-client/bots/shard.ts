@@ -166,6 +166,10 @@ export class Shard {
       k.inputsAcked += now.inputsAcked - base.inputsAcked;
       if (now.corrections !== undefined) k.corrections = (k.corrections ?? 0) + now.corrections - (base.corrections ?? 0);
       if (now.bufferUnderruns !== undefined) k.bufferUnderruns = (k.bufferUnderruns ?? 0) + now.bufferUnderruns - (base.bufferUnderruns ?? 0);
+      k.frames += (now.frames ?? 0) - (base.frames ?? 0);
+      k.visibleSnaps += (now.visibleSnaps ?? 0) - (base.visibleSnaps ?? 0);
+      k.renderStalls += (now.renderStalls ?? 0) - (base.renderStalls ?? 0);
+      k.renderRewinds += (now.renderRewinds ?? 0) - (base.renderRewinds ?? 0);
     }
     for (const kind of BOT_KINDS) {
       const pick = sinceMark ? 'window' : 'run';
@@ -313,7 +317,8 @@ function emptyKind(): KindTotals {
   const empty = new LogHistogram().toJSON();
   return {
     bots: 0, connected: 0, joined: 0, connectedMs: 0, expectedPatches: 0, bytesIn: 0, bytesOut: 0, patches: 0,
-    inputsSent: 0, inputsAcked: 0, corrections: null, bufferUnderruns: null, rttMs: empty, patchGapMs: empty,
+    inputsSent: 0, inputsAcked: 0, corrections: null, bufferUnderruns: null, frames: 0, visibleSnaps: 0, renderStalls: 0, renderRewinds: 0,
+    rttMs: empty, patchGapMs: empty,
   };
 }
 

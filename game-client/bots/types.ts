@@ -29,6 +29,11 @@ export interface LinkSnapshot {
   /** Prediction corrections and interpolation-buffer underruns, when the session reports them. */
   corrections?: number;
   bufferUnderruns?: number;
+  /** Full bots: frames rendered, and the snaps, stalls and rewinds seen in them (experience.ts). */
+  frames?: number;
+  visibleSnaps?: number;
+  renderStalls?: number;
+  renderRewinds?: number;
 }
 
 /** A connected bot, whatever it talks to. */
@@ -104,6 +109,10 @@ export interface KindTotals {
   inputsAcked: number;
   corrections: number | null;
   bufferUnderruns: number | null;
+  frames: number;
+  visibleSnaps: number;
+  renderStalls: number;
+  renderRewinds: number;
   rttMs: HistogramData;
   patchGapMs: HistogramData;
 }

@@ -63,6 +63,10 @@ describe('bot runner against a real server', () => {
       expect(kind.rttMsP50).toBeGreaterThan(0);
     }
     expect(report.rttMsP99).toBeGreaterThanOrEqual(report.rttMsP50);
+    // Full bots watch their own frames; on a LAN the world should almost never freeze or jump.
+    expect(report.full.renderStallsPerMin).toBeGreaterThanOrEqual(0);
+    expect(report.full.renderStallsPerMin).toBeLessThan(60);
+    expect(report.light.visibleSnapsPerMin).toBe(0);
     expect(report.generatorLagMsP99).toBeGreaterThanOrEqual(0);
     expect(report.run.endedBy).toBe('duration');
     // The machine-readable fields scripts rely on.
