@@ -6,6 +6,9 @@ import type { ServerConfig } from './config.ts';
 import { mountGuestAuth } from './http/auth.ts';
 import { mountRoutes } from './http/routes.ts';
 import { log } from './observability/log.ts';
+import { withRoomMetrics } from './observability/roomMetrics.ts';
+import { mountObservability } from './observability/routes.ts';
+import { instrumentTransport } from './observability/transportMetrics.ts';
 import { arenaRoom } from './rooms/ArenaRoom.ts';
 import { createSecurity, type Security } from './security/setup.ts';
 
@@ -28,22 +31,24 @@ const LISTEN_TIMEOUT_MS = 10_000;
 export async function startGameServer(config: ServerConfig): Promise<RunningServer> {
   const security = createSecurity(config);
   const { httpServer, transport, tokens } = security;
+  instrumentTransport(transport, httpServer);
 
   const server = defineServer({
     rooms: {
-      [ARENA_ROOM]: defineRoom(arenaRoom({
+      [ARENA_ROOM]: defineRoom(withRoomMetrics(arenaRoom({
         patchIntervalMs: 1000 / config.patchHz,
         defaultMaxPlayers: config.defaultMaxPlayers,
         guestTokens: tokens,
         seatReservationS: config.security.seatReservationS,
         reconnectWindowS: config.security.reconnectWindowS,
-      })).sortBy({ clients: -1 }),
+      }))).sortBy({ clients: -1 }),
     },
     transport,
     greet: false,
     gracefullyShutdown: false,
     express: (app) => {
       mountGuestAuth(app, tokens);
+      mountObservability(app, config);
       mountRoutes(app, config.clientDir);
     },
   });

@@ -21,6 +21,10 @@ export interface ServerConfig {
   tls: TlsFiles | null;
   /** Origins, proxies, guest tokens, rate and connection limits (server/security/limits.ts). */
   security: SecurityConfig;
+  /** Token that unlocks `/dashboard` (null: the dashboard is off). */
+  dashboardToken?: string | null;
+  /** Bearer token `/metrics` requires (null: open, like most Prometheus endpoints). */
+  metricsToken?: string | null;
 }
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -35,6 +39,16 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return value;
 }
 
+/** Shortest secret accepted for the dashboard and metrics tokens. */
+export const MIN_SECRET_CHARS = 16;
+
+function secret(env: NodeJS.ProcessEnv, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < MIN_SECRET_CHARS) throw new Error(`${name} must be at least ${MIN_SECRET_CHARS} characters`);
+  return raw;
+}
+
 /** Configuration from environment variables; see the README's configuration table. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
@@ -45,6 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     clientDir: env.CLIENT_DIR === 'none' ? null : env.CLIENT_DIR || DEFAULT_CLIENT_DIR,
     tls: loadTls(env),
     security: loadSecurityConfig(env),
+    dashboardToken: secret(env, 'DASHBOARD_TOKEN'),
+    metricsToken: secret(env, 'METRICS_TOKEN'),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Client } from '@colyseus/sdk';
+import { Client, type ClientOptions, type Room } from '@colyseus/sdk';
 import { ARENA_ROOM } from '../../shared/constants.ts';
 import type { JoinOptions, RoomListing } from '../../shared/messages.ts';
 import { GuestAuth } from './guestAuth.ts';
@@ -27,18 +27,35 @@ function explain(err: unknown): JoinError {
   return new JoinError(message, e.code);
 }
 
+export interface LobbyOptions {
+  /** Room type to matchmake into (default `arena`). */
+  roomName?: string;
+  /** Builds the SDK client (with the given options). Bots pass one that meters traffic or skips decoding state. */
+  createClient?: (httpBase: string, options: ClientOptions) => Client;
+  /** The guest to join as (default: a new guest session). */
+  auth?: GuestAuth;
+}
+
+/** How to get into a room: quick play, a new private room, or an existing room's code. */
+export type JoinRoute = { via: 'quick' } | { via: 'create'; maxPlayers?: number } | { via: 'code'; code: string };
+
 /**
  * Matchmaking: everything a player does before being in a room. Returns an `ArenaSession` that
- * owns the connection from then on. Each `Lobby` is one guest session (a token fetched on first
- * use, sent only with matchmaking requests); pass a shared `GuestAuth` to join as the same guest.
+  * owns the connection from then on. Every join goes through `matchmake()`, so how joining works
+ * (credentials, options) is decided in one place for players, tests and load-test bots. Each
+ * `Lobby` is one guest session (a token fetched on first use, sent only with matchmaking
+ * requests); pass a shared `GuestAuth` to join as the same guest.
  */
 export class Lobby {
   private readonly client: Client;
+  private readonly roomName: string;
   readonly auth: GuestAuth;
 
-  constructor(private readonly httpBase: string, options: { auth?: GuestAuth } = {}) {
+  constructor(private readonly httpBase: string, options: LobbyOptions = {}) {
     this.auth = options.auth ?? new GuestAuth(httpBase);
-    this.client = new Client(httpBase, { fetchFn: this.auth.fetch });
+    const clientOptions: ClientOptions = { fetchFn: this.auth.fetch };
+    this.client = options.createClient?.(httpBase, clientOptions) ?? new Client(httpBase, clientOptions);
+    this.roomName = options.roomName ?? ARENA_ROOM;
   }
 
   async listRooms(signal?: AbortSignal): Promise<RoomListing[]> {
@@ -50,22 +67,48 @@ export class Lobby {
 
   /** Fill an existing public room, or open one. */
   quickPlay(name: string): Promise<ArenaSession> {
-    return this.enter(() => this.client.joinOrCreate<ArenaStateView>(ARENA_ROOM, { name } satisfies JoinOptions));
+    return this.enter({ via: 'quick' }, name);
   }
 
   /** A room that only people with its code can join. */
-  createPrivate(name: string): Promise<ArenaSession> {
-    return this.enter(() => this.client.create<ArenaStateView>(ARENA_ROOM, { name, private: true } satisfies JoinOptions));
+  createPrivate(name: string, options: { maxPlayers?: number } = {}): Promise<ArenaSession> {
+    return this.enter({ via: 'create', ...options }, name);
   }
 
+  /** `code` as a person typed it: surrounding spaces and letter case do not matter. */
   joinByCode(code: string, name: string): Promise<ArenaSession> {
-    const clean = code.trim().toUpperCase();
-    return this.enter(() => this.client.joinById<ArenaStateView>(clean, { name } satisfies JoinOptions));
+    return this.enter({ via: 'code', code: code.trim().toUpperCase() }, name);
   }
 
-  private async enter(join: () => Promise<import('@colyseus/sdk').Room<any, ArenaStateView>>): Promise<ArenaSession> {
+  /**
+   * Join and hand back the SDK room itself, without an `ArenaSession`: for light load-test bots
+   * that never decode state (see game-client/bots/). Same matchmaking as the methods above.
+   */
+  async joinRoom(route: JoinRoute, name: string): Promise<Room<any, unknown>> {
     try {
-      return await ArenaSession.open(await join());
+      return await this.matchmake<unknown>(route, name);
+    } catch (err) {
+      throw explain(err);
+    }
+  }
+
+  private matchmake<S>(route: JoinRoute, name: string): Promise<Room<any, S>> {
+    switch (route.via) {
+      case 'quick':
+        return this.client.joinOrCreate<S>(this.roomName, { name } satisfies JoinOptions);
+      case 'create': {
+        const options: JoinOptions = { name, private: true };
+        if (route.maxPlayers !== undefined) options.maxPlayers = route.maxPlayers;
+        return this.client.create<S>(this.roomName, options);
+      }
+      case 'code':
+        return this.client.joinById<S>(route.code, { name } satisfies JoinOptions);
+    }
+  }
+
+  private async enter(route: JoinRoute, name: string): Promise<ArenaSession> {
+    try {
+      return await ArenaSession.open(await this.matchmake<ArenaStateView>(route, name));
     } catch (err) {
       throw explain(err);
     }

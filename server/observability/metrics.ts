@@ -1,4 +1,5 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { matchMaker } from '@colyseus/core';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * The process' Prometheus registry. Every counter the server keeps lives here, so `/metrics`
@@ -48,3 +49,92 @@ export async function counterValue(counter: Counter<string>, labels: Record<stri
   const hit = data.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val));
   return hit?.value ?? 0;
 }
+
+// --- Load, traffic and tick timing (issue 4). Names follow Prometheus conventions: base units,
+// `_total` for counters. Event-loop delay, heap and RSS come from `collectDefaultMetrics` above
+// (`nodejs_eventloop_lag_p99_seconds`, `nodejs_heap_size_used_bytes`, `process_resident_memory_bytes`).
+
+/** Players connected to rooms of this process, read from Colyseus' matchmaker when scraped. */
+export const connectedClients = new Gauge({
+  name: 'game_connected_clients',
+  help: 'Clients connected to rooms of this process',
+  registers: [registry],
+  collect() { this.set(matchMaker.stats.local.ccu); },
+});
+
+/** Rooms hosted by this process. */
+export const roomsGauge = new Gauge({
+  name: 'game_rooms',
+  help: 'Rooms hosted by this process',
+  registers: [registry],
+  collect() { this.set(matchMaker.stats.local.roomCount); },
+});
+
+/** Players who took a seat in a room. */
+export const joinsTotal = new Counter({
+  name: 'game_joins_total',
+  help: 'Players who joined a room',
+  registers: [registry],
+});
+
+/** Players who left a room, by why (see observability/leaveReason.ts). */
+export const leavesTotal = new Counter({
+  name: 'game_leaves_total',
+  help: 'Players who left a room, by reason',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+
+/**
+ * Messages counted on the hot path as plain numbers (a labelled `inc()` hashes its labels on
+ * every call, and this runs for every WebSocket message); moved into the counter when read.
+ */
+export const pendingMessagesIn = new Map<string, number>();
+
+/** WebSocket messages received, by kind (input, chat, ping, ...; see observability/transportMetrics.ts). */
+export const messagesInTotal = new Counter({
+  name: 'game_messages_in_total',
+  help: 'WebSocket messages received from clients, by type',
+  labelNames: ['type'] as const,
+  registers: [registry],
+  collect() {
+    for (const [type, n] of pendingMessagesIn) this.inc({ type }, n);
+    pendingMessagesIn.clear();
+  },
+});
+
+/** Bytes written to / read from client sockets (HTTP and WebSocket, framing included). */
+export const bytesOutTotal = new Counter({
+  name: 'game_bytes_out_total',
+  help: 'Bytes written to client sockets',
+  registers: [registry],
+});
+export const bytesInTotal = new Counter({
+  name: 'game_bytes_in_total',
+  help: 'Bytes read from client sockets',
+  registers: [registry],
+});
+
+/** Sub-millisecond buckets: a room's step is tens of microseconds; 10 ms is already a problem. */
+const TICK_BUCKETS_S = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
+
+/**
+ * Time one room spends per unit of work, by phase: `simulation` (one fixed step: inputs, shared
+ * simulation, state sync), `encode` (schema delta encoding inside `broadcastPatch`) and `send`
+ * (the rest of `broadcastPatch`: per-client framing and socket writes).
+ */
+export const tickDuration = new Histogram({
+  name: 'game_tick_duration_seconds',
+  help: 'Room work per step or patch, by phase (simulation, encode, send)',
+  labelNames: ['phase'] as const,
+  buckets: TICK_BUCKETS_S,
+  registers: [registry],
+});
+
+/** How late a fixed step's timer fired compared with its nominal interval. */
+export const tickLateness = new Histogram({
+  name: 'game_tick_lateness_seconds',
+  help: 'Delay of fixed-step timers beyond their nominal interval',
+  buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25],
+  registers: [registry],
+});

@@ -20,33 +20,47 @@ export function plainAddress(raw: string): string {
  * the right: the first address (walking right to left) that is not a trusted proxy is the client,
  * so whatever a client writes into the header itself is never used.
  */
-export class ProxyTrust {
-  private readonly proxies = new BlockList();
-  private readonly count: number;
+/** A set of addresses and CIDR ranges (IPv4 and IPv6), parsed once from configuration. */
+export class AddressList {
+  private readonly list = new BlockList();
+  readonly size: number;
 
-  constructor(entries: readonly string[]) {
+  /** `label` names the setting in error messages (e.g. TRUSTED_PROXIES). */
+  constructor(entries: readonly string[], label: string) {
     for (const entry of entries) {
       const [address, prefix] = entry.split('/');
       const plain = plainAddress(address ?? '');
       const family = isIP(plain);
-      if (family === 0) throw new Error(`TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range`);
+      if (family === 0) throw new Error(`${label}: "${entry}" is not an IP address or CIDR range`);
       const type = family === 4 ? 'ipv4' : 'ipv6';
       if (prefix === undefined) {
-        this.proxies.addAddress(plain, type);
+        this.list.addAddress(plain, type);
       } else {
         const bits = Number(prefix);
-        if (!Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) throw new Error(`TRUSTED_PROXIES: bad prefix in "${entry}"`);
-        this.proxies.addSubnet(plain, bits, type);
+        if (!Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) throw new Error(`${label}: bad prefix in "${entry}"`);
+        this.list.addSubnet(plain, bits, type);
       }
     }
-    this.count = entries.length;
+    this.size = entries.length;
+  }
+
+  has(address: string | undefined): boolean {
+    if (this.size === 0 || address === undefined) return false;
+    const plain = plainAddress(address);
+    const family = isIP(plain);
+    return family !== 0 && this.list.check(plain, family === 4 ? 'ipv4' : 'ipv6');
+  }
+}
+
+export class ProxyTrust {
+  private readonly proxies: AddressList;
+
+  constructor(entries: readonly string[]) {
+    this.proxies = new AddressList(entries, 'TRUSTED_PROXIES');
   }
 
   trusts(address: string | undefined): boolean {
-    if (this.count === 0 || address === undefined) return false;
-    const plain = plainAddress(address);
-    const family = isIP(plain);
-    return family !== 0 && this.proxies.check(plain, family === 4 ? 'ipv4' : 'ipv6');
+    return this.proxies.has(address);
   }
 
   /** The client's address for a request that arrived from `peer` with these headers. */

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { matchMaker } from '@colyseus/core';
 import { JOIN_REJECTIONS } from '../../shared/closeCodes.ts';
-import { plainAddress, type ProxyTrust } from './clientAddress.ts';
+import { AddressList, plainAddress, type ProxyTrust } from './clientAddress.ts';
 import { bearerToken, type GuestTokens } from './guestTokens.ts';
 import { MAX_HTTP_BODY_BYTES, MAX_TRACKED_ADDRESSES, type SecurityConfig } from './limits.ts';
 import type { OriginPolicy } from './origins.ts';
@@ -63,8 +63,11 @@ export class Edge {
   private readonly webSocketsPerClient = new Map<string, number>();
   private readonly joinBuckets: KeyedBuckets;
   private readonly tokenBuckets: KeyedBuckets;
+  /** Load generators the operator named: no per-address caps or rates for them. */
+  private readonly exempt: AddressList;
 
   constructor(private readonly deps: EdgeDeps) {
+    this.exempt = new AddressList(deps.security.rateLimitExemptIps, 'RATE_LIMIT_EXEMPT_IPS');
     this.joinBuckets = new KeyedBuckets(perMinute(deps.security.joinsPerIpPerMinute), MAX_TRACKED_ADDRESSES);
     this.tokenBuckets = new KeyedBuckets(perMinute(deps.security.guestTokensPerIpPerMinute), MAX_TRACKED_ADDRESSES);
   }
@@ -112,7 +115,7 @@ export class Edge {
   /** Raw TCP: at most `maxConnectionsPerIp` sockets per peer (our own proxies excepted). */
   private admitSocket(socket: Socket): boolean {
     const peer = plainAddress(socket.remoteAddress ?? '') || 'unknown';
-    if (this.deps.proxies.trusts(peer)) return true;
+    if (this.deps.proxies.trusts(peer) || this.exempt.has(peer)) return true;
     if ((this.socketsPerPeer.get(peer) ?? 0) >= this.deps.security.maxConnectionsPerIp) {
       recordRejection('tcp', 'too_many_connections', { ip: peer });
       socket.destroy();
@@ -149,7 +152,7 @@ export class Edge {
     }
 
     const buckets = isGuestAuth ? this.tokenBuckets : this.joinBuckets;
-    if (buckets.take(ip, performance.now()) !== 'ok') {
+    if (!this.exempt.has(ip) && buckets.take(ip, performance.now()) !== 'ok') {
       res.setHeader('retry-after', '2');
       return this.refuse(res, 429, 'http', 'rate_limited', ip, JOIN_REJECTIONS.RATE_LIMITED);
     }
@@ -208,7 +211,7 @@ export class Edge {
       return this.refuseUpgrade(socket, 403, req.headers.origin === undefined ? 'origin_missing' : 'origin_not_allowed', ip);
     }
     if (carriesToken(url.query)) return this.refuseUpgrade(socket, 400, 'token_in_url', ip);
-    if ((this.webSocketsPerClient.get(ip) ?? 0) >= this.deps.security.maxConnectionsPerIp) {
+    if (!this.exempt.has(ip) && (this.webSocketsPerClient.get(ip) ?? 0) >= this.deps.security.maxConnectionsPerIp) {
       return this.refuseUpgrade(socket, 429, 'too_many_connections', ip);
     }
     counter(this.webSocketsPerClient, ip, 1);

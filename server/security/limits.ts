@@ -20,6 +20,12 @@ export interface SecurityConfig {
   requireOrigin: boolean;
   /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed. */
   trustedProxies: readonly string[];
+  /**
+   * Client addresses or CIDR ranges exempt from the per-address limits (open connections,
+   * matchmaking and guest-token rates): your own load generators. Per-connection message limits,
+   * Origin and token checks still apply to them. Empty by default.
+   */
+  rateLimitExemptIps: readonly string[];
   /** HMAC secret for guest tokens (at least 32 bytes). `null`: random per process. */
   authSecret: string | null;
   /** Lifetime of a guest token. */
@@ -92,6 +98,7 @@ export const DEFAULT_SECURITY: SecurityConfig = {
   allowedOrigins: 'auto',
   requireOrigin: false,
   trustedProxies: [],
+  rateLimitExemptIps: [],
   authSecret: null,
   guestTokenTtlS: 6 * 3600,
   maxConnectionsPerIp: 64,
@@ -143,6 +150,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
     allowedOrigins: origins.length === 0 || (origins.length === 1 && origins[0] === 'auto') ? 'auto' : origins.map(normalizeOrigin),
     requireOrigin: bool(env, 'REQUIRE_ORIGIN', DEFAULT_SECURITY.requireOrigin),
     trustedProxies: list(env.TRUSTED_PROXIES),
+    rateLimitExemptIps: list(env.RATE_LIMIT_EXEMPT_IPS),
     authSecret: secret,
     guestTokenTtlS: positiveInt(env, 'GUEST_TOKEN_TTL_S', DEFAULT_SECURITY.guestTokenTtlS, 30 * 24 * 3600),
     maxConnectionsPerIp: positiveInt(env, 'MAX_CONNECTIONS_PER_IP', DEFAULT_SECURITY.maxConnectionsPerIp, 1_000_000),

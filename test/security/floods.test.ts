@@ -17,7 +17,8 @@ const chats: Array<{ fromId: string; text: string }> = [];
 const PER_IP_BURST = perMinute(DEFAULT_SECURITY.joinsPerIpPerMinute).burst;
 
 beforeAll(async () => {
-  server = await startTestServer(); // production limits
+  // Production limits, with one address named as a load generator (RATE_LIMIT_EXEMPT_IPS).
+  server = await startTestServer({ security: { rateLimitExemptIps: ['127.0.0.5'] } });
   honest = await honestPlayer(server.endpoint);
   honest.room.onMessage('chat', (c) => chats.push(c));
   base = await takeBaseline(server);
@@ -103,6 +104,15 @@ describe('per-address floods', () => {
     expect(statuses.slice(0, PER_IP_BURST).every((s) => s === 200)).toBe(true);
     expect(statuses.slice(PER_IP_BURST + 1).every((s) => s === 429)).toBe(true);
     expect(await newGuest(server.endpoint).token()).toMatch(/\./); // 127.0.0.1 still gets one
+  });
+
+  it('an address the operator exempts (a load generator) is not limited; its neighbours still are', async () => {
+    const exempt: number[] = [];
+    for (let i = 0; i < PER_IP_BURST + 10; i++) exempt.push((await httpFrom('127.0.0.5', `${server.endpoint}/auth/guest`, { method: 'POST' })).status);
+    expect(exempt.every((s) => s === 200)).toBe(true);
+    const neighbour: number[] = [];
+    for (let i = 0; i < PER_IP_BURST + 10; i++) neighbour.push((await httpFrom('127.0.0.6', `${server.endpoint}/auth/guest`, { method: 'POST' })).status);
+    expect(neighbour.slice(PER_IP_BURST + 1).every((s) => s === 429)).toBe(true);
   });
 
   it('a spoofed X-Forwarded-For from an untrusted peer changes nothing: the peer address is limited', async () => {

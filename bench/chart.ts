@@ -1,0 +1,53 @@
+/** A small dependency-free SVG chart: CCU against tick p99 and against CPU, one line per server. */
+
+export interface ChartPoint { server: string; ccu: number; tickMsP99: number; cpuMsPerPlayerSecond: number }
+
+const COLOURS: Record<string, string> = { this: '#2f81f7', 'json-baseline': '#d29922', 'tutorial-baseline': '#db6d28' };
+const W = 420;
+const H = 260;
+const PAD = { left: 56, right: 16, top: 34, bottom: 44 };
+
+function niceMax(v: number): number {
+  if (v <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 2.5, 5, 10].map((m) => m * p).find((m) => m >= v) ?? v;
+}
+
+function panel(points: ChartPoint[], key: 'tickMsP99' | 'cpuMsPerPlayerSecond', title: string, yLabel: string, offsetX: number): string {
+  const servers = [...new Set(points.map((p) => p.server))];
+  const xMax = niceMax(Math.max(...points.map((p) => p.ccu)));
+  const yMax = niceMax(Math.max(...points.map((p) => p[key])));
+  const x = (v: number) => offsetX + PAD.left + (v / xMax) * (W - PAD.left - PAD.right);
+  const y = (v: number) => PAD.top + (1 - v / yMax) * (H - PAD.top - PAD.bottom);
+  const out: string[] = [];
+  out.push(`<text x="${offsetX + W / 2}" y="18" text-anchor="middle" font-size="13" font-weight="600">${title}</text>`);
+  for (let i = 0; i <= 4; i++) {
+    const v = (yMax * i) / 4;
+    out.push(`<line x1="${x(0)}" x2="${x(xMax)}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`);
+    out.push(`<text x="${x(0) - 6}" y="${y(v) + 4}" text-anchor="end" font-size="10">${Number(v.toPrecision(3))}</text>`);
+    const cv = (xMax * i) / 4;
+    out.push(`<text x="${x(cv)}" y="${H - PAD.bottom + 14}" text-anchor="middle" font-size="10">${Math.round(cv)}</text>`);
+  }
+  out.push(`<text x="${x(xMax / 2)}" y="${H - 8}" text-anchor="middle" font-size="11">CCU</text>`);
+  out.push(`<text transform="translate(${offsetX + 14},${(PAD.top + H - PAD.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="11">${yLabel}</text>`);
+  for (const server of servers) {
+    const series = points.filter((p) => p.server === server).sort((a, b) => a.ccu - b.ccu);
+    const colour = COLOURS[server] ?? '#666';
+    out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${series.map((p) => `${x(p.ccu).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ')}"/>`);
+    for (const p of series) out.push(`<circle cx="${x(p.ccu).toFixed(1)}" cy="${y(p[key]).toFixed(1)}" r="3" fill="${colour}"/>`);
+  }
+  return out.join('\n');
+}
+
+export function renderChart(points: ChartPoint[], subtitle: string): string {
+  const servers = [...new Set(points.map((p) => p.server))];
+  const legend = servers.map((s, i) => `<rect x="${20 + i * 170}" y="${H + 8}" width="12" height="12" fill="${COLOURS[s] ?? '#666'}"/><text x="${38 + i * 170}" y="${H + 18}" font-size="12">${s}</text>`).join('\n');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * 2}" height="${H + 50}" viewBox="0 0 ${W * 2} ${H + 50}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="#fff"/>
+${panel(points, 'tickMsP99', 'Server tick p99 (ms)', 'ms', 0)}
+${panel(points, 'cpuMsPerPlayerSecond', 'Server CPU per player-second (ms)', 'ms', W)}
+${legend}
+<text x="${W * 2 - 10}" y="${H + 44}" text-anchor="end" font-size="10" fill="#666">${subtitle.replace(/[<&]/g, '')}</text>
+</svg>
+`;
+}

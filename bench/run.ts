@@ -1,0 +1,349 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { RunOptions } from '../game-client/bots/coordinator.ts';
+import { mergeTotals } from '../game-client/bots/report.ts';
+import { GENERATOR_CPU_LIMIT_PERCENT, GENERATOR_LAG_LIMIT_MS } from '../game-client/bots/report.ts';
+import { DEFAULT_MAX_PLAYERS_PER_ROOM, PATCH_HZ, TICK_HZ } from '../shared/constants.ts';
+import { renderChart } from './chart.ts';
+import type { LoadReply, LoadRequest } from './load.ts';
+import { pinning, startChild, type Child } from './proc.ts';
+import type { AgentReply, AgentRequest, ServerWindowStats } from './servers/agent.ts';
+
+/**
+ * `npm run bench`: this server and two baselines side by side, same bots, same scenario, one
+ * after the other in one run, so their ratios hold on a noisy machine. See docs/BENCHMARKS.md.
+ */
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+export const SERVERS = {
+  this: { script: here('./servers/this.ts'), room: 'arena', linkModule: undefined },
+  'json-baseline': { script: here('./servers/jsonBaseline.ts'), room: 'json', linkModule: here('./links/jsonLink.ts') },
+  'tutorial-baseline': { script: here('./servers/tutorialBaseline.ts'), room: 'tutorial', linkModule: here('./links/tutorialLink.ts') },
+} as const;
+type ServerName = keyof typeof SERVERS;
+const SERVER_NAMES = Object.keys(SERVERS) as ServerName[];
+
+/** The knee: highest CCU with server tick p99 under this... */
+const KNEE_TICK_P99_MS = 10;
+/** ...and at least this share of patches delivered. */
+const KNEE_DELIVERY = 0.95;
+const KNEE_MAX_CCU = 4000;
+const ROOM_SIZE = DEFAULT_MAX_PLAYERS_PER_ROOM;
+/** Joins per second during the ramp (the matchmaker is part of the server under test). */
+const RAMP_JOINS_PER_S = 100;
+const SETTLE_TIMEOUT_MS = 120_000;
+/** Seconds the server's idle CPU is measured before any bot joins. */
+const IDLE_S = 3;
+
+interface Settings { ccus: number[]; windowS: number; warmupS: number; knee: boolean; servers: ServerName[]; out: string; quick: boolean; profileDir?: string; serverCores: string; botCores: string }
+
+export interface Scenario {
+  server: ServerName;
+  ccu: number;
+  connected: number;
+  rooms: number;
+  cpuMsPerPlayerSecond: number;
+  /** The server process with no players (timers, GC, housekeeping), CPU ms per second. */
+  idleCpuMsPerSecond: number;
+  /** CPU per player-second above that idle floor: what one more player costs. */
+  marginalCpuMsPerPlayerSecond: number;
+  tickMsP50: number;
+  tickMsP99: number;
+  tickMsMax: number;
+  roomTickMsP99: number;
+  eventLoopMsP99: number;
+  rssMB: number;
+  downBytesPerClientPerSec: number;
+  upBytesPerClientPerSec: number;
+  patchDeliveryRatio: number;
+  rttMsP50: number;
+  rttMsP99: number;
+  failedJoins: number;
+  /** Bots whose connection ended during the run, by close code. */
+  disconnectsByCode: Record<string, number>;
+  generatorLagMsP99: number;
+  generatorCpuPercent: number;
+  generatorSaturated: boolean;
+  withinKnee: boolean;
+  kneeSearch: boolean;
+  windowS: number;
+}
+
+function parseSettings(argv: string[]): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: 'boolean' },
+      ccu: { type: 'string' },
+      window: { type: 'string' },
+      warmup: { type: 'string' },
+      knee: { type: 'boolean' },
+      'no-knee': { type: 'boolean' },
+      servers: { type: 'string' },
+      out: { type: 'string' },
+      profile: { type: 'string' },
+      'server-cores': { type: 'string' },
+      'bot-cores': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`Usage: npm run bench -- [--quick] [--ccu 100,500,1000] [--servers ${SERVER_NAMES.join(',')}]
+                       [--window S] [--warmup S] [--no-knee] [--out FILE] [--profile DIR]
+  --profile DIR  write V8 CPU profiles of every server and bot process to DIR
+  --server-cores LIST, --bot-cores LIST   taskset core lists (default 0 and 1); one bot worker per bot core
+  --quick   smoke run: 32 and 96 CCU, short windows, no knee search; writes bench/results/tmp/quick.json
+`);
+    process.exit(0);
+  }
+  const quick = values.quick === true;
+  const ccus = (values.ccu ?? (quick ? '32,96' : '100,500,1000')).split(',').map((v) => Number(v.trim()));
+  if (ccus.some((c) => !Number.isInteger(c) || c < 1 || c > KNEE_MAX_CCU)) throw new Error(`--ccu takes integers from 1 to ${KNEE_MAX_CCU}`);
+  const servers = (values.servers ?? SERVER_NAMES.join(',')).split(',').map((s) => s.trim()) as ServerName[];
+  for (const s of servers) if (!(s in SERVERS)) throw new Error(`unknown server "${s}" (use ${SERVER_NAMES.join(', ')})`);
+  const num = (raw: string | undefined, fallback: number) => {
+    const v = raw === undefined ? fallback : Number(raw);
+    if (!Number.isFinite(v) || v <= 0 || v > 600) throw new Error('--window and --warmup take seconds from 0 to 600');
+    return v;
+  };
+  return {
+    ccus,
+    windowS: num(values.window, quick ? 4 : 15),
+    warmupS: num(values.warmup, quick ? 1 : 5),
+    knee: quick ? values.knee === true : values['no-knee'] !== true,
+    servers,
+    out: values.out ?? here(quick ? './results/tmp/quick.json' : './results/latest.json'),
+    quick,
+    profileDir: values.profile,
+    serverCores: values['server-cores'] ?? '0',
+    botCores: values['bot-cores'] ?? '1',
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let requestId = 1;
+
+async function ask<Rep extends { type: string }, T extends Rep>(child: Child<any, Rep>, message: object, match: (m: Rep) => m is T, what: string, timeoutMs = 30_000): Promise<T> {
+  const reply = child.next(match, timeoutMs, what);
+  child.send(message);
+  return reply;
+}
+
+async function runScenario(server: ServerName, ccu: number, s: Settings, pin: ReturnType<typeof pinning>, kneeSearch: boolean): Promise<Scenario> {
+  const def = SERVERS[server];
+  const srv = startChild<AgentRequest, AgentReply>(def.script, pin?.server ?? null, {}, s.profileDir);
+  let gen: Child<LoadRequest, LoadReply> | undefined;
+  try {
+    const ready = await srv.next((m): m is Extract<AgentReply, { type: 'ready' }> => m.type === 'ready', 30_000, `${server} to start`);
+    srv.send({ type: 'mark' });
+    await sleep(IDLE_S * 1000);
+    const iid = requestId++;
+    const idle = (await ask(srv, { type: 'collect', id: iid }, (m): m is Extract<AgentReply, { type: 'stats' }> => m.type === 'stats' && m.id === iid, 'idle stats')).stats;
+    gen = startChild<LoadRequest, LoadReply>(here('./load.ts'), pin?.bots ?? null, {}, s.profileDir);
+    await gen.next((m): m is Extract<LoadReply, { type: 'ready' }> => m.type === 'ready', 30_000, 'the load generator to start');
+    const rampS = Math.max(1, ccu / RAMP_JOINS_PER_S);
+    const options: RunOptions = {
+      url: `http://127.0.0.1:${ready.port}`,
+      room: def.room,
+      rooms: Math.ceil(ccu / ROOM_SIZE),
+      perRoom: ROOM_SIZE,
+      total: ccu,
+      durationS: 3600,
+      rampS,
+      behaviour: 'chase',
+      join: 'code',
+      full: 0,
+      workers: pin?.botWorkers ?? 1,
+      seed: 7,
+      joinTimeoutMs: 20_000,
+      maxConcurrentJoins: 32,
+      linkModule: def.linkModule,
+      patchHz: PATCH_HZ,
+    };
+    await ask(gen, { type: 'start', options }, (m): m is Extract<LoadReply, { type: 'started' }> => m.type === 'started', 'bots to start');
+    const deadline = Date.now() + rampS * 1000 + SETTLE_TIMEOUT_MS;
+    for (;;) {
+      const id = requestId++;
+      const { status } = await ask(gen, { type: 'status', id }, (m): m is Extract<LoadReply, { type: 'status' }> => m.type === 'status' && m.id === id, 'bot status');
+      if (status.settled) break;
+      if (Date.now() > deadline) throw new Error(`${server} @ ${ccu}: joins did not settle (${status.joined} joined, ${status.failedJoins} failed)`);
+      await sleep(500);
+    }
+    await sleep(s.warmupS * 1000);
+    srv.send({ type: 'mark' });
+    gen.send({ type: 'mark' });
+    await sleep(s.windowS * 1000);
+    const sid = requestId++;
+    const wid = requestId++;
+    const [serverStats, window] = await Promise.all([
+      ask(srv, { type: 'collect', id: sid }, (m): m is Extract<AgentReply, { type: 'stats' }> => m.type === 'stats' && m.id === sid, 'server stats').then((r) => r.stats),
+      ask(gen, { type: 'window', id: wid }, (m): m is Extract<LoadReply, { type: 'window' }> => m.type === 'window' && m.id === wid, 'bot window').then((r) => r.totals),
+    ]);
+    return scenario(server, ccu, serverStats, idle.cpuMs / (idle.wallMs / 1000), window, s.windowS, kneeSearch);
+  } finally {
+    await gen?.stop({ type: 'stop' });
+    await srv.stop({ type: 'stop' });
+  }
+}
+
+const r = (v: number, d = 2) => Number(v.toFixed(d));
+
+function scenario(server: ServerName, ccu: number, st: ServerWindowStats, idleCpuMsPerSecond: number, shards: Parameters<typeof mergeTotals>[0], windowS: number, kneeSearch: boolean): Scenario {
+  const m = mergeTotals(shards);
+  const playerSeconds = m.all.connectedMs / 1000;
+  const perClient = (v: number) => (playerSeconds > 0 ? v / playerSeconds : 0);
+  const delivery = m.all.expectedPatches > 0 ? m.all.patches / m.all.expectedPatches : 0;
+  const saturated = m.loopLagMsP99 > GENERATOR_LAG_LIMIT_MS || m.cpuPercent > GENERATOR_CPU_LIMIT_PERCENT;
+  return {
+    server,
+    ccu,
+    connected: m.all.connected,
+    rooms: st.rooms,
+    cpuMsPerPlayerSecond: r(playerSeconds > 0 ? st.cpuMs / playerSeconds : 0, 4),
+    idleCpuMsPerSecond: r(idleCpuMsPerSecond, 2),
+    marginalCpuMsPerPlayerSecond: r(playerSeconds > 0 ? Math.max(0, st.cpuMs - idleCpuMsPerSecond * (st.wallMs / 1000)) / playerSeconds : 0, 4),
+    tickMsP50: r(st.tickMsP50, 3),
+    tickMsP99: r(st.tickMsP99, 3),
+    tickMsMax: r(st.tickMsMax, 3),
+    roomTickMsP99: r(st.roomTickMsP99, 3),
+    eventLoopMsP99: r(st.eventLoopMsP99, 2),
+    rssMB: r(st.rssPeakBytes / 1048576, 1),
+    downBytesPerClientPerSec: r(perClient(m.all.bytesIn), 1),
+    upBytesPerClientPerSec: r(perClient(m.all.bytesOut), 1),
+    patchDeliveryRatio: r(Math.min(delivery, 1), 3),
+    rttMsP50: r(m.all.rtt.percentile(50), 2),
+    rttMsP99: r(m.all.rtt.percentile(99), 2),
+    failedJoins: m.failedJoins,
+    disconnectsByCode: m.disconnectsByCode,
+    generatorLagMsP99: r(m.loopLagMsP99, 1),
+    generatorCpuPercent: r(m.cpuPercent, 0),
+    generatorSaturated: saturated,
+    withinKnee: st.tickMsP99 < KNEE_TICK_P99_MS && delivery >= KNEE_DELIVERY && m.all.connected >= ccu * 0.99,
+    kneeSearch,
+    windowS,
+  };
+}
+
+const roundToRooms = (ccu: number) => Math.max(ROOM_SIZE, Math.round(ccu / ROOM_SIZE) * ROOM_SIZE);
+
+/** Step up from the highest passing CCU until a scenario fails (or the bots saturate), then bisect once. */
+async function findKnee(server: ServerName, done: Scenario[], s: Settings, pin: ReturnType<typeof pinning>, log: (sc: Scenario) => void) {
+  const mine = () => done.filter((d) => d.server === server);
+  let pass = Math.max(0, ...mine().filter((d) => d.withinKnee).map((d) => d.ccu));
+  let fail = Math.min(Infinity, ...mine().filter((d) => !d.withinKnee && d.ccu > pass).map((d) => d.ccu));
+  let limitedByBots = false;
+  for (let step = 0; step < 6 && fail === Infinity && pass > 0 && pass < KNEE_MAX_CCU; step++) {
+    const sc = await runScenario(server, Math.min(KNEE_MAX_CCU, roundToRooms(pass * 1.5)), s, pin, true);
+    done.push(sc);
+    log(sc);
+    if (sc.generatorSaturated) { limitedByBots = true; break; }
+    if (sc.withinKnee) pass = sc.ccu; else fail = sc.ccu;
+  }
+  if (!limitedByBots && fail !== Infinity && pass > 0 && fail - pass > 2 * ROOM_SIZE) {
+    const sc = await runScenario(server, roundToRooms((pass + fail) / 2), s, pin, true);
+    done.push(sc);
+    log(sc);
+    // A saturated generator says nothing about the server: the knee is then "at least pass".
+    if (sc.generatorSaturated) limitedByBots = true;
+    else if (sc.withinKnee) pass = sc.ccu;
+    else fail = sc.ccu;
+  }
+  return { ccu: pass, firstFailingCcu: fail === Infinity ? null : fail, limitedByBots };
+}
+
+function ratioRows(scenarios: Scenario[]) {
+  const rows = [];
+  for (const mine of scenarios.filter((s) => s.server === 'this').sort((a, b) => a.ccu - b.ccu)) {
+    for (const base of ['json-baseline', 'tutorial-baseline'] as const) {
+      const other = scenarios.find((s) => s.server === base && s.ccu === mine.ccu);
+      if (!other) continue;
+      const q = (a: number, b: number) => (b > 0 ? r(a / b, 3) : null);
+      rows.push({
+        ccu: mine.ccu,
+        vs: base,
+        cpuMsPerPlayerSecond: q(mine.cpuMsPerPlayerSecond, other.cpuMsPerPlayerSecond),
+        marginalCpuMsPerPlayerSecond: q(mine.marginalCpuMsPerPlayerSecond, other.marginalCpuMsPerPlayerSecond),
+        downBytesPerClientPerSec: q(mine.downBytesPerClientPerSec, other.downBytesPerClientPerSec),
+        upBytesPerClientPerSec: q(mine.upBytesPerClientPerSec, other.upBytesPerClientPerSec),
+        tickMsP99: q(mine.tickMsP99, other.tickMsP99),
+        rssMB: q(mine.rssMB, other.rssMB),
+      });
+    }
+  }
+  return rows;
+}
+
+export function markdownTable(scenarios: Scenario[], ratios: ReturnType<typeof ratioRows>): string {
+  const head = '| Server | CCU | Rooms | CPU ms / player-s (above idle) | Tick p50 / p99 / max (ms) | Loop p99 (ms) | RSS (MB) | Down B / client-s | Up B / client-s | Patch delivery | RTT p99 (ms) |';
+  const sep = '| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |';
+  const rows = [...scenarios].sort((a, b) => a.ccu - b.ccu || SERVER_NAMES.indexOf(a.server) - SERVER_NAMES.indexOf(b.server)).map((s) =>
+    `| ${s.server}${s.kneeSearch ? ' (knee search)' : ''}${s.generatorSaturated ? ' ⚠ bots saturated' : ''} | ${s.ccu}${s.connected < s.ccu ? ` (${s.connected} in)` : ''} | ${s.rooms} | ${s.cpuMsPerPlayerSecond} (${s.marginalCpuMsPerPlayerSecond}) | ${s.tickMsP50} / ${s.tickMsP99} / ${s.tickMsMax} | ${s.eventLoopMsP99} | ${s.rssMB} | ${Math.round(s.downBytesPerClientPerSec)} | ${Math.round(s.upBytesPerClientPerSec)} | ${s.patchDeliveryRatio} | ${s.rttMsP99} |`);
+  const ratioHead = '| CCU | This ÷ | CPU (above idle) | Down bytes | Up bytes | Tick p99 | RSS |';
+  const ratioSep = '| ---: | --- | ---: | ---: | ---: | ---: | ---: |';
+  const ratioLines = ratios.map((x) => `| ${x.ccu} | ${x.vs} | ${x.cpuMsPerPlayerSecond ?? '–'} (${x.marginalCpuMsPerPlayerSecond ?? '–'}) | ${x.downBytesPerClientPerSec ?? '–'} | ${x.upBytesPerClientPerSec ?? '–'} | ${x.tickMsP99 ?? '–'} | ${x.rssMB ?? '–'} |`);
+  return [head, sep, ...rows, '', ratioHead, ratioSep, ...ratioLines].join('\n');
+}
+
+async function main(): Promise<void> {
+  const s = parseSettings(process.argv.slice(2));
+  const pin = pinning(s.serverCores, s.botCores);
+  const machine = {
+    cpus: cpus().length,
+    model: cpus()[0]?.model ?? 'unknown',
+    memoryGB: r(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: loadavg().map((v) => r(v, 2)),
+    date: new Date().toISOString(),
+  };
+  process.stdout.write(`Benchmark: ${s.servers.join(', ')} at ${s.ccus.join(', ')} CCU (rooms of ${ROOM_SIZE}, ${TICK_HZ} Hz ticks, ${PATCH_HZ} Hz patches), ` +
+    `window ${s.windowS} s after ${s.warmupS} s warm-up; ${pin ? `server pinned to core(s) ${pin.server}, bots to core(s) ${pin.bots} in ${pin.botWorkers} process(es) (taskset)` : 'NOT pinned (taskset or a second core missing)'}\n`);
+  const scenarios: Scenario[] = [];
+  const log = (sc: Scenario) => process.stdout.write(
+    `  ${sc.server.padEnd(17)} ${String(sc.ccu).padStart(5)} CCU: cpu ${sc.cpuMsPerPlayerSecond} ms/player-s (${sc.marginalCpuMsPerPlayerSecond} above idle ${sc.idleCpuMsPerSecond} ms/s), tick p99 ${sc.tickMsP99} ms, loop p99 ${sc.eventLoopMsP99} ms, ` +
+    `down ${Math.round(sc.downBytesPerClientPerSec)} B/s, delivery ${sc.patchDeliveryRatio}, rss ${sc.rssMB} MB${sc.connected < sc.ccu ? `, ${sc.connected} connected (closed: ${JSON.stringify(sc.disconnectsByCode)}, failed joins: ${sc.failedJoins})` : ''}${sc.generatorSaturated ? ', BOTS SATURATED' : ''}${sc.withinKnee ? '' : ', over the knee'}\n`);
+  for (const ccu of s.ccus) {
+    for (const server of s.servers) {
+      const sc = await runScenario(server, ccu, s, pin, false);
+      scenarios.push(sc);
+      log(sc);
+    }
+  }
+  const knee: Record<string, Awaited<ReturnType<typeof findKnee>>> = {};
+  if (s.knee) for (const server of s.servers) knee[server] = await findKnee(server, scenarios, s, pin, log);
+
+  const ratios = ratioRows(scenarios);
+  const at1000 = scenarios.find((x) => x.server === 'this' && x.ccu === 1000 && !x.kneeSearch);
+  const result = {
+    machine,
+    pinned: pin ? `server on core(s) ${pin.server}, bots on core(s) ${pin.bots} in ${pin.botWorkers} process(es) (taskset -c)` : null,
+    settings: { roomSize: ROOM_SIZE, tickHz: TICK_HZ, patchHz: PATCH_HZ, windowS: s.windowS, warmupS: s.warmupS, botBehaviour: 'chase (light bots: everyone always moving, firing in bursts)', quick: s.quick },
+    scenarios,
+    ratios,
+    knee: { criteria: `tick p99 < ${KNEE_TICK_P99_MS} ms and patch delivery >= ${KNEE_DELIVERY}`, ...knee },
+    targets: {
+      cpuVsTutorialAtMost: 0.5,
+      cpuVsTutorial: ratios.filter((x) => x.vs === 'tutorial-baseline').map((x) => ({ ccu: x.ccu, ratio: x.cpuMsPerPlayerSecond })),
+      downVsJsonAtMost: r(1 / 6, 3),
+      downVsJson: ratios.filter((x) => x.vs === 'json-baseline').map((x) => ({ ccu: x.ccu, ratio: x.downBytesPerClientPerSec })),
+      tickP99At1000CcuBelowMs: 5,
+      tickP99At1000Ccu: at1000?.tickMsP99 ?? null,
+    },
+  };
+  const outDir = s.out.replace(/\/[^/]*$/, '');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(s.out, `${JSON.stringify(result, null, 2)}\n`);
+  const base = s.out.replace(/\.json$/, '');
+  const table = markdownTable(scenarios, ratios);
+  writeFileSync(`${base}.md`, `${table}\n`);
+  writeFileSync(`${base}.svg`, renderChart(scenarios, `${machine.model}, ${machine.cpus} cores, ${machine.date.slice(0, 10)}`));
+  process.stdout.write(`\n${table}\n\nwrote ${s.out}, ${base}.md, ${base}.svg\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error)?.stack ?? err}\n`);
+  process.exit(1);
+});

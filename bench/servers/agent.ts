@@ -1,0 +1,92 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { percentile } from '../../server/observability/sampleRing.ts';
+import { tickRecorder } from '../../server/observability/tickRecorder.ts';
+
+/**
+ * The benchmark's eyes inside a server process (any of the three): CPU, memory, event-loop
+ * delay and tick timings over a window the orchestrator marks, reported over IPC. Every server
+ * reports its room work to the same `tickRecorder`, so the numbers mean the same thing.
+ */
+
+export interface ServerWindowStats {
+  wallMs: number;
+  cpuMs: number;
+  rssBytes: number;
+  rssPeakBytes: number;
+  heapUsedBytes: number;
+  eventLoopMsP99: number;
+  /** Back-to-back room work (see server/observability/tickRecorder.ts), ms. */
+  tickMsP50: number;
+  tickMsP99: number;
+  tickMsMax: number;
+  /** Single room callbacks, ms. */
+  roomTickMsP99: number;
+  roomTicks: number;
+  ccu: number;
+  rooms: number;
+}
+
+export type AgentRequest = { type: 'mark' } | { type: 'collect'; id: number } | { type: 'stop' };
+export type AgentReply = { type: 'ready'; port: number } | { type: 'stats'; id: number; stats: ServerWindowStats };
+
+/** Start answering the orchestrator. `load` reports the server's own player and room counts. */
+export function startAgent(port: number, load: () => { ccu: number; rooms: number }, stop: () => Promise<void>): void {
+  if (!process.send) throw new Error('the benchmark agent must run in a child process with IPC');
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  let markedAt = performance.now();
+  let cpuAtMark = process.cpuUsage();
+  let serverCursor = tickRecorder.serverTicks.written;
+  let roomCursor = tickRecorder.roomTicks.written;
+  let serverTicks: number[] = [];
+  let roomTicks: number[] = [];
+  let rssPeak = process.memoryUsage().rss;
+  // Drain the recorder's rings often enough that none of a long window is lost.
+  const drain = () => {
+    tickRecorder.flush();
+    for (const v of tickRecorder.serverTicks.since(serverCursor)) serverTicks.push(v);
+    for (const v of tickRecorder.roomTicks.since(roomCursor)) roomTicks.push(v);
+    serverCursor = tickRecorder.serverTicks.written;
+    roomCursor = tickRecorder.roomTicks.written;
+  };
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    drain();
+  }, 500);
+  sampler.unref();
+
+  process.on('message', (msg: AgentRequest) => {
+    if (msg.type === 'mark') {
+      drain();
+      serverTicks = [];
+      roomTicks = [];
+      markedAt = performance.now();
+      cpuAtMark = process.cpuUsage();
+      rssPeak = process.memoryUsage().rss;
+      loop.reset();
+    } else if (msg.type === 'collect') {
+      drain();
+      const cpu = process.cpuUsage(cpuAtMark);
+      const mem = process.memoryUsage();
+      const stats: ServerWindowStats = {
+        wallMs: performance.now() - markedAt,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        rssBytes: mem.rss,
+        rssPeakBytes: Math.max(rssPeak, mem.rss),
+        heapUsedBytes: mem.heapUsed,
+        eventLoopMsP99: loop.count > 0 ? loop.percentile(99) / 1e6 : 0,
+        tickMsP50: percentile(serverTicks, 50),
+        tickMsP99: percentile(serverTicks, 99),
+        tickMsMax: serverTicks.reduce((a, b) => Math.max(a, b), 0),
+        roomTickMsP99: percentile(roomTicks, 99),
+        roomTicks: roomTicks.length,
+        ...load(),
+      };
+      process.send!({ type: 'stats', id: msg.id, stats } satisfies AgentReply);
+    } else if (msg.type === 'stop') {
+      void stop().finally(() => process.exit(0));
+    }
+  });
+  process.on('disconnect', () => { void stop().finally(() => process.exit(0)); });
+  process.send({ type: 'ready', port } satisfies AgentReply);
+}

@@ -1,0 +1,140 @@
+import type { Client } from '@colyseus/core';
+import { TICK_MS } from '../../shared/constants.ts';
+import type { ArenaRoom } from '../rooms/ArenaRoom.ts';
+import { leaveReason } from './leaveReason.ts';
+import { joinsTotal, leavesTotal, tickDuration, tickLateness } from './metrics.ts';
+import { percentile, SampleRing } from './sampleRing.ts';
+import { tickRecorder } from './tickRecorder.ts';
+
+/** What the dashboard lists for one room. */
+export interface RoomSnapshot {
+  code: string;
+  clients: number;
+  maxClients: number;
+  mapId: string;
+  private: boolean;
+  /** p99 of this room's recent steps and patches, ms. */
+  tickMsP99: number;
+}
+
+/** Steps run within this long of the previous one are catch-up steps of the same timer firing. */
+const CATCH_UP_GAP_MS = 1;
+const ROOM_RING_SAMPLES = 256;
+
+/** Rooms of this process that report metrics, for the dashboard's room list. */
+const liveRooms = new Set<{ snapshot(): RoomSnapshot }>();
+
+export function roomSnapshots(): RoomSnapshot[] {
+  return [...liveRooms].map((r) => r.snapshot()).sort((a, b) => b.clients - a.clients || a.code.localeCompare(b.code));
+}
+
+interface EncoderLike { encode: (...args: unknown[]) => unknown; encodeView?: (...args: unknown[]) => unknown }
+
+/** Milliseconds spent in schema encoding since the last reset (all rooms run on one thread). */
+let encodeMs = 0;
+const timedEncoders = new WeakSet<object>();
+
+/**
+ * Colyseus encodes and sends inside `broadcastPatch()`, in one call. To split the two, the
+ * room's schema encoder gets a timing wrapper (once per encoder instance); `send` is then the
+ * rest of the broadcast. The encoder is reached through the room's private serializer: if a
+ * Colyseus upgrade moves it, encoding is reported as part of `send` and nothing breaks.
+ */
+function timeEncoder(room: object): void {
+  const encoder = (room as { _serializer?: { encoder?: EncoderLike } })._serializer?.encoder;
+  if (encoder === undefined || timedEncoders.has(encoder)) return;
+  timedEncoders.add(encoder);
+  for (const method of ['encode', 'encodeView'] as const) {
+    const original = encoder[method];
+    if (typeof original !== 'function') continue;
+    encoder[method] = function timed(this: unknown, ...args: unknown[]) {
+      const t0 = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        encodeMs += performance.now() - t0;
+      }
+    };
+  }
+}
+
+type ArenaRoomClass = abstract new (...args: any[]) => ArenaRoom;
+
+/**
+ * The arena room with metrics: step and patch timing (Prometheus histograms plus the tick
+ * recorder behind the dashboard and benchmarks), timer lateness, joins and leaves. A subclass
+ * so the room itself stays free of measuring code.
+ */
+export function withRoomMetrics<T extends ArenaRoomClass>(Base: T): T {
+  abstract class MeteredRoom extends Base {
+    private readonly recentTicks = new SampleRing(ROOM_RING_SAMPLES);
+    private lastStepAtMs = -1;
+    private readonly meter = { snapshot: (): RoomSnapshot => this.snapshot() };
+
+    override async onCreate(options: unknown): Promise<void> {
+      await super.onCreate(options);
+      liveRooms.add(this.meter);
+    }
+
+    override onJoin(client: Client, options: unknown, auth?: { name: string }): void {
+      super.onJoin(client, options, auth);
+      joinsTotal.inc();
+    }
+
+    override onLeave(client: Client, code?: number): void {
+      leavesTotal.inc({ reason: leaveReason(code) });
+      super.onLeave(client);
+    }
+
+    override onDispose(): void | Promise<unknown> {
+      liveRooms.delete(this.meter);
+      return super.onDispose?.();
+    }
+
+    protected override step(dtS: number): void {
+      const t0 = performance.now();
+      if (this.lastStepAtMs >= 0) {
+        const gap = t0 - this.lastStepAtMs;
+        if (gap >= CATCH_UP_GAP_MS) tickLateness.observe(Math.max(0, gap - TICK_MS) / 1000);
+      }
+      this.lastStepAtMs = t0;
+      super.step(dtS);
+      const t1 = performance.now();
+      tickDuration.observe({ phase: 'simulation' }, (t1 - t0) / 1000);
+      this.recordWork(t0, t1);
+    }
+
+    override broadcastPatch(): boolean {
+      timeEncoder(this);
+      encodeMs = 0;
+      const t0 = performance.now();
+      const changed = super.broadcastPatch();
+      const t1 = performance.now();
+      if (this.clients.length > 0) {
+        const encode = Math.min(encodeMs, t1 - t0);
+        tickDuration.observe({ phase: 'encode' }, encode / 1000);
+        tickDuration.observe({ phase: 'send' }, (t1 - t0 - encode) / 1000);
+        this.recordWork(t0, t1);
+      }
+      return changed;
+    }
+
+    private recordWork(t0: number, t1: number): void {
+      tickRecorder.record(t0, t1);
+      this.recentTicks.push(t1 - t0);
+    }
+
+    private snapshot(): RoomSnapshot {
+      const meta = this.metadata;
+      return {
+        code: this.roomId,
+        clients: this.clients.length,
+        maxClients: this.maxClients,
+        mapId: meta?.mapId ?? '?',
+        private: meta?.private ?? false,
+        tickMsP99: percentile(this.recentTicks.latest(ROOM_RING_SAMPLES), 99),
+      };
+    }
+  }
+  return MeteredRoom;
+}
