@@ -1,5 +1,6 @@
 import { PLAYER_MAX_HEALTH } from '../constants.ts';
 import type { GameMap } from '../maps.ts';
+import type { Trail } from './lagComp.ts';
 
 /** The part of a player that movement touches; client prediction replays only this. */
 export interface Mover {
@@ -60,6 +61,8 @@ export interface World {
   nextProjectileId: number;
   /** What happened during the last step (cleared at the start of each step). */
   events: SimEvent[];
+  /** Recent per-tick poses for lag compensation (derived from past steps; see lagComp.ts). */
+  readonly trails: Map<string, Trail>;
 }
 
 export function createWorld(map: GameMap, seed: number): World {
@@ -71,6 +74,7 @@ export function createWorld(map: GameMap, seed: number): World {
     projectiles: new Map(),
     nextProjectileId: 1,
     events: [],
+    trails: new Map(),
   };
 }
 
@@ -98,6 +102,7 @@ export function addPlayer(world: World, id: string, name: string): SimPlayer {
 
 export function removePlayer(world: World, id: string): void {
   world.players.delete(id);
+  world.trails.delete(id);
 }
 
 /** Position of a projectile at a given tick (valid for spawnTick <= tick <= endTick). */
