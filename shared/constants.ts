@@ -80,3 +80,5 @@ export const LAG_COMP_MAX_TICKS = 30;
 export const VIEW_TICK_MODULO = 256;
 /** Server -> client netcode report cadence (input-buffer depth, ping, measured RTT). */
 export const NET_REPORT_INTERVAL_TICKS = 6;
+/** Longest interpolation delay a client uses (its adaptive delay's ceiling). */
+export const INTERP_DELAY_MAX_MS = 500;

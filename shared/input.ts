@@ -1,4 +1,4 @@
-import { AIM_STEPS_PER_TURN, LAG_COMP_MAX_TICKS } from './constants.ts';
+import { AIM_STEPS_PER_TURN, LAG_COMP_MAX_TICKS, VIEW_TICK_MODULO } from './constants.ts';
 
 /**
  * One player's command for one fixed step. The client samples it once per tick and sends it on
@@ -28,6 +28,7 @@ export const INPUT_RANGES = {
   moveX: [-1, 1],
   moveY: [-1, 1],
   aim: [0, AIM_STEPS_PER_TURN - 1],
+  viewTick: [0, VIEW_TICK_MODULO - 1],
 } as const;
 
 export function emptyInput(seq = 0): PlayerInput {

@@ -1,6 +1,6 @@
-import { Client } from '@colyseus/sdk';
 import { ARENA_ROOM } from '../../shared/constants.ts';
 import type { JoinOptions, RoomListing } from '../../shared/messages.ts';
+import { NetClient, type NetClientOptions } from './netClient.ts';
 import { ArenaSession } from './session.ts';
 import type { ArenaStateView } from './stateTypes.ts';
 
@@ -28,10 +28,11 @@ function explain(err: unknown): JoinError {
  * owns the connection from then on.
  */
 export class Lobby {
-  private readonly client: Client;
+  private readonly client: NetClient;
 
-  constructor(private readonly httpBase: string) {
-    this.client = new Client(httpBase);
+  /** `options.netsim` runs the game connection through the network condition simulator. */
+  constructor(private readonly httpBase: string, options: NetClientOptions = {}) {
+    this.client = new NetClient(httpBase, options);
   }
 
   async listRooms(signal?: AbortSignal): Promise<RoomListing[]> {

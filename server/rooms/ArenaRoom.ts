@@ -14,6 +14,7 @@ import { clientMessageSchemas, joinOptionsSchema, type ArenaMetadata, type Serve
 import { seedFromString } from '../../shared/rng.ts';
 import { stepWorld } from '../../shared/sim/step.ts';
 import { addPlayer, createWorld, removePlayer, type World } from '../../shared/sim/world.ts';
+import { RoomNetcode } from '../netcode/roomNetcode.ts';
 import { log } from '../observability/log.ts';
 import { joinRejectionsTotal, roomErrorsTotal } from '../observability/metrics.ts';
 import { ArenaState } from './ArenaState.ts';
@@ -71,6 +72,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   private readonly sync = new StateSync(this.state);
   private readonly violations = new ViolationTracker(() => this.roomId);
   private readonly stepInputs = new Map<string, PlayerInput>();
+  /** Input-buffer reports, pings, per-client lag-compensation clamp (docs/NETCODE.md). */
+  protected readonly net = new RoomNetcode();
 
   /** Runs before any seat is reserved: a bad name never gets a seat. */
   static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<PlayerAuth> {
@@ -98,10 +101,12 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   override onJoin(client: Client, _options: unknown, auth?: PlayerAuth): void {
     const name = auth?.name ?? client.sessionId;
     addPlayer(this.world, client.sessionId, name);
+    this.net.join(client.sessionId);
   }
 
   override onLeave(client: Client): void {
     removePlayer(this.world, client.sessionId);
+    this.net.leave(client.sessionId);
     this.sync.removePlayer(client.sessionId);
   }
 
@@ -118,6 +123,11 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
       const line: ServerMessages['chat'] = { fromId: client.sessionId, name: player?.name ?? '?', text: parsed.data.text };
       this.broadcast('chat', line);
     });
+    this.onMessage('netp', (client, raw) => {
+      const parsed = clientMessageSchemas.netp.safeParse(raw);
+      if (!parsed.success) return this.violations.record(client, 'invalid_message', `netp: ${parsed.error.issues[0]?.message}`);
+      this.net.onPong(client.sessionId, parsed.data);
+    });
     this.onMessage('*', (client, type) => {
       this.violations.record(client, 'unknown_message', `type ${String(type).slice(0, 40)}`);
     });
@@ -128,13 +138,18 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     this.stepInputs.clear();
     for (const player of this.world.players.values()) {
       const buffered = this.inputs.get(player.id);
+      this.net.observeDepth(player.id, buffered.size);
       // Skip anything at or below what was already applied (the buffer is bounded, so is this).
       let next = buffered.next();
       while (next !== undefined && next.seq <= player.lastInputSeq) next = buffered.next();
-      if (next !== undefined) this.stepInputs.set(player.id, normalizeInput(next));
+      if (next === undefined) continue;
+      const input = normalizeInput(next);
+      if (input.fire) input.rewind = this.net.rewindFor(player.id, next.viewTick, this.world.tick + 1);
+      this.stepInputs.set(player.id, input);
     }
     stepWorld(this.world, this.stepInputs, dtS);
     this.sync.apply(this.world);
+    this.net.afterStep(this.clients);
     this.announce();
   }
 

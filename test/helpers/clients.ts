@@ -1,22 +1,24 @@
-import { Client, type Room } from '@colyseus/sdk';
+import type { Room } from '@colyseus/sdk';
 import { ARENA_ROOM } from '../../shared/constants.ts';
+import { NetClient, type NetClientOptions } from '../../game-client/net/netClient.ts';
 import type { ArenaStateView } from '../../game-client/net/stateTypes.ts';
 import { waitFor } from './wait.ts';
 
 export type ArenaRoom = Room<any, ArenaStateView>;
 
 /** Join (or create) the public arena through the real matchmaker and wait for the first state. */
-export async function joinArena(endpoint: string, options: Record<string, unknown> = { name: 'tester' }): Promise<ArenaRoom> {
-  const room = await new Client(endpoint).joinOrCreate<ArenaStateView>(ARENA_ROOM, options);
+/** `net.netsim` runs the connection through the network condition simulator. */
+export async function joinArena(endpoint: string, options: Record<string, unknown> = { name: 'tester' }, net: NetClientOptions = {}): Promise<ArenaRoom> {
+  const room = await new NetClient(endpoint, net).joinOrCreate<ArenaStateView>(ARENA_ROOM, options);
   return waitForState(room);
 }
 
-export async function createArena(endpoint: string, options: Record<string, unknown>): Promise<ArenaRoom> {
-  return waitForState(await new Client(endpoint).create<ArenaStateView>(ARENA_ROOM, options));
+export async function createArena(endpoint: string, options: Record<string, unknown>, net: NetClientOptions = {}): Promise<ArenaRoom> {
+  return waitForState(await new NetClient(endpoint, net).create<ArenaStateView>(ARENA_ROOM, options));
 }
 
-export async function joinArenaById(endpoint: string, code: string, options: Record<string, unknown>): Promise<ArenaRoom> {
-  return waitForState(await new Client(endpoint).joinById<ArenaStateView>(code, options));
+export async function joinArenaById(endpoint: string, code: string, options: Record<string, unknown>, net: NetClientOptions = {}): Promise<ArenaRoom> {
+  return waitForState(await new NetClient(endpoint, net).joinById<ArenaStateView>(code, options));
 }
 
 async function waitForState(room: ArenaRoom): Promise<ArenaRoom> {
