@@ -35,6 +35,8 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
       [ARENA_ROOM]: defineRoom(arenaRoom({
         patchIntervalMs: 1000 / config.patchHz,
         defaultMaxPlayers: config.defaultMaxPlayers,
+        replayDir: config.replayDir,
+        replayChecksumTicks: config.replayChecksumTicks,
       })).sortBy({ clients: -1 }),
     },
     transport,

@@ -10,6 +10,10 @@ export interface ServerConfig {
   defaultMaxPlayers: number;
   /** Built client to serve on `/` (null: serve no client). */
   clientDir: string | null;
+  /** Record every room's replay into this folder (null: do not record). */
+  replayDir: string | null;
+  /** Replays carry a world checksum every this many ticks. */
+  replayChecksumTicks: number;
 }
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -32,5 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     patchHz: int(env, 'PATCH_HZ', PATCH_HZ, 1, 60),
     defaultMaxPlayers: int(env, 'MAX_PLAYERS', DEFAULT_MAX_PLAYERS_PER_ROOM, 2, MAX_PLAYERS_PER_ROOM_LIMIT),
     clientDir: env.CLIENT_DIR === 'none' ? null : env.CLIENT_DIR || DEFAULT_CLIENT_DIR,
+    replayDir: env.REPLAY_DIR || null,
+    replayChecksumTicks: int(env, 'REPLAY_CHECKSUM_TICKS', 30, 1, 3600),
   };
 }

@@ -15,6 +15,7 @@ import { seedFromString } from '../../shared/rng.ts';
 import { stepWorld } from '../../shared/sim/step.ts';
 import { addPlayer, createWorld, removePlayer, type World } from '../../shared/sim/world.ts';
 import { RoomNetcode } from '../netcode/roomNetcode.ts';
+import { ReplayRecorder } from '../replay/recorder.ts';
 import { log } from '../observability/log.ts';
 import { joinRejectionsTotal, roomErrorsTotal } from '../observability/metrics.ts';
 import { ArenaState } from './ArenaState.ts';
@@ -28,6 +29,10 @@ export interface ArenaRoomConfig {
   patchIntervalMs: number;
   /** Room size when the creator does not ask for one. */
   defaultMaxPlayers: number;
+  /** Record a replay of every room into this folder (null or absent: do not record). */
+  replayDir?: string | null;
+  /** Replays carry a world checksum every this many ticks. */
+  replayChecksumTicks?: number;
 }
 
 export const DEFAULT_ARENA_CONFIG: ArenaRoomConfig = {
@@ -74,6 +79,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   private readonly stepInputs = new Map<string, PlayerInput>();
   /** Input-buffer reports, pings, per-client lag-compensation clamp (docs/NETCODE.md). */
   protected readonly net = new RoomNetcode();
+  /** Set when the server records replays (REPLAY_DIR). */
+  protected replay: ReplayRecorder | undefined;
 
   /** Runs before any seat is reserved: a bad name never gets a seat. */
   static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<PlayerAuth> {
@@ -89,6 +96,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     // Quick play must always land on the default map, so other maps are join-by-code only.
     const isPrivate = options.private === true || map.id !== 'arena';
     this.world = createWorld(map, seedFromString(this.roomId));
+    if (this.config.replayDir) this.replay = new ReplayRecorder(this.config.replayDir, this.roomId, this.world, this.config.replayChecksumTicks ?? 30);
     this.state.mapId = map.id;
     await this.setMetadata({ code: this.roomId, private: isPrivate, mapId: map.id });
     if (isPrivate) await this.setPrivate(true);
@@ -102,12 +110,18 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     const name = auth?.name ?? client.sessionId;
     addPlayer(this.world, client.sessionId, name);
     this.net.join(client.sessionId);
+    this.replay?.join(this.world, client.sessionId, name);
   }
 
   override onLeave(client: Client): void {
     removePlayer(this.world, client.sessionId);
     this.net.leave(client.sessionId);
+    this.replay?.leave(this.world, client.sessionId);
     this.sync.removePlayer(client.sessionId);
+  }
+
+  override async onDispose(): Promise<void> {
+    await this.replay?.end(this.world);
   }
 
   override onUncaughtException(error: RoomException, methodName: string): void {
@@ -148,6 +162,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
       this.stepInputs.set(player.id, input);
     }
     stepWorld(this.world, this.stepInputs, dtS);
+    this.replay?.step(this.world, this.stepInputs);
     this.sync.apply(this.world);
     this.net.afterStep(this.clients);
     this.announce();
