@@ -57,11 +57,12 @@ describe('replays', () => {
 
   it('flags the first checkpoint after a changed input', () => {
     const lines = parseReplay(readFileSync(file, 'utf8'));
-    const steps = lines.filter((l) => l[0] === 's') as Array<['s', number, Array<number[]>]>;
-    const victim = steps[Math.floor(steps.length / 2)]!;
-    // Turn one aim: the world hash (which covers every player's aim) changes from that tick on.
-    const input = victim[2][0]!;
-    input[4] = (input[4]! + 1000) % 65536;
+    // The last player to join has just spawned a few ticks later: alive, and nobody can kill it
+    // in under 24 ticks (four hits, eight-tick cooldown). Reverse one of its moves there.
+    const lastJoin = lines.filter((l) => l[0] === 'j').at(-1) as ['j', number, string, string];
+    const victim = lines.find((l) => l[0] === 's' && l[1] >= lastJoin[1] + 5 && l[2].some((t) => t[0] === 2)) as ['s', number, number[][]];
+    const input = victim[2].find((t) => t[0] === 2)!;
+    input[2] = input[2] === 1 ? -1 : 1;
     const result = resimulate(lines);
     expect(result.reproduced).toBe(false);
     expect(result.divergence!.tick).toBeGreaterThanOrEqual(victim[1]);
