@@ -17,7 +17,7 @@ export interface PacerOptions {
 
 export const PACER_DEFAULTS: PacerOptions = {
   targetSpareLow: 1,
-  targetSpareHigh: 2,
+  targetSpareHigh: 1,
   slowPerSpare: 0.05,
   maxSlow: 0.3,
   fastPerLate: 0.03,
