@@ -1,7 +1,7 @@
 import { ARENA_ROOM } from '../../shared/constants.ts';
 import type { JoinOptions, RoomListing } from '../../shared/messages.ts';
 import { NetClient, type NetClientOptions } from './netClient.ts';
-import { ArenaSession } from './session.ts';
+import { ArenaSession, type NetTuning } from './session.ts';
 import type { ArenaStateView } from './stateTypes.ts';
 
 /** A join that failed, with text a player can read. */
@@ -27,12 +27,19 @@ function explain(err: unknown): JoinError {
  * Matchmaking: everything a player does before being in a room. Returns an `ArenaSession` that
  * owns the connection from then on.
  */
+export interface LobbyOptions extends NetClientOptions {
+  /** Netcode tuning overrides for the sessions this lobby opens (tests, benchmarks). */
+  tuning?: NetTuning;
+}
+
 export class Lobby {
   private readonly client: NetClient;
+  private readonly tuning: NetTuning;
 
   /** `options.netsim` runs the game connection through the network condition simulator. */
-  constructor(private readonly httpBase: string, options: NetClientOptions = {}) {
-    this.client = new NetClient(httpBase, options);
+  constructor(private readonly httpBase: string, options: LobbyOptions = {}) {
+    this.client = new NetClient(httpBase, { netsim: options.netsim });
+    this.tuning = options.tuning ?? {};
   }
 
   async listRooms(signal?: AbortSignal): Promise<RoomListing[]> {
@@ -59,7 +66,7 @@ export class Lobby {
 
   private async enter(join: () => Promise<import('@colyseus/sdk').Room<any, ArenaStateView>>): Promise<ArenaSession> {
     try {
-      return await ArenaSession.open(await join());
+      return await ArenaSession.open(await join(), undefined, this.tuning);
     } catch (err) {
       throw explain(err);
     }

@@ -8,11 +8,11 @@ import { describeClose } from './closeReasons.ts';
 import { Emitter } from './emitter.ts';
 import { linkOf } from './netClient.ts';
 import type { NetStats } from './netStats.ts';
-import { InputPacer } from './pacer.ts';
-import { PlayoutClock } from './playout.ts';
+import { InputPacer, type PacerOptions } from './pacer.ts';
+import { PlayoutClock, type PlayoutOptions } from './playout.ts';
 import { OwnPrediction, type Correction } from './prediction.ts';
 import type { PlayerView, ProjectileView, RenderFrame } from './renderModel.ts';
-import { SnapshotBuffer, type PlayerSnap } from './snapshots.ts';
+import { SnapshotBuffer, type PlayerSnap, type SnapshotBufferOptions } from './snapshots.ts';
 import type { ArenaStateView } from './stateTypes.ts';
 
 export type { NetStats } from './netStats.ts';
@@ -39,6 +39,13 @@ export interface SessionEvents extends Record<string, unknown> {
   inputAck: { seq: number; latencyMs: number };
 }
 
+/** Overrides of the netcode's tuning (dev, tests, benchmarks); defaults are in each module. */
+export interface NetTuning {
+  playout?: Partial<PlayoutOptions>;
+  pacer?: Partial<PacerOptions>;
+  snapshots?: Partial<SnapshotBufferOptions>;
+}
+
 const FIRST_STATE_TIMEOUT_MS = 10_000;
 const SEND_TIMES = 256;
 const CORRECTION_WINDOW_MS = 10_000;
@@ -58,8 +65,8 @@ export class ArenaSession {
 
   private readonly input: InputHandle<any>;
   private readonly clock = new NetClock();
-  private readonly pacer = new InputPacer();
-  private readonly playout = new PlayoutClock();
+  private readonly pacer: InputPacer;
+  private readonly playout: PlayoutClock;
   private readonly buffer: SnapshotBuffer;
   private readonly prediction: OwnPrediction;
   private map: GameMap;
@@ -68,8 +75,8 @@ export class ArenaSession {
   private inputLatencyMs = 0;
 
   /** Wrap a freshly joined room; resolves once the first full state has arrived. */
-  static async open(room: Room<any, ArenaStateView>, timeoutMs = FIRST_STATE_TIMEOUT_MS): Promise<ArenaSession> {
-    const session = new ArenaSession(room);
+  static async open(room: Room<any, ArenaStateView>, timeoutMs = FIRST_STATE_TIMEOUT_MS, tuning: NetTuning = {}): Promise<ArenaSession> {
+    const session = new ArenaSession(room, tuning);
     if (room.state?.players === undefined) {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('The room sent no state.')), timeoutMs);
@@ -80,7 +87,9 @@ export class ArenaSession {
     return session;
   }
 
-  private constructor(private readonly room: Room<any, ArenaStateView>) {
+  private constructor(private readonly room: Room<any, ArenaStateView>, tuning: NetTuning) {
+    this.pacer = new InputPacer(tuning.pacer);
+    this.playout = new PlayoutClock(tuning.playout);
     this.sessionId = room.sessionId;
     this.code = room.roomId;
     this.map = getMap('arena');
@@ -89,7 +98,7 @@ export class ArenaSession {
     room.clock = this.clock;
     // Handlers go on before the first await: messages queued at join are dispatched right away.
     this.input = room.input();
-    this.buffer = new SnapshotBuffer(this.map);
+    this.buffer = new SnapshotBuffer(this.map, tuning.snapshots);
     this.prediction = new OwnPrediction(room, this.input, this.map, this.sessionId, (c) => this.events.emit('correction', c));
 
     room.onMessage('kill', (m: ServerMessages['kill']) => this.events.emit('kill', m));

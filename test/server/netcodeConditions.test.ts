@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLAYER_MAX_SPEED_PX_PER_S } from '../../shared/constants.ts';
+import { Lobby } from '../../game-client/net/lobby.ts';
+import { parseNetSim } from '../../game-client/net/netsim/config.ts';
+import type { Correction } from '../../game-client/net/prediction.ts';
+import { SNAP_CORRECTION_PX } from '../../game-client/net/prediction.ts';
+import type { ArenaSession } from '../../game-client/net/session.ts';
+import { playFor, wanderer } from '../helpers/netBots.ts';
+import { startTestServer } from '../helpers/server.ts';
+
+const PLAY_MS = 24_000;
+const WARMUP_MS = 8000;
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let sessions: ArenaSession[] = [];
+const corrections: Correction[][] = [];
+/** When each session saw its own player die or respawn. */
+const lifeChanges: number[][] = [];
+/** Per-frame moves of remote players, with the frame's duration. */
+const moves: Array<{ px: number; dtMs: number }> = [];
+const underrunsAtWarmup: number[] = [];
+let startedAt = 0;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  // Every client on its own simulated 150 ms ± 30 ms path with 5% TCP-like loss, both ways.
+  const lobby = (seed: number) => new Lobby(server.endpoint, { netsim: parseNetSim(`rtt=150,jitter=30,loss=5,seed=${seed}`) });
+  const host = await lobby(1).createPrivate('bot1');
+  sessions = [host];
+  for (let i = 2; i <= 4; i++) sessions.push(await lobby(i).joinByCode(host.code, `bot${i}`));
+  sessions.forEach((s, i) => {
+    corrections[i] = [];
+    lifeChanges[i] = [];
+    s.events.on('correction', (c) => corrections[i]!.push(c));
+  });
+  const lastAlive: Array<boolean | undefined> = sessions.map(() => undefined);
+  const lastPos = sessions.map(() => new Map<string, { x: number; y: number; alive: boolean; at: number }>());
+  startedAt = performance.now();
+  await playFor(sessions, sessions.map((_, i) => wanderer(i * 101 + 7, { rangePx: 700 })), PLAY_MS, (i, frame, now) => {
+    const alive = frame.self?.alive;
+    if (alive !== undefined && lastAlive[i] !== undefined && alive !== lastAlive[i]) lifeChanges[i]!.push(now);
+    lastAlive[i] = alive;
+    if (underrunsAtWarmup[i] === undefined && now - startedAt >= WARMUP_MS) underrunsAtWarmup[i] = sessions[i]!.stats().underruns;
+    for (const p of frame.players) {
+      if (p.isSelf) continue;
+      const before = lastPos[i]!.get(p.id);
+      if (before && before.alive && p.alive) moves.push({ px: Math.hypot(p.x - before.x, p.y - before.y), dtMs: now - before.at });
+      lastPos[i]!.set(p.id, { x: p.x, y: p.y, alive: p.alive, at: now });
+    }
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all(sessions.map((s) => s.leave().catch(() => undefined)));
+  await server?.close();
+});
+
+describe('netcode at 150 ms RTT ± 30 ms with 5% TCP-like loss, bots moving and shooting', () => {
+  it('own-player corrections happen only around deaths and respawns, and are bounded', () => {
+    let total = 0;
+    sessions.forEach((_, i) => {
+      for (const c of corrections[i]!) {
+        total++;
+        // Explained by a death or a respawn of this player at about the same moment.
+        const explained = lifeChanges[i]!.some((t) => Math.abs(t - c.atMs) < 1000);
+        expect({ correction: c, explained }).toMatchObject({ explained: true });
+        if (!c.snapped) expect(c.sizePx).toBeLessThanOrEqual(SNAP_CORRECTION_PX);
+      }
+      expect(corrections[i]!.length).toBeLessThanOrEqual(2 * lifeChanges[i]!.length + 1);
+    });
+    // The bots did fight (so the zero above is not for want of collisions).
+    expect(lifeChanges.flat().length).toBeGreaterThan(0);
+    expect(total).toBeLessThanOrEqual(2 * lifeChanges.flat().length + sessions.length);
+  });
+
+  it('remote players never jump more than their speed allows in a frame (plus a fading correction)', () => {
+    expect(moves.length).toBeGreaterThan(1000);
+    const worst = moves.reduce((w, m) => Math.max(w, m.px - (PLAYER_MAX_SPEED_PX_PER_S * 1.1 * m.dtMs) / 1000), -Infinity);
+    expect(worst).toBeLessThan(12);
+  });
+
+  it('the interpolation buffer runs dry less than once a minute once settled', () => {
+    const minutes = (sessions.length * (PLAY_MS - WARMUP_MS)) / 60_000;
+    const dry = sessions.reduce((n, s, i) => n + s.stats().underruns - (underrunsAtWarmup[i] ?? 0), 0);
+    expect(dry).toBeLessThan(Math.max(1, minutes));
+    for (const s of sessions) expect(s.stats().interpDelayMs).toBeLessThanOrEqual(500);
+  });
+
+  it('measures the path it runs on: RTT near 150 ms, and lost segments seen', () => {
+    for (const s of sessions) {
+      const st = s.stats();
+      expect(st.rttMs).toBeGreaterThan(120);
+      expect(st.rttMs).toBeLessThan(450);
+      expect(st.netsim).toBe('150 ms ± 30 ms 5% loss');
+      expect(st.inputsAcked).toBeGreaterThan(PLAY_MS / 1000 * 30 * 0.7);
+    }
+  });
+});
