@@ -1,4 +1,5 @@
 import { ARENA_ROOM } from '../../shared/constants.ts';
+import type { MapId } from '../../shared/maps.ts';
 import type { JoinOptions, RoomListing } from '../../shared/messages.ts';
 import { NetClient, type NetClientOptions } from './netClient.ts';
 import { ArenaSession, type NetTuning } from './session.ts';
@@ -54,9 +55,10 @@ export class Lobby {
     return this.enter(() => this.client.joinOrCreate<ArenaStateView>(ARENA_ROOM, { name } satisfies JoinOptions));
   }
 
-  /** A room that only people with its code can join. */
-  createPrivate(name: string): Promise<ArenaSession> {
-    return this.enter(() => this.client.create<ArenaStateView>(ARENA_ROOM, { name, private: true } satisfies JoinOptions));
+  /** A room that only people with its code can join (on the default map unless `map` says otherwise). */
+  createPrivate(name: string, map?: MapId): Promise<ArenaSession> {
+    const options: JoinOptions = map === undefined ? { name, private: true } : { name, private: true, map };
+    return this.enter(() => this.client.create<ArenaStateView>(ARENA_ROOM, options));
   }
 
   joinByCode(code: string, name: string): Promise<ArenaSession> {

@@ -127,8 +127,13 @@ export class ArenaSession {
     this.buffer.render(renderTick, nowMs, this.sessionId, (id, p) => players.push(view(id, p, false)));
     const own = state.players.get(this.sessionId);
     if (own !== undefined) {
+      // Where we are comes from prediction; everything else from the newest server state.
       const at = this.prediction.position() ?? own;
-      players.push(view(this.sessionId, { ...own, x: at.x, y: at.y }, true));
+      const self: PlayerSnap = {
+        name: own.name, x: at.x, y: at.y, vx: own.vx, vy: own.vy, aim: own.aim,
+        hp: own.hp, alive: own.alive, kills: own.kills, deaths: own.deaths,
+      };
+      players.push(view(this.sessionId, self, true));
     }
 
     const projectiles: ProjectileView[] = [];
