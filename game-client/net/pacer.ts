@@ -18,8 +18,8 @@ export interface PacerOptions {
 export const PACER_DEFAULTS: PacerOptions = {
   targetSpareLow: 1,
   targetSpareHigh: 1,
-  slowPerSpare: 0.05,
-  maxSlow: 0.3,
+  slowPerSpare: 0.08,
+  maxSlow: 0.35,
   fastPerLate: 0.03,
   maxFast: 0.1,
   staleMs: 1500,
