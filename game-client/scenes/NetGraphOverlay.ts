@@ -37,14 +37,15 @@ export class NetGraphOverlay {
     if (!this.shown) return;
     const scale = this.model.scaleMs();
     const lines = [...this.model.lines(), '', `${this.model.series.map((s) => s.label).join(' · ')}   (0–${scale} ms; red: corrections)`];
-    const textH = lines.length * 17;
+    this.text.setText(lines.join('\n'));
+    const textH = this.text.height;
     const h = PAD * 3 + textH + GRAPH_H;
     const x0 = 12;
     const y0 = this.scene.scale.height - h - 70;
     const g = this.bg;
     g.clear();
     g.fillStyle(0x0d1117, 0.82).fillRect(x0, y0, WIDTH, h);
-    this.text.setPosition(x0 + PAD, y0 + PAD).setText(lines.join('\n'));
+    this.text.setPosition(x0 + PAD, y0 + PAD);
 
     const gx = x0 + PAD;
     const gy = y0 + PAD * 2 + textH;
