@@ -28,7 +28,7 @@ export const PLAYOUT_DEFAULTS: PlayoutOptions = {
   floorMs: 50,
   ceilingMs: INTERP_DELAY_MAX_MS,
   marginMs: 10,
-  lateWindowMs: 10_000,
+  lateWindowMs: 30_000,
   baseWindowMs: 3000,
   maxSlew: 0.1,
   growTauMs: 300,
