@@ -5,9 +5,9 @@ import { Lobby } from '../../game-client/net/lobby.ts';
 import { linkOf } from '../../game-client/net/netClient.ts';
 import type { NetSimConfig } from '../../game-client/net/netsim/config.ts';
 import { InputClock } from '../../game-client/net/inputClock.ts';
-import type { PlayerView, RenderFrame } from '../../game-client/net/renderModel.ts';
+import { playerView, type PlayerView, type RenderFrame } from '../../game-client/net/renderModel.ts';
 import type { ArenaSession, InputSample } from '../../game-client/net/session.ts';
-import { aimToRadians } from '../../shared/math.ts';
+import type { PlayerStateView } from '../../game-client/net/stateTypes.ts';
 import { joinArenaById, type ArenaRoom } from '../../test/helpers/clients.ts';
 import { waitFor } from '../../test/helpers/wait.ts';
 import { ClientMetrics } from './metrics.ts';
@@ -112,8 +112,8 @@ abstract class RawClient implements BenchClient {
     return (((linkOf(this.room)?.meter.bytesDown ?? 0) - this.bytesAt.bytes) * 8) / Math.max(1, performance.now() - this.bytesAt.t);
   }
 
-  protected view(id: string, p: { name: string; aim: number; hp: number; alive: boolean; kills: number; deaths: number }, x: number, y: number): PlayerView {
-    return { id, name: p.name, x, y, aimRad: aimToRadians(p.aim), hp: p.hp, alive: p.alive, kills: p.kills, deaths: p.deaths, isSelf: id === this.room.sessionId };
+  protected view(id: string, p: PlayerStateView, x: number, y: number): PlayerView {
+    return playerView(id, p, x, y, id === this.room.sessionId);
   }
 
   leave(): Promise<void> {

@@ -1,10 +1,10 @@
 import type { RoomClock } from '@colyseus/sdk';
+import { RttEstimator } from '../../shared/rttEstimator.ts';
 import { WindowedExtremum } from './windowed.ts';
 
 const OFFSET_WINDOW_MS = 5000;
 const RTT_FLOOR_WINDOW_MS = 10_000;
-const RTT_GAIN = 1 / 8;
-const RTTVAR_GAIN = 1 / 4;
+const INPUT_RTT_GAIN = 1 / 8;
 const JITTER_GAIN = 1 / 16;
 
 /**
@@ -23,9 +23,7 @@ const JITTER_GAIN = 1 / 16;
 export class NetClock implements RoomClock {
   private readonly offsetMax = new WindowedExtremum(OFFSET_WINDOW_MS, 'max');
   private readonly rttFloor = new WindowedExtremum(RTT_FLOOR_WINDOW_MS, 'min');
-  private srtt = 0;
-  private rttvar = 0;
-  private lastRtt = 0;
+  private readonly rttEstimate = new RttEstimator();
   private inputRttMs = 0;
   private jitterMs = 0;
   private lastTransit: number | undefined;
@@ -52,16 +50,16 @@ export class NetClock implements RoomClock {
   }
 
   rtt(): number {
-    return this.lastRtt;
+    return this.rttEstimate.lastMs;
   }
 
   smoothedRtt(): number {
-    return this.srtt;
+    return this.rttEstimate.srttMs;
   }
 
   /** Mean deviation of the round trip (RFC 6298's RTTVAR). */
   rttVariation(): number {
-    return this.rttvar;
+    return this.rttEstimate.rttvarMs;
   }
 
   /** Smoothed time from sending an input to receiving its acknowledgement. */
@@ -93,20 +91,13 @@ export class NetClock implements RoomClock {
     const transit = t - sNow;
     if (this.lastTransit !== undefined) this.jitterMs += (Math.abs(transit - this.lastTransit) - this.jitterMs) * JITTER_GAIN;
     this.lastTransit = transit;
-    if (ackRttSample >= 0) this.inputRttMs = this.inputRttMs === 0 ? ackRttSample : this.inputRttMs + (ackRttSample - this.inputRttMs) * RTT_GAIN;
+    if (ackRttSample >= 0) this.inputRttMs = this.inputRttMs === 0 ? ackRttSample : this.inputRttMs + (ackRttSample - this.inputRttMs) * INPUT_RTT_GAIN;
   }
 
   /** A network round-trip sample (ms), from the server's ping. */
   pingSample(rttMs: number): void {
     if (!(rttMs >= 0)) return;
-    this.lastRtt = rttMs;
     this.rttFloor.push(this.now(), rttMs);
-    if (this.srtt === 0) {
-      this.srtt = rttMs;
-      this.rttvar = rttMs / 2;
-      return;
-    }
-    this.rttvar += (Math.abs(this.srtt - rttMs) - this.rttvar) * RTTVAR_GAIN;
-    this.srtt += (rttMs - this.srtt) * RTT_GAIN;
+    this.rttEstimate.sample(rttMs);
   }
 }

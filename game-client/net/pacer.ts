@@ -16,7 +16,7 @@ export interface PacerOptions {
 }
 
 export const PACER_DEFAULTS: PacerOptions = {
-  targetSpareLow: 1,
+  targetSpareLow: 0,
   targetSpareHigh: 1,
   slowPerSpare: 0.08,
   maxSlow: 0.35,

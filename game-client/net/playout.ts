@@ -44,9 +44,11 @@ export const PLAYOUT_DEFAULTS: PlayoutOptions = {
  *
  * - every snapshot's *transit* (`arrival - tick x TICK_MS`) is compared with the fastest one of
  *   the last `baseWindowMs`: the difference is how late it was (jitter, a TCP retransmission, a
- *   server hitch);
- * - the delay target covers the worst lateness of the last `lateWindowMs` plus the widest gap
- *   between consecutive snapshots (patches skip ticks) plus a margin, within [floor, ceiling];
+ *   server hitch, the phase between a tick and the patch that carries it);
+ * - drawing any tick between two snapshots needs the later one, so each snapshot *needs* the
+ *   playout to run its lateness plus the gap it closes (patches skip ticks) behind the fastest
+ *   path; the delay target is the worst need of the last `lateWindowMs` plus a margin, within
+ *   [floor, ceiling];
  * - the actual delay eases toward the target (fast up, slow down) and never changes faster
  *   than `maxSlew` of real time, so remote motion never visibly speeds up, slows down or jumps.
  *
@@ -56,8 +58,8 @@ export const PLAYOUT_DEFAULTS: PlayoutOptions = {
 export class PlayoutClock {
   private readonly opts: PlayoutOptions;
   private readonly transitFloor: WindowedExtremum;
-  private readonly lateMax: WindowedExtremum;
-  private readonly gapMax: WindowedExtremum;
+  /** Worst need of the window: ms from a snapshot's tick to its arrival, beyond the fastest path, plus the gap it closed. */
+  private readonly needMax: WindowedExtremum;
   /** Playout offset: render time = now - offset (ms on the tick x TICK_MS axis). */
   private offsetMs: number | undefined;
   private lastNowMs: number | undefined;
@@ -71,8 +73,7 @@ export class PlayoutClock {
   constructor(options: Partial<PlayoutOptions> = {}) {
     this.opts = { ...PLAYOUT_DEFAULTS, ...options };
     this.transitFloor = new WindowedExtremum(this.opts.baseWindowMs, 'min');
-    this.lateMax = new WindowedExtremum(this.opts.lateWindowMs, 'max');
-    this.gapMax = new WindowedExtremum(this.opts.lateWindowMs, 'max');
+    this.needMax = new WindowedExtremum(this.opts.lateWindowMs, 'max');
   }
 
   /** A snapshot of `tick` arrived at local time `arrivalMs`. */
@@ -81,8 +82,10 @@ export class PlayoutClock {
     const transit = arrivalMs - tick * TICK_MS;
     this.transitFloor.push(arrivalMs, transit);
     const floor = this.transitFloor.value(arrivalMs)!;
-    this.lateMax.push(arrivalMs, transit - floor);
-    if (this.newest >= 0) this.gapMax.push(arrivalMs, (tick - this.newest) * TICK_MS);
+    // To draw any tick between the previous snapshot and this one, this one must have arrived:
+    // the playout must run behind the fastest path by the gap plus this snapshot's lateness.
+    const gap = this.newest >= 0 ? (tick - this.newest) * TICK_MS : TICK_MS;
+    this.needMax.push(arrivalMs, gap + transit - floor);
     this.newest = tick;
   }
 
@@ -93,10 +96,9 @@ export class PlayoutClock {
 
   /** What the delay is easing toward, ms. */
   get targetDelayMs(): number {
-    const late = this.lateMax.value();
-    if (late === undefined) return this.opts.initialMs;
-    const gap = this.gapMax.value() ?? TICK_MS;
-    return clamp(late + gap + this.opts.marginMs, this.opts.floorMs, this.opts.ceilingMs);
+    const need = this.needMax.value();
+    if (need === undefined) return this.opts.initialMs;
+    return clamp(need + this.opts.marginMs, this.opts.floorMs, this.opts.ceilingMs);
   }
 
   /** Current delay behind the newest data the server could have sent, ms. */

@@ -3,6 +3,7 @@ import { FIRE_COOLDOWN_TICKS, PLAYER_MAX_SPEED_PX_PER_S, TICK_DT_S } from '../..
 import type { GameMap } from '../../shared/maps.ts';
 import { stepMovement } from '../../shared/sim/movement.ts';
 import { muzzleBlocked, projectileEndTick, shotFrom } from '../../shared/sim/step.ts';
+import type { ShotPath } from './snapshots.ts';
 import type { ArenaStateView, PlayerStateView } from './stateTypes.ts';
 
 /** A correction the reconciler applied to our own player. */
@@ -17,14 +18,8 @@ export interface Correction {
 }
 
 /** A shot we fired and drew at once, until the server's copy takes over. */
-export interface PredictedShot {
+export interface PredictedShot extends ShotPath {
   seq: number;
-  x0: number;
-  y0: number;
-  vx: number;
-  vy: number;
-  spawnTick: number;
-  endTick: number;
 }
 
 /** What the reconciler predicts: the fields the shared movement step reads and writes. */

@@ -1,7 +1,6 @@
 import type { InputHandle, Room } from '@colyseus/sdk';
-import { TICK_DT_S, VIEW_TICK_MODULO } from '../../shared/constants.ts';
+import { VIEW_TICK_MODULO } from '../../shared/constants.ts';
 import { getMap, type GameMap } from '../../shared/maps.ts';
-import { aimToRadians } from '../../shared/math.ts';
 import type { NetPong, NetReport, ServerMessages } from '../../shared/messages.ts';
 import { NetClock } from './clock.ts';
 import { describeClose } from './closeReasons.ts';
@@ -11,8 +10,8 @@ import type { NetStats } from './netStats.ts';
 import { InputPacer, type PacerOptions } from './pacer.ts';
 import { PlayoutClock, type PlayoutOptions } from './playout.ts';
 import { OwnPrediction, type Correction } from './prediction.ts';
-import type { PlayerView, ProjectileView, RenderFrame } from './renderModel.ts';
-import { SnapshotBuffer, type PlayerSnap, type SnapshotBufferOptions } from './snapshots.ts';
+import { playerView, type PlayerView, type ProjectileView, type RenderFrame } from './renderModel.ts';
+import { shotAt, SnapshotBuffer, type SnapshotBufferOptions } from './snapshots.ts';
 import type { ArenaStateView } from './stateTypes.ts';
 
 export type { NetStats } from './netStats.ts';
@@ -124,29 +123,22 @@ export class ArenaSession {
     this.buffer.prune(renderTick - 1);
 
     const players: PlayerView[] = [];
-    this.buffer.render(renderTick, nowMs, this.sessionId, (id, p) => players.push(view(id, p, false)));
+    this.buffer.render(renderTick, nowMs, this.sessionId, (id, p) => players.push(playerView(id, p, p.x, p.y, false)));
     const own = state.players.get(this.sessionId);
     if (own !== undefined) {
       // Where we are comes from prediction; everything else from the newest server state.
       const at = this.prediction.position() ?? own;
-      const self: PlayerSnap = {
-        name: own.name, x: at.x, y: at.y, vx: own.vx, vy: own.vy, aim: own.aim,
-        hp: own.hp, alive: own.alive, kills: own.kills, deaths: own.deaths,
-      };
-      players.push(view(this.sessionId, self, true));
+      players.push(playerView(this.sessionId, own, at.x, at.y, true));
     }
 
     const projectiles: ProjectileView[] = [];
     for (const p of this.buffer.projectiles.values()) {
-      const end = Math.min(p.endTick, p.goneTick ?? Infinity);
-      if (renderTick < p.spawnTick || renderTick > end) continue;
-      const dt = (renderTick - p.spawnTick) * TICK_DT_S;
-      projectiles.push({ id: p.id, x: p.x0 + p.vx * dt, y: p.y0 + p.vy * dt, ownerId: p.ownerId });
+      const at = shotAt(p, renderTick);
+      if (at !== undefined) projectiles.push({ id: p.id, x: at.x, y: at.y, ownerId: p.ownerId });
     }
     for (const s of this.prediction.shots) {
-      if (renderTick < s.spawnTick || renderTick > s.endTick) continue;
-      const dt = (renderTick - s.spawnTick) * TICK_DT_S;
-      projectiles.push({ id: `predicted-${s.seq}`, x: s.x0 + s.vx * dt, y: s.y0 + s.vy * dt, ownerId: this.sessionId });
+      const at = shotAt(s, renderTick);
+      if (at !== undefined) projectiles.push({ id: `predicted-${s.seq}`, x: at.x, y: at.y, ownerId: this.sessionId });
     }
 
     return { tick: renderTick, mapId: this.map.id, self: players.find((p) => p.isSelf), players, projectiles };
@@ -251,8 +243,4 @@ export class ArenaSession {
     this.prediction.dispose();
     this.events.emit('closed', { code, reason: describeClose(code) });
   }
-}
-
-function view(id: string, p: PlayerSnap, isSelf: boolean): PlayerView {
-  return { id, name: p.name, x: p.x, y: p.y, aimRad: aimToRadians(p.aim), hp: p.hp, alive: p.alive, kills: p.kills, deaths: p.deaths, isSelf };
 }

@@ -1,36 +1,37 @@
 import { AIM_STEPS_PER_TURN, TICK_DT_S, TICK_MS } from '../../shared/constants.ts';
 import type { GameMap } from '../../shared/maps.ts';
 import { projectileEndTick } from '../../shared/sim/step.ts';
-import type { ArenaStateView } from './stateTypes.ts';
+import { projectilePositionAt } from '../../shared/sim/world.ts';
+import type { ArenaStateView, PlayerStateView } from './stateTypes.ts';
 
 /** One player as a snapshot recorded it (plain numbers, detached from the schema). */
-export interface PlayerSnap {
-  name: string;
-  x: number;
-  y: number;
-  vx: number;
-  vy: number;
-  aim: number;
-  hp: number;
-  alive: boolean;
-  kills: number;
-  deaths: number;
-}
+export type PlayerSnap = PlayerStateView;
 
 export interface Snapshot {
   tick: number;
   players: Map<string, PlayerSnap>;
 }
 
-export interface ProjectileTrack {
-  id: string;
-  ownerId: string;
+/** A straight flight: where a projectile is at any tick between its spawn and its end. */
+export interface ShotPath {
   x0: number;
   y0: number;
   vx: number;
   vy: number;
   spawnTick: number;
+  /** Last tick it can be seen at (wall, expiry, or the hit that removed it). */
   endTick: number;
+}
+
+/** Where a shot is at (fractional) `tick`, or undefined if it is not in flight then. */
+export function shotAt(path: ShotPath, tick: number): { x: number; y: number } | undefined {
+  if (tick < path.spawnTick || tick > path.endTick) return undefined;
+  return projectilePositionAt(path, tick, TICK_DT_S);
+}
+
+export interface ProjectileTrack extends ShotPath {
+  id: string;
+  ownerId: string;
   /** First snapshot tick it was missing from (it hit someone at or before that tick). */
   goneTick: number | undefined;
 }
@@ -114,7 +115,10 @@ export class SnapshotBuffer {
       });
     });
     for (const track of this.projectiles.values()) {
-      if (track.goneTick === undefined && state.projectiles.get(track.id) === undefined) track.goneTick = tick;
+      if (track.goneTick === undefined && state.projectiles.get(track.id) === undefined) {
+        track.goneTick = tick;
+        track.endTick = Math.min(track.endTick, tick);
+      }
     }
   }
 
@@ -127,7 +131,7 @@ export class SnapshotBuffer {
     }
     if (keepFrom > 0) this.snaps.splice(0, keepFrom);
     for (const [id, track] of this.projectiles) {
-      if (tick > Math.min(track.endTick, track.goneTick ?? Infinity) + 2) this.projectiles.delete(id);
+      if (tick > track.endTick + 2) this.projectiles.delete(id);
     }
   }
 

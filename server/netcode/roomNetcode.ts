@@ -7,18 +7,16 @@ import {
   VIEW_TICK_MODULO,
 } from '../../shared/constants.ts';
 import type { NetPong, NetReport } from '../../shared/messages.ts';
+import { RttEstimator } from '../../shared/rttEstimator.ts';
 
 const PING_SLOTS = 256;
-const RTT_GAIN = 1 / 8;
-const RTTVAR_GAIN = 1 / 4;
 /** A ping unanswered for this long is forgotten (the id slot is reused). */
 const PING_TIMEOUT_MS = 5000;
 
 /** What the server knows about one client's connection. */
 class Peer {
   readonly pingSentAt = new Float64Array(PING_SLOTS);
-  srttMs = 0;
-  rttvarMs = 0;
+  readonly rtt = new RttEstimator();
   /** Newest sample not yet reported to the client (-1: none). */
   freshRttMs = -1;
   interpMs = 0;
@@ -29,13 +27,7 @@ class Peer {
 
   rttSample(ms: number): void {
     this.freshRttMs = Math.round(ms);
-    if (this.srttMs === 0) {
-      this.srttMs = ms;
-      this.rttvarMs = ms / 2;
-      return;
-    }
-    this.rttvarMs += (Math.abs(this.srttMs - ms) - this.rttvarMs) * RTTVAR_GAIN;
-    this.srttMs += (ms - this.srttMs) * RTT_GAIN;
+    this.rtt.sample(ms);
   }
 }
 
@@ -122,11 +114,11 @@ export class RoomNetcode {
 
   /** Smoothed round trip of `sessionId` as the server measured it (0 before the first echo). */
   rttMs(sessionId: string): number {
-    return this.peers.get(sessionId)?.srttMs ?? 0;
+    return this.peers.get(sessionId)?.rtt.srttMs ?? 0;
   }
 
   private allowedRewind(peer: Peer): number {
-    const explainedMs = peer.srttMs + 2 * peer.rttvarMs + peer.interpMs + 2 * TICK_MS;
+    const explainedMs = peer.rtt.srttMs + 2 * peer.rtt.rttvarMs + peer.interpMs + 2 * TICK_MS;
     return Math.min(LAG_COMP_MAX_TICKS, Math.ceil(explainedMs / TICK_MS) + peer.spareNow);
   }
 }

@@ -118,32 +118,16 @@ function fire(world: World, shooter: SimPlayer, rewind: number, dtS: number): Si
   return projectile;
 }
 
-const pose: PastPose = { x: 0, y: 0, life: 0 };
-
 /**
  * Fly a rewound shot through ticks spawnTick+1 .. now-1 against the recorded poses of those
- * ticks (the live loop then handles the current tick). A target is hittable at a past tick
- * only if it was alive then, is alive now, and is still in the same life.
+ * ticks (the live loop then handles the current tick).
  */
 function catchUp(world: World, p: SimProjectile, dtS: number): void {
   for (let t = p.spawnTick + 1; t < world.tick; t++) {
-    const from = projectilePositionAt(p, t - 1, dtS);
-    const to = projectilePositionAt(p, Math.min(t, p.endTick), dtS);
-    let best: SimPlayer | undefined;
-    let bestT = 2;
-    for (const target of world.players.values()) {
-      if (!target.alive || target.id === p.ownerId) continue;
-      const then = pastPose(world, target.id, t, pose);
-      if (then === undefined || then.life !== lifeOf(target)) continue;
-      const hit = segmentCircleHit(from.x, from.y, to.x, to.y, then.x, then.y, PLAYER_RADIUS_PX + PROJECTILE_RADIUS_PX);
-      if (hit >= 0 && hit < bestT) {
-        bestT = hit;
-        best = target;
-      }
-    }
-    if (best !== undefined) {
+    const hit = findPlayerHit(world, p, t, dtS);
+    if (hit !== undefined) {
       world.projectiles.delete(p.id);
-      damage(world, best, p);
+      damage(world, hit, p);
       return;
     }
     if (t >= p.endTick) {
@@ -153,15 +137,28 @@ function catchUp(world: World, p: SimProjectile, dtS: number): void {
   }
 }
 
-/** The first live player (other than the shooter) this projectile's path crosses during `tick`. */
+const pose: PastPose = { x: 0, y: 0, life: 0 };
+
+/**
+ * The first live player (other than the shooter) this projectile's path crosses during `tick`.
+ * For a past tick, targets are where the history recorded them, and hittable only if they were
+ * alive then, are alive now, and are still in the same life.
+ */
 function findPlayerHit(world: World, p: SimProjectile, tick: number, dtS: number): SimPlayer | undefined {
   const from = projectilePositionAt(p, tick - 1, dtS);
   const to = projectilePositionAt(p, Math.min(tick, p.endTick), dtS);
+  const past = tick < world.tick;
   let best: SimPlayer | undefined;
   let bestT = 2;
   for (const target of world.players.values()) {
     if (!target.alive || target.id === p.ownerId) continue;
-    const t = segmentCircleHit(from.x, from.y, to.x, to.y, target.x, target.y, PLAYER_RADIUS_PX + PROJECTILE_RADIUS_PX);
+    let at: { x: number; y: number } = target;
+    if (past) {
+      const then = pastPose(world, target.id, tick, pose);
+      if (then === undefined || then.life !== lifeOf(target)) continue;
+      at = then;
+    }
+    const t = segmentCircleHit(from.x, from.y, to.x, to.y, at.x, at.y, PLAYER_RADIUS_PX + PROJECTILE_RADIUS_PX);
     if (t >= 0 && t < bestT) {
       bestT = t;
       best = target;

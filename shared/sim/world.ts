@@ -106,7 +106,7 @@ export function removePlayer(world: World, id: string): void {
 }
 
 /** Position of a projectile at a given tick (valid for spawnTick <= tick <= endTick). */
-export function projectilePositionAt(p: SimProjectile, tick: number, dtS: number): { x: number; y: number } {
+export function projectilePositionAt(p: Pick<SimProjectile, 'x0' | 'y0' | 'vx' | 'vy' | 'spawnTick'>, tick: number, dtS: number): { x: number; y: number } {
   const t = (tick - p.spawnTick) * dtS;
   return { x: p.x0 + p.vx * t, y: p.y0 + p.vy * t };
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NetStats } from '../../game-client/net/netStats.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
 
@@ -14,16 +15,6 @@ function probe(page: Page): Promise<Probe | null> {
     const s = (window as unknown as { __arena?: { session?: { stats(): unknown; netGraph(): unknown } } }).__arena?.session;
     return s ? ({ stats: s.stats(), graph: s.netGraph() } as Probe) : null;
   });
-}
-
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 let server: ServerProcess;
@@ -46,13 +37,13 @@ describe('net graph and network simulator in real Chromium', () => {
     await page.goto(`${server.url}?netsim=rtt=120,jitter=10`);
     await page.fill('#name', 'Grapher');
     await page.click('#create-private');
-    await until('in a room', () => probe(page));
+    await waitFor('in a room', () => probe(page), { timeoutMs: 15_000, intervalMs: 100 });
 
     await page.keyboard.press('n');
-    const shown = await until('net graph on', async () => {
+    const shown = await waitFor('net graph on', async () => {
       const p = await probe(page);
       return p?.graph.visible && p.stats.rttMs > 100 ? p : null;
-    });
+    }, { timeoutMs: 15_000, intervalMs: 100 });
     expect(shown.graph.lines.join('\n')).toMatch(/RTT \d+ ms/);
     expect(shown.graph.lines.join('\n')).toContain('netsim: 120 ms ± 10 ms');
     expect(shown.stats.netsim).toBe('120 ms ± 10 ms');
@@ -68,7 +59,7 @@ describe('net graph and network simulator in real Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/net-graph.png` });
 
     await page.keyboard.press('n');
-    await until('net graph off', async () => !(await probe(page))?.graph.visible);
+    await waitFor('net graph off', async () => !(await probe(page))?.graph.visible, { timeoutMs: 5000, intervalMs: 100 });
     expect(errors).toEqual([]);
   });
 });
