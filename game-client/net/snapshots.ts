@@ -1,4 +1,4 @@
-import { AIM_STEPS_PER_TURN, TICK_DT_S, TICK_MS } from '../../shared/constants.ts';
+import { AIM_STEPS_PER_TURN, PLAYER_MAX_SPEED_PX_PER_S, TICK_DT_S, TICK_MS } from '../../shared/constants.ts';
 import type { GameMap } from '../../shared/maps.ts';
 import { projectileEndTick } from '../../shared/sim/step.ts';
 import { projectilePositionAt } from '../../shared/sim/world.ts';
@@ -39,7 +39,11 @@ export interface ProjectileTrack extends ShotPath {
 export interface SnapshotBufferOptions {
   /** Farthest past the newest snapshot a remote entity coasts on its velocity before holding. */
   maxExtrapolateMs: number;
-  /** A per-snapshot move longer than this is a teleport (respawn): jump, never glide. */
+  /**
+   * A move between snapshots longer than a player can run in that time plus this is a teleport
+   * (respawn): jump, never glide. Also, a drawn position jumping this far in one frame resets
+   * the fading correction.
+   */
   teleportPx: number;
   /** Time constant that fades out a correction after coasting guessed wrong. */
   correctionTauMs: number;
@@ -161,7 +165,8 @@ export class SnapshotBuffer {
     if (pb === undefined || !pa.alive || !pb.alive) return out;
     const dx = pb.x - pa.x;
     const dy = pb.y - pa.y;
-    if (dx * dx + dy * dy > this.opts.teleportPx * this.opts.teleportPx) return out;
+    const reach = this.opts.teleportPx + PLAYER_MAX_SPEED_PX_PER_S * (b.tick - a.tick) * TICK_DT_S;
+    if (dx * dx + dy * dy > reach * reach) return out;
     const u = (tick - a.tick) / (b.tick - a.tick);
     out.x = pa.x + dx * u;
     out.y = pa.y + dy * u;

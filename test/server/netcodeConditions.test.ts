@@ -6,12 +6,14 @@ import type { Correction } from '../../game-client/net/prediction.ts';
 import { SNAP_CORRECTION_PX } from '../../game-client/net/prediction.ts';
 import type { ArenaSession } from '../../game-client/net/session.ts';
 import { playFor, wanderer } from '../helpers/netBots.ts';
-import { startTestServer } from '../helpers/server.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
 
 const PLAY_MS = 24_000;
 const WARMUP_MS = 8000;
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+// The server runs in its own process, as it would on its own machine: the clients' frame loop
+// does not delay its ticks.
+let server: ServerProcess;
 let sessions: ArenaSession[] = [];
 const corrections: Correction[][] = [];
 /** When each session saw its own player die or respawn. */
@@ -22,9 +24,10 @@ const underrunsAtWarmup: number[] = [];
 let startedAt = 0;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startServerProcess();
+  const endpoint = `http://127.0.0.1:${server.port}`;
   // Every client on its own simulated 150 ms ± 30 ms path with 5% TCP-like loss, both ways.
-  const lobby = (seed: number) => new Lobby(server.endpoint, { netsim: parseNetSim(`rtt=150,jitter=30,loss=5,seed=${seed}`) });
+  const lobby = (seed: number) => new Lobby(endpoint, { netsim: parseNetSim(`rtt=150,jitter=30,loss=5,seed=${seed}`) });
   const host = await lobby(1).createPrivate('bot1');
   sessions = [host];
   for (let i = 2; i <= 4; i++) sessions.push(await lobby(i).joinByCode(host.code, `bot${i}`));
@@ -52,7 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(sessions.map((s) => s.leave().catch(() => undefined)));
-  await server?.close();
+  await server?.stop();
 });
 
 describe('netcode at 150 ms RTT ± 30 ms with 5% TCP-like loss, bots moving and shooting', () => {
