@@ -1,6 +1,6 @@
 import type { RoomClock } from '@colyseus/sdk';
 import { RttEstimator } from '../../shared/rttEstimator.ts';
-import { WindowedExtremum } from './windowed.ts';
+import { WindowedExtremum } from '../../shared/windowed.ts';
 
 const OFFSET_WINDOW_MS = 5000;
 const RTT_FLOOR_WINDOW_MS = 10_000;

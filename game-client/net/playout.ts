@@ -1,5 +1,5 @@
 import { INTERP_DELAY_MAX_MS, TICK_MS } from '../../shared/constants.ts';
-import { WindowedExtremum } from './windowed.ts';
+import { WindowedExtremum } from '../../shared/windowed.ts';
 
 /** Tuning of the remote-entity timeline; defaults in `PLAYOUT_DEFAULTS`. */
 export interface PlayoutOptions {

@@ -8,15 +8,20 @@ import {
 } from '../../shared/constants.ts';
 import type { NetPong, NetReport } from '../../shared/messages.ts';
 import { RttEstimator } from '../../shared/rttEstimator.ts';
+import { WindowedExtremum } from '../../shared/windowed.ts';
 
 const PING_SLOTS = 256;
 /** A ping unanswered for this long is forgotten (the id slot is reused). */
 const PING_TIMEOUT_MS = 5000;
+/** How long the worst round trip is remembered when sizing the rewind allowance. */
+const RTT_MAX_WINDOW_MS = 10_000;
 
 /** What the server knows about one client's connection. */
 class Peer {
   readonly pingSentAt = new Float64Array(PING_SLOTS);
   readonly rtt = new RttEstimator();
+  /** Worst recent round trip: a TCP stall delays inputs as it delays pings. */
+  readonly rttMax = new WindowedExtremum(RTT_MAX_WINDOW_MS, 'max');
   /** Newest sample not yet reported to the client (-1: none). */
   freshRttMs = -1;
   interpMs = 0;
@@ -25,9 +30,10 @@ class Peer {
   /** Spare inputs when its last input was consumed. */
   spareNow = 0;
 
-  rttSample(ms: number): void {
+  rttSample(ms: number, nowMs: number): void {
     this.freshRttMs = Math.round(ms);
     this.rtt.sample(ms);
+    this.rttMax.push(nowMs, ms);
   }
 }
 
@@ -40,8 +46,10 @@ class Peer {
  *   clock (time dilation) and keep its RTT fresh while idle;
  * - measures each client's round trip itself from those pings' echoes;
  * - turns a firing input's `viewTick` into the shot's rewind, clamped per client to what its
- *   measured round trip, its reported interpolation delay (itself capped) and its queueing in
- *   the input buffer explain: a forged view tick gains nothing beyond that.
+ *   measured round trip (the smoothed one plus two deviations, or the worst of the last 10 s if
+ *   larger: a TCP stall delays inputs as it delays pings), its reported interpolation delay
+ *   (itself capped) and its queueing in the input buffer explain: a forged view tick gains
+ *   nothing beyond that.
  */
 export class RoomNetcode {
   private readonly peers = new Map<string, Peer>();
@@ -89,8 +97,9 @@ export class RoomNetcode {
     const sentAt = peer.pingSentAt[id % PING_SLOTS]!;
     if (sentAt <= 0) return;
     peer.pingSentAt[id % PING_SLOTS] = 0;
-    const rtt = this.now() - sentAt;
-    if (rtt >= 0 && rtt < PING_TIMEOUT_MS) peer.rttSample(rtt);
+    const now = this.now();
+    const rtt = now - sentAt;
+    if (rtt >= 0 && rtt < PING_TIMEOUT_MS) peer.rttSample(rtt, now);
   }
 
   /** After each fixed step: every NET_REPORT_INTERVAL_TICKS, report to and ping every client. */
@@ -118,7 +127,8 @@ export class RoomNetcode {
   }
 
   private allowedRewind(peer: Peer): number {
-    const explainedMs = peer.rtt.srttMs + 2 * peer.rtt.rttvarMs + peer.interpMs + 2 * TICK_MS;
+    const rttMs = Math.max(peer.rtt.srttMs + 2 * peer.rtt.rttvarMs, peer.rttMax.value(this.now()) ?? 0);
+    const explainedMs = rttMs + peer.interpMs + 2 * TICK_MS;
     return Math.min(LAG_COMP_MAX_TICKS, Math.ceil(explainedMs / TICK_MS) + peer.spareNow);
   }
 }
