@@ -3,7 +3,7 @@ import { LAG_COMP_MAX_TICKS, PLAYER_MAX_HEALTH, PROJECTILE_SPEED_PX_PER_S, TICK_
 import type { NetPong } from '../../shared/messages.ts';
 import { radiansToAim } from '../../shared/math.ts';
 import { nextRandom } from '../../shared/rng.ts';
-import { Lobby, type LobbyOptions } from '../../game-client/net/lobby.ts';
+import { Lobby } from '../../game-client/net/lobby.ts';
 import { parseNetSim } from '../../game-client/net/netsim/config.ts';
 import type { RenderFrame } from '../../game-client/net/renderModel.ts';
 import type { ArenaSession, InputSample } from '../../game-client/net/session.ts';
