@@ -2,10 +2,16 @@ import Phaser from 'phaser';
 import { ARENA_MAP } from '../shared/maps.ts';
 import { sameOriginEndpoint } from './net/endpoint.ts';
 import { Lobby } from './net/lobby.ts';
+import { parseNetSim } from './net/netsim/config.ts';
 import { ArenaScene } from './scenes/ArenaScene.ts';
 import { LobbyScene } from './scenes/LobbyScene.ts';
 
-const lobby = new Lobby(sameOriginEndpoint(window.location));
+// Dev setting: `?netsim=mobile` or `?netsim=rtt=150,jitter=30,loss=5,kbps=512` plays through the
+// network condition simulator (see docs/NETCODE.md). The net graph (N) shows it.
+const netsimParam = new URLSearchParams(window.location.search).get('netsim');
+const netsim = netsimParam ? parseNetSim(netsimParam) : undefined;
+if (netsim) console.info(`netsim: ${netsim.label}`);
+const lobby = new Lobby(sameOriginEndpoint(window.location), { netsim });
 
 const game = new Phaser.Game({
   type: Phaser.AUTO,

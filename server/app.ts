@@ -41,6 +41,8 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
         guestTokens: tokens,
         seatReservationS: config.security.seatReservationS,
         reconnectWindowS: config.security.reconnectWindowS,
+        replayDir: config.replayDir,
+        replayChecksumTicks: config.replayChecksumTicks,
       }))).sortBy({ clients: -1 }),
     },
     transport,

@@ -25,6 +25,10 @@ export interface ServerConfig {
   dashboardToken?: string | null;
   /** Bearer token `/metrics` requires (null: open, like most Prometheus endpoints). */
   metricsToken?: string | null;
+  /** Record every room's replay into this folder (null: do not record). */
+  replayDir: string | null;
+  /** Replays carry a world checksum every this many ticks. */
+  replayChecksumTicks: number;
 }
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -61,6 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     security: loadSecurityConfig(env),
     dashboardToken: secret(env, 'DASHBOARD_TOKEN'),
     metricsToken: secret(env, 'METRICS_TOKEN'),
+    replayDir: env.REPLAY_DIR || null,
+    replayChecksumTicks: int(env, 'REPLAY_CHECKSUM_TICKS', 30, 1, 3600),
   };
 }
 

@@ -74,3 +74,16 @@ export const MAX_VIOLATIONS_PER_CLIENT = 20;
 
 /** Default HTTP/WebSocket port. */
 export const DEFAULT_PORT = 2567;
+
+// --- Netcode (see docs/NETCODE.md) ---
+/**
+ * Longest a shot may be rewound for lag compensation. The server clamps each client further,
+ * to what its measured round trip plus interpolation delay explains.
+ */
+export const LAG_COMP_MAX_TICKS = 30;
+/** Inputs carry the tick the shooter was viewing modulo this (one byte on the wire). */
+export const VIEW_TICK_MODULO = 256;
+/** Server -> client netcode report cadence (input-buffer depth, ping, measured RTT). */
+export const NET_REPORT_INTERVAL_TICKS = 6;
+/** Longest interpolation delay a client uses (its adaptive delay's ceiling). */
+export const INTERP_DELAY_MAX_MS = 500;

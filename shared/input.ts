@@ -1,4 +1,4 @@
-import { AIM_STEPS_PER_TURN } from './constants.ts';
+import { AIM_STEPS_PER_TURN, LAG_COMP_MAX_TICKS, VIEW_TICK_MODULO } from './constants.ts';
 
 /**
  * One player's command for one fixed step. The client samples it once per tick and sends it on
@@ -15,6 +15,12 @@ export interface PlayerInput {
   aim: number;
   /** Trigger held this tick. */
   fire: boolean;
+  /**
+   * Lag compensation: how many ticks before the tick that applies this input the shooter's view
+   * was. Set by the server from the wire's `viewTick` after clamping it per client (0 or absent:
+   * none). A shot fired with rewind r starts its flight r ticks in the past (see sim/lagComp.ts).
+   */
+  rewind?: number;
 }
 
 /** Field ranges, used as the server's sanitize clamps (NaN and out-of-range values are clamped). */
@@ -22,6 +28,7 @@ export const INPUT_RANGES = {
   moveX: [-1, 1],
   moveY: [-1, 1],
   aim: [0, AIM_STEPS_PER_TURN - 1],
+  viewTick: [0, VIEW_TICK_MODULO - 1],
 } as const;
 
 export function emptyInput(seq = 0): PlayerInput {
@@ -38,5 +45,12 @@ export function normalizeInput(raw: PlayerInput): PlayerInput {
     moveY: axis(raw.moveY),
     aim: aim < 0 ? 0 : aim >= AIM_STEPS_PER_TURN ? AIM_STEPS_PER_TURN - 1 : aim,
     fire: raw.fire === true,
+    rewind: clampRewind(raw.rewind),
   };
+}
+
+function clampRewind(v: number | undefined): number {
+  if (v === undefined || !Number.isFinite(v)) return 0;
+  const r = Math.trunc(v);
+  return r < 0 ? 0 : r > LAG_COMP_MAX_TICKS ? LAG_COMP_MAX_TICKS : r;
 }

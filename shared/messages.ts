@@ -43,9 +43,25 @@ export const joinOptionsSchema = z.strictObject({
 });
 export type JoinOptions = z.input<typeof joinOptionsSchema>;
 
+/**
+ * Client -> server echo of a netcode report: `[report id, interpolation delay ms]`. The server
+ * times the round trip itself and bounds the client's lag compensation with it.
+ */
+export const netPongSchema = z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(5000)]);
+export type NetPong = z.input<typeof netPongSchema>;
+
+/**
+ * Server -> client netcode report, every NET_REPORT_INTERVAL_TICKS:
+ * `[id, rttMs, spare, late]`: a ping id to echo, the last round trip the server measured
+ * (-1: none since the last report), the fewest spare inputs it held for this client over the
+ * window, and the ticks in the window that found no input from it.
+ */
+export type NetReport = [id: number, rttMs: number, spare: number, late: number];
+
 /** Client -> server messages (msgpackr-encoded Colyseus messages). */
 export const clientMessageSchemas = {
   chat: z.strictObject({ text: z.string().max(CHAT_MAX_CHARS * 4).transform(cleanText).pipe(z.string().min(1).max(CHAT_MAX_CHARS)) }),
+  netp: netPongSchema,
 } as const;
 export type ClientMessageType = keyof typeof clientMessageSchemas;
 export type ClientMessage<T extends ClientMessageType> = z.input<(typeof clientMessageSchemas)[T]>;
@@ -58,6 +74,8 @@ export interface ServerMessages {
   chat: { fromId: string; name: string; text: string };
   /** Sent once on joining: the room's recent chat, oldest first. */
   chatHistory: { lines: Array<{ fromId: string; name: string; text: string }> };
+  /** Netcode report (input buffer depth, ping). */
+  net: NetReport;
 }
 
 /** Metadata the arena room publishes to matchmaking and the public room list. */

@@ -1,15 +1,12 @@
 import { Lobby } from '../net/lobby.ts';
 import type { RenderFrame } from '../net/renderModel.ts';
-import type { ArenaSession, NetStats } from '../net/session.ts';
+import type { ArenaSession } from '../net/session.ts';
 import { BotBrain } from './behaviour.ts';
 import { ExperienceMeter } from './experience.ts';
 import { lightLink } from './lightLink.ts';
 import { arenaLightConnection } from './lightSession.ts';
 import { MeteredClient, type MeteredRoom } from './meteredClient.ts';
 import type { BotLink, JoinPlan, LinkFactory, LinkMeters, LinkSnapshot, LinkTarget } from './types.ts';
-
-/** Counters a session may report once prediction and interpolation exist (issue 3). */
-type ExperienceStats = NetStats & { corrections?: number; bufferUnderruns?: number };
 
 /** `ws://host:port` and `http://host:port` both work: the SDK and Lobby want the HTTP form. */
 export function httpBase(url: string): string {
@@ -29,7 +26,7 @@ export function meteredLobby(target: LinkTarget, decodeState: boolean, meters: L
   let client: MeteredClient | undefined;
   const lobby = new Lobby(httpBase(target.url), {
     roomName: target.roomName,
-    createClient: (base, options) => (client = new MeteredClient(base, options, decodeState, meters.patchGaps)),
+    createClient: (base, options, net) => (client = new MeteredClient(base, options, net, decodeState, meters.patchGaps)),
   });
   const room = () => {
     if (client?.lastRoom === undefined) throw new Error('metered client made no room');
@@ -62,7 +59,7 @@ async function joinFull(target: LinkTarget, plan: JoinPlan, meters: LinkMeters):
       session.update(nowMs, () => brain.decide(frame));
     },
     snapshot(): LinkSnapshot {
-      const stats = session.stats() as ExperienceStats;
+      const stats = session.stats();
       return {
         traffic: { ...room.traffic },
         inputsSent: stats.inputsSent,
@@ -70,7 +67,7 @@ async function joinFull(target: LinkTarget, plan: JoinPlan, meters: LinkMeters):
         pingMs: room.lastPingMs ?? stats.pingMs,
         patchIntervalMs: announcedPatchIntervalMs(room),
         corrections: stats.corrections,
-        bufferUnderruns: stats.bufferUnderruns,
+        bufferUnderruns: stats.underruns,
         frames: experience.frames,
         visibleSnaps: experience.visibleSnaps,
         renderStalls: experience.renderStalls,

@@ -1,4 +1,5 @@
-import { Client, Protocol, Room, type ClientOptions } from '@colyseus/sdk';
+import { Protocol, Room, type ClientOptions } from '@colyseus/sdk';
+import { NetClient, type NetClientOptions } from '../net/netClient.ts';
 import type { Recorder } from './types.ts';
 
 /** Traffic one bot's connection saw, from the moment it opened. */
@@ -81,15 +82,15 @@ export class MeteredRoom<State = any> extends Room<any, State> {
  * An SDK client whose rooms are metered, and for light bots do not decode state. Handed to
  * `Lobby` through `createClient`, so bots still matchmake exactly like players.
  */
-export class MeteredClient extends Client {
+export class MeteredClient extends NetClient {
   /** The room of the latest join (one bot = one client = one room). */
   lastRoom: MeteredRoom | undefined;
 
-  constructor(endpoint: string, options: ClientOptions, private readonly decodeState: boolean, private readonly patchGaps?: Recorder) {
-    super(endpoint, options);
+  constructor(endpoint: string, options: ClientOptions, net: NetClientOptions, private readonly decodeState: boolean, private readonly patchGaps?: Recorder) {
+    super(endpoint, net, options);
   }
 
-  protected override createRoom<T>(roomName: string, rootSchema?: any): Room<any, T> {
+  protected override newRoom<T>(roomName: string, rootSchema?: any): Room<any, T> {
     const room = new MeteredRoom<T>(roomName, rootSchema);
     room.patchGaps = this.patchGaps;
     if (!this.decodeState) room.serializer = new DiscardingSerializer() as unknown as typeof room.serializer;

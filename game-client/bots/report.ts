@@ -153,9 +153,6 @@ export function buildReport(shards: readonly ShardTotals[], run: BotReport['run'
   }
   if (m.failedJoins > 0) warnings.push(`${m.failedJoins} of ${m.target} joins failed (${Object.entries(m.failedJoinsByReason).map(([k, v]) => `${k}: ${v}`).join(', ')}).`);
   const full = kindReport(m.byKind.full);
-  if (full.bots > 0 && full.corrections === null) {
-    warnings.push('The session does not count corrections and buffer underruns yet; snaps, stalls and rewinds seen in rendered frames stand in for them.');
-  }
   return {
     connected: m.all.connected,
     target: m.target,

@@ -13,13 +13,16 @@ export class InputClock {
 
   constructor(private readonly stepMs: number = TICK_MS) {}
 
-  /** Number of input steps due at `nowMs`. */
-  advance(nowMs: number): number {
+  /**
+   * Number of input steps due at `nowMs`. `rate` runs the clock faster (> 1) or slower (< 1)
+   * than real time: the input pacer's time dilation.
+   */
+  advance(nowMs: number, rate = 1): number {
     if (this.lastMs === undefined) {
       this.lastMs = nowMs;
       return 0;
     }
-    this.accumulatorMs += Math.max(0, nowMs - this.lastMs);
+    this.accumulatorMs += Math.max(0, nowMs - this.lastMs) * rate;
     this.lastMs = nowMs;
     let steps = 0;
     while (this.accumulatorMs >= this.stepMs && steps < MAX_STEPS_PER_UPDATE) {

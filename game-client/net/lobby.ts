@@ -1,8 +1,10 @@
-import { Client, type ClientOptions, type Room } from '@colyseus/sdk';
+import type { ClientOptions, Room } from '@colyseus/sdk';
 import { ARENA_ROOM } from '../../shared/constants.ts';
+import type { MapId } from '../../shared/maps.ts';
 import type { JoinOptions, RoomListing } from '../../shared/messages.ts';
 import { GuestAuth } from './guestAuth.ts';
-import { ArenaSession } from './session.ts';
+import { NetClient, type NetClientOptions } from './netClient.ts';
+import { ArenaSession, type NetTuning } from './session.ts';
 import type { ArenaStateView } from './stateTypes.ts';
 
 /** A join that failed, with text a player can read. */
@@ -27,17 +29,26 @@ function explain(err: unknown): JoinError {
   return new JoinError(message, e.code);
 }
 
-export interface LobbyOptions {
+/** `netsim` runs the game connection through the network condition simulator (dev, bots, tests). */
+export interface LobbyOptions extends NetClientOptions {
   /** Room type to matchmake into (default `arena`). */
   roomName?: string;
-  /** Builds the SDK client (with the given options). Bots pass one that meters traffic or skips decoding state. */
-  createClient?: (httpBase: string, options: ClientOptions) => Client;
+  /** Builds the SDK client. Bots pass a `NetClient` subclass that meters more or skips decoding state. */
+  createClient?: (httpBase: string, options: ClientOptions, net: NetClientOptions) => NetClient;
   /** The guest to join as (default: a new guest session). */
   auth?: GuestAuth;
+  /** Netcode tuning overrides for the sessions this lobby opens (tests, benchmarks). */
+  tuning?: NetTuning;
+}
+
+/** What a room creator may choose. */
+export interface CreateOptions {
+  maxPlayers?: number;
+  map?: MapId;
 }
 
 /** How to get into a room: quick play, a new private room, or an existing room's code. */
-export type JoinRoute = { via: 'quick' } | { via: 'create'; maxPlayers?: number } | { via: 'code'; code: string };
+export type JoinRoute = { via: 'quick' } | ({ via: 'create' } & CreateOptions) | { via: 'code'; code: string };
 
 /**
  * Matchmaking: everything a player does before being in a room. Returns an `ArenaSession` that
@@ -47,15 +58,18 @@ export type JoinRoute = { via: 'quick' } | { via: 'create'; maxPlayers?: number 
  * requests); pass a shared `GuestAuth` to join as the same guest.
  */
 export class Lobby {
-  private readonly client: Client;
+  private readonly client: NetClient;
   private readonly roomName: string;
+  private readonly tuning: NetTuning;
   readonly auth: GuestAuth;
 
   constructor(private readonly httpBase: string, options: LobbyOptions = {}) {
     this.auth = options.auth ?? new GuestAuth(httpBase);
     const clientOptions: ClientOptions = { fetchFn: this.auth.fetch };
-    this.client = options.createClient?.(httpBase, clientOptions) ?? new Client(httpBase, clientOptions);
+    const net: NetClientOptions = { netsim: options.netsim };
+    this.client = options.createClient?.(httpBase, clientOptions, net) ?? new NetClient(httpBase, net, clientOptions);
     this.roomName = options.roomName ?? ARENA_ROOM;
+    this.tuning = options.tuning ?? {};
   }
 
   async listRooms(signal?: AbortSignal): Promise<RoomListing[]> {
@@ -70,8 +84,8 @@ export class Lobby {
     return this.enter({ via: 'quick' }, name);
   }
 
-  /** A room that only people with its code can join. */
-  createPrivate(name: string, options: { maxPlayers?: number } = {}): Promise<ArenaSession> {
+  /** A room that only people with its code can join (on the default map unless `map` says otherwise). */
+  createPrivate(name: string, options: CreateOptions = {}): Promise<ArenaSession> {
     return this.enter({ via: 'create', ...options }, name);
   }
 
@@ -99,6 +113,7 @@ export class Lobby {
       case 'create': {
         const options: JoinOptions = { name, private: true };
         if (route.maxPlayers !== undefined) options.maxPlayers = route.maxPlayers;
+        if (route.map !== undefined) options.map = route.map;
         return this.client.create<S>(this.roomName, options);
       }
       case 'code':
@@ -108,7 +123,7 @@ export class Lobby {
 
   private async enter(route: JoinRoute, name: string): Promise<ArenaSession> {
     try {
-      return await ArenaSession.open(await this.matchmake<ArenaStateView>(route, name));
+      return await ArenaSession.open(await this.matchmake<ArenaStateView>(route, name), undefined, this.tuning);
     } catch (err) {
       throw explain(err);
     }

@@ -1,3 +1,6 @@
+import { aimToRadians } from '../../shared/math.ts';
+import type { PlayerStateView } from './stateTypes.ts';
+
 /** What a scene draws for one frame: plain data, no network objects. */
 export interface PlayerView {
   id: string;
@@ -11,6 +14,11 @@ export interface PlayerView {
   kills: number;
   deaths: number;
   isSelf: boolean;
+}
+
+/** A player's view from its (snapshot or schema) state, drawn at (x, y). */
+export function playerView(id: string, p: PlayerStateView, x: number, y: number, isSelf: boolean): PlayerView {
+  return { id, name: p.name, x, y, aimRad: aimToRadians(p.aim), hp: p.hp, alive: p.alive, kills: p.kills, deaths: p.deaths, isSelf };
 }
 
 export interface ProjectileView {

@@ -1,14 +1,20 @@
 import type { InputHandle, Room } from '@colyseus/sdk';
-import { TICK_DT_S, TICK_HZ } from '../../shared/constants.ts';
+import { VIEW_TICK_MODULO } from '../../shared/constants.ts';
 import { getMap, type GameMap } from '../../shared/maps.ts';
-import { aimToRadians } from '../../shared/math.ts';
-import type { ServerMessages } from '../../shared/messages.ts';
-import { projectileEndTick } from '../../shared/sim/step.ts';
+import type { NetPong, NetReport, ServerMessages } from '../../shared/messages.ts';
+import { NetClock } from './clock.ts';
 import { describeClose } from './closeReasons.ts';
 import { Emitter } from './emitter.ts';
-import { InputClock } from './inputClock.ts';
-import type { PlayerView, ProjectileView, RenderFrame } from './renderModel.ts';
+import { linkOf } from './netClient.ts';
+import type { NetStats } from './netStats.ts';
+import { InputPacer, type PacerOptions } from './pacer.ts';
+import { PlayoutClock, type PlayoutOptions } from './playout.ts';
+import { OwnPrediction, type Correction } from './prediction.ts';
+import { playerView, type PlayerView, type ProjectileView, type RenderFrame } from './renderModel.ts';
+import { shotAt, SnapshotBuffer, type SnapshotBufferOptions } from './snapshots.ts';
 import type { ArenaStateView } from './stateTypes.ts';
+
+export type { NetStats } from './netStats.ts';
 
 /** What the player wants this tick, as read from keyboard and mouse (or a bot's brain). */
 export interface InputSample {
@@ -26,24 +32,29 @@ export interface SessionEvents extends Record<string, unknown> {
   chat: ServerMessages['chat'];
   /** The room connection ended for good; `reason` is for people. */
   closed: { code: number; reason: string };
+  /** The reconciler corrected our own player (see prediction.ts). */
+  correction: Correction;
+  /** The server acknowledged input `seq`, `latencyMs` after we sent it. */
+  inputAck: { seq: number; latencyMs: number };
 }
 
-export interface NetStats {
-  pingMs: number | undefined;
-  inputsSent: number;
-  /** Last input the server has applied (its acknowledgement). */
-  inputsAcked: number;
+/** Overrides of the netcode's tuning (dev, tests, benchmarks); defaults are in each module. */
+export interface NetTuning {
+  playout?: Partial<PlayoutOptions>;
+  pacer?: Partial<PacerOptions>;
+  snapshots?: Partial<SnapshotBufferOptions>;
 }
 
-const PING_INTERVAL_MS = 2000;
 const FIRST_STATE_TIMEOUT_MS = 10_000;
-/** How far ahead of the last patch we let things coast before holding still. */
-const MAX_EXTRAPOLATION_TICKS = 3;
+const SEND_TIMES = 256;
+const CORRECTION_WINDOW_MS = 10_000;
 
 /**
- * One player's connection to one arena room. Owns the Colyseus room: sends inputs at the tick
- * rate, tracks the server's state and turns it into plain render frames. Scenes and bots use
- * this and never touch the SDK.
+ * One player's connection to one arena room. Owns the Colyseus room and the netcode around it:
+ * inputs paced by the server's buffer reports (pacer.ts), our own player predicted and
+ * reconciled (prediction.ts), everyone else drawn on an adaptive interpolation timeline
+ * (playout.ts, snapshots.ts), the clock fed by pings (clock.ts). Scenes and bots use this and
+ * never touch the SDK.
  */
 export class ArenaSession {
   readonly events = new Emitter<SessionEvents>();
@@ -52,92 +63,121 @@ export class ArenaSession {
   status: 'playing' | 'closed' = 'playing';
 
   private readonly input: InputHandle<any>;
-  private readonly clock = new InputClock();
+  private readonly clock = new NetClock();
+  private readonly pacer: InputPacer;
+  private readonly playout: PlayoutClock;
+  private readonly buffer: SnapshotBuffer;
+  private readonly prediction: OwnPrediction;
   private map: GameMap;
-  private pingMs: number | undefined;
-  private readonly pingTimer: ReturnType<typeof setInterval>;
-  private lastPatchAtMs = 0;
-  private lastPatchTick = 0;
-  private readonly projectileEnds = new Map<string, number>();
+  private readonly sendTimes = new Float64Array(SEND_TIMES);
+  private lastAcked = 0;
+  private inputLatencyMs = 0;
 
   /** Wrap a freshly joined room; resolves once the first full state has arrived. */
-  static async open(room: Room<any, ArenaStateView>, timeoutMs = FIRST_STATE_TIMEOUT_MS): Promise<ArenaSession> {
-    const session = new ArenaSession(room);
+  static async open(room: Room<any, ArenaStateView>, timeoutMs = FIRST_STATE_TIMEOUT_MS, tuning: NetTuning = {}): Promise<ArenaSession> {
+    const session = new ArenaSession(room, tuning);
     if (room.state?.players === undefined) {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('The room sent no state.')), timeoutMs);
         room.onStateChange.once(() => { clearTimeout(timer); resolve(); });
       });
     }
-    session.map = getMap(room.state.mapId);
+    session.setMap(getMap(room.state.mapId));
     return session;
   }
 
-  private constructor(private readonly room: Room<any, ArenaStateView>) {
+  private constructor(private readonly room: Room<any, ArenaStateView>, tuning: NetTuning) {
+    this.pacer = new InputPacer(tuning.pacer);
+    this.playout = new PlayoutClock(tuning.playout);
     this.sessionId = room.sessionId;
     this.code = room.roomId;
     this.map = getMap('arena');
+    // Our clock replaces the SDK's: RTT from pings (fresh while idle), offset from the fastest patches.
+    this.clock.setPatchInterval(room.clock.patchInterval?.() ?? 0);
+    room.clock = this.clock;
     // Handlers go on before the first await: messages queued at join are dispatched right away.
     this.input = room.input();
+    this.buffer = new SnapshotBuffer(this.map, tuning.snapshots);
+    this.prediction = new OwnPrediction(room, this.input, this.map, this.sessionId, (c) => this.events.emit('correction', c));
 
     room.onMessage('kill', (m: ServerMessages['kill']) => this.events.emit('kill', m));
     room.onMessage('chat', (m: ServerMessages['chat']) => this.events.emit('chat', m));
     room.onMessage('chatHistory', (m: ServerMessages['chatHistory']) => m.lines.forEach((line) => this.events.emit('chat', line)));
+    room.onMessage('net', (m: NetReport) => this.onReport(m));
     room.onStateChange(() => this.onPatch());
     room.onLeave((code: number) => this.close(code));
-
-    this.pingTimer = setInterval(() => this.measurePing(), PING_INTERVAL_MS);
-    this.measurePing();
+    if (room.state?.players !== undefined) this.onPatch();
   }
 
-  /** Advance the input clock and send every input that is due. Call once per frame. */
+  /** Advance prediction and the input clock, and send every input that is due. Call once per frame, before `frame()`. */
   update(nowMs: number, sample: InputSampler): void {
     if (this.status !== 'playing') return;
-    const steps = this.clock.advance(nowMs);
-    for (let i = 0; i < steps; i++) this.sendInput(sample());
+    this.prediction.tick(nowMs);
+    this.playout.advance(nowMs);
+    const steps = this.pacer.advance(nowMs);
+    for (let i = 0; i < steps; i++) this.sendInput(sample(), nowMs);
   }
 
   frame(nowMs: number): RenderFrame {
     const state = this.room.state;
-    const ahead = Math.min(MAX_EXTRAPOLATION_TICKS, ((nowMs - this.lastPatchAtMs) / 1000) * TICK_HZ);
-    const renderTick = this.lastPatchTick + Math.max(0, ahead);
-    const aheadS = (renderTick - this.lastPatchTick) * TICK_DT_S;
+    const renderTick = this.playout.advance(nowMs);
+    this.buffer.prune(renderTick - 1);
 
     const players: PlayerView[] = [];
-    state.players.forEach((p, id) => {
-      const coast = p.alive ? aheadS : 0;
-      players.push({
-        id,
-        name: p.name,
-        x: p.x + p.vx * coast,
-        y: p.y + p.vy * coast,
-        aimRad: aimToRadians(p.aim),
-        hp: p.hp,
-        alive: p.alive,
-        kills: p.kills,
-        deaths: p.deaths,
-        isSelf: id === this.sessionId,
-      });
-    });
+    this.buffer.render(renderTick, nowMs, this.sessionId, (id, p) => players.push(playerView(id, p, p.x, p.y, false)));
+    const own = state.players.get(this.sessionId);
+    if (own !== undefined) {
+      // Where we are comes from prediction; everything else from the newest server state.
+      const at = this.prediction.position() ?? own;
+      players.push(playerView(this.sessionId, own, at.x, at.y, true));
+    }
 
     const projectiles: ProjectileView[] = [];
-    state.projectiles.forEach((p, id) => {
-      let end = this.projectileEnds.get(id);
-      if (end === undefined) {
-        end = projectileEndTick(this.map, p.x0, p.y0, p.vx, p.vy, p.spawnTick, TICK_DT_S);
-        this.projectileEnds.set(id, end);
-      }
-      const t = Math.min(Math.max(renderTick, p.spawnTick), end);
-      if (renderTick > end) return;
-      const dt = (t - p.spawnTick) * TICK_DT_S;
-      projectiles.push({ id, x: p.x0 + p.vx * dt, y: p.y0 + p.vy * dt, ownerId: p.ownerId });
-    });
+    for (const p of this.buffer.projectiles.values()) {
+      const at = shotAt(p, renderTick);
+      if (at !== undefined) projectiles.push({ id: p.id, x: at.x, y: at.y, ownerId: p.ownerId });
+    }
+    for (const s of this.prediction.shots) {
+      const at = shotAt(s, renderTick);
+      if (at !== undefined) projectiles.push({ id: `predicted-${s.seq}`, x: at.x, y: at.y, ownerId: this.sessionId });
+    }
 
     return { tick: renderTick, mapId: this.map.id, self: players.find((p) => p.isSelf), players, projectiles };
   }
 
   stats(): NetStats {
-    return { pingMs: this.pingMs, inputsSent: this.input.sentCount, inputsAcked: this.input.lastProcessed };
+    const now = performance.now();
+    const link = linkOf(this.room);
+    const kbps = link?.meter.kbps(now) ?? { up: 0, down: 0 };
+    const recent = this.prediction.corrections.filter((c) => now - c.atMs <= CORRECTION_WINDOW_MS);
+    const last = this.prediction.corrections[this.prediction.corrections.length - 1];
+    const rtt = this.clock.smoothedRtt();
+    return {
+      pingMs: rtt > 0 ? rtt : undefined,
+      inputsSent: this.input.sentCount,
+      inputsAcked: this.input.lastProcessed,
+      rttMs: rtt,
+      rttVarMs: this.clock.rttVariation(),
+      jitterMs: this.clock.jitter(),
+      clockOffsetMs: this.clock.offsetMs,
+      interpDelayMs: this.playout.delayMs,
+      interpTargetMs: this.playout.targetDelayMs,
+      interpBufferMs: this.playout.bufferMs,
+      underruns: this.playout.underruns,
+      inputSpare: this.pacer.spare,
+      inputLate: this.pacer.late,
+      inputRate: this.pacer.rate,
+      inputLatencyMs: this.inputLatencyMs,
+      corrections: this.prediction.correctionsTotal,
+      correctionsPerSec: recent.length / (CORRECTION_WINDOW_MS / 1000),
+      lastCorrectionPx: last?.sizePx ?? 0,
+      maxCorrectionPx: recent.reduce((m, c) => Math.max(m, c.sizePx), 0),
+      kbpsDown: kbps.down,
+      kbpsUp: kbps.up,
+      bytesDown: link?.meter.bytesDown ?? 0,
+      bytesUp: link?.meter.bytesUp ?? 0,
+      netsim: link?.netsim?.label,
+    };
   }
 
   sendChat(text: string): void {
@@ -149,33 +189,59 @@ export class ArenaSession {
     await this.room.leave(true);
   }
 
-  private sendInput(sample: InputSample): void {
+  private setMap(map: GameMap): void {
+    this.map = map;
+    this.buffer.setMap(map);
+    this.prediction.setMap(map);
+  }
+
+  private sendInput(sample: InputSample, nowMs: number): void {
     const data = this.input.data;
     data.seq = this.input.sentCount + 1;
     data.moveX = sample.moveX;
     data.moveY = sample.moveY;
     data.aim = sample.aim;
     data.fire = sample.fire;
-    this.input.send();
+    // The tick we are looking at, for lag compensation: only shots need it, so only they pay for it.
+    const viewTick = Math.max(0, Math.round(this.playout.renderTick));
+    if (sample.fire) data.viewTick = viewTick % VIEW_TICK_MODULO;
+    const seq = this.input.send();
+    if (seq === 0) return;
+    this.sendTimes[seq % SEND_TIMES] = nowMs;
+    this.prediction.afterSend(seq, sample.fire, sample.aim, viewTick);
   }
 
   private onPatch(): void {
-    this.lastPatchAtMs = performance.now();
-    this.lastPatchTick = this.room.state.tick;
-    if (this.projectileEnds.size > 256) {
-      for (const id of this.projectileEnds.keys()) if (this.room.state.projectiles.get(id) === undefined) this.projectileEnds.delete(id);
+    const now = performance.now();
+    const state = this.room.state;
+    this.playout.onSnapshot(state.tick, now);
+    this.buffer.push(state);
+    const acked = this.input.lastProcessed;
+    if (acked > this.lastAcked) {
+      for (let seq = Math.max(this.lastAcked + 1, acked - SEND_TIMES + 1); seq <= acked; seq++) {
+        const sentAt = this.sendTimes[seq % SEND_TIMES]!;
+        if (sentAt <= 0) continue;
+        const latencyMs = now - sentAt;
+        this.inputLatencyMs = this.inputLatencyMs === 0 ? latencyMs : this.inputLatencyMs + (latencyMs - this.inputLatencyMs) / 8;
+        this.events.emit('inputAck', { seq, latencyMs });
+      }
+      this.lastAcked = acked;
     }
   }
 
-  private measurePing(): void {
-    if (this.status !== 'playing') return;
-    this.room.ping((ms: number) => { this.pingMs = ms; });
+  private onReport(m: NetReport): void {
+    if (!Array.isArray(m) || m.length < 4 || !m.every((v) => typeof v === 'number')) return;
+    const [id, rttMs, spare, late] = m;
+    if (rttMs >= 0) this.clock.pingSample(rttMs);
+    this.pacer.onReport(spare, late, performance.now());
+    const pong: NetPong = [id, Math.round(this.playout.delayMs)];
+    if (this.status === 'playing') this.room.send('netp', pong);
   }
 
   private close(code: number): void {
     if (this.status === 'closed') return;
     this.status = 'closed';
-    clearInterval(this.pingTimer);
+    this.prediction.dispose();
     this.events.emit('closed', { code, reason: describeClose(code) });
   }
 }

@@ -5,6 +5,7 @@ import { radiansToAim } from '../../shared/math.ts';
 import { scoreboard, type PlayerView, type RenderFrame } from '../net/renderModel.ts';
 import type { ArenaSession, InputSample } from '../net/session.ts';
 import { el } from '../ui/dom.ts';
+import { NetGraphOverlay } from './NetGraphOverlay.ts';
 
 interface ArenaData {
   session: ArenaSession;
@@ -48,6 +49,7 @@ export class ArenaScene extends Phaser.Scene {
   private lastFrame: RenderFrame | undefined;
   private lastKiller = '';
   private unsubscribe: Array<() => void> = [];
+  private netGraph!: NetGraphOverlay;
 
   constructor() {
     super('arena');
@@ -83,6 +85,8 @@ export class ArenaScene extends Phaser.Scene {
     };
     kb.on('keydown-ESC', () => { if (this.chatInput) this.closeChat(); else void this.session.leave(); });
     kb.on('keydown-ENTER', () => { if (!this.chatInput) this.openChat(); });
+    this.netGraph = new NetGraphOverlay(this);
+    kb.on('keydown-N', () => { if (!this.chatInput) this.netGraph.toggle(); });
 
     this.unsubscribe = [
       this.session.events.on('kill', (k) => {
@@ -97,7 +101,13 @@ export class ArenaScene extends Phaser.Scene {
     const hook = (window as unknown as { __arena?: Record<string, unknown> }).__arena;
     if (hook) {
       // Read-only view for end-to-end tests and the console.
-      hook.session = { sessionId: this.session.sessionId, code: this.session.code, frame: () => this.session.frame(performance.now()) };
+      hook.session = {
+        sessionId: this.session.sessionId,
+        code: this.session.code,
+        frame: () => this.session.frame(performance.now()),
+        stats: () => this.session.stats(),
+        netGraph: () => ({ visible: this.netGraph.visible, lines: this.netGraph.model.lines() }),
+      };
     }
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
       if (hook) delete hook.session;
@@ -114,6 +124,7 @@ export class ArenaScene extends Phaser.Scene {
     this.lastFrame = frame;
     this.drawFrame(frame);
     this.drawHud(frame, now);
+    this.netGraph.update(this.session.stats(), now);
     if (frame.self) this.cameras.main.centerOn(frame.self.x, frame.self.y);
   }
 

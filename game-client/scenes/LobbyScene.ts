@@ -106,7 +106,7 @@ export class LobbyScene extends Phaser.Scene {
       el('div', { className: 'row' }, code, join),
       error,
       el('label', {}, 'Public rooms'), list,
-      el('div', { className: 'help' }, 'Move: WASD or arrows. Aim: mouse. Fire: click or space. Chat: Enter. Leave: Esc.'),
+      el('div', { className: 'help' }, 'Move: WASD or arrows. Aim: mouse. Fire: click or space. Chat: Enter. Net graph: N. Leave: Esc.'),
     );
   }
 

@@ -86,9 +86,9 @@ export function withRoomMetrics<T extends ArenaRoomClass>(Base: T): T {
       super.onLeave(client);
     }
 
-    override onDispose(): void | Promise<unknown> {
+    override async onDispose(): Promise<void> {
       liveRooms.delete(this.meter);
-      return super.onDispose?.();
+      await super.onDispose();
     }
 
     protected override step(dtS: number): void {

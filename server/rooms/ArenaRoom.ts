@@ -14,6 +14,8 @@ import { clientMessageSchemas, joinOptionsSchema, type ArenaMetadata, type Serve
 import { seedFromString } from '../../shared/rng.ts';
 import { stepWorld } from '../../shared/sim/step.ts';
 import { addPlayer, createWorld, removePlayer, type World } from '../../shared/sim/world.ts';
+import { RoomNetcode } from '../netcode/roomNetcode.ts';
+import { ReplayRecorder } from '../replay/recorder.ts';
 import { log } from '../observability/log.ts';
 import { joinRejectionsTotal, roomErrorsTotal } from '../observability/metrics.ts';
 import type { GuestTokens } from '../security/guestTokens.ts';
@@ -39,6 +41,10 @@ export interface ArenaRoomConfig {
   reconnectWindowS?: number;
   /** How long a reserved seat waits for its WebSocket. */
   seatReservationS?: number;
+  /** Record a replay of every room into this folder (null or absent: do not record). */
+  replayDir?: string | null;
+  /** Replays carry a world checksum every this many ticks. */
+  replayChecksumTicks?: number;
 }
 
 export const DEFAULT_ARENA_CONFIG: ArenaRoomConfig = {
@@ -107,6 +113,10 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   private readonly chatBuckets = new Map<string, TokenBucket>();
   /** Seats held for dropped players, by session, so a newer join of the same guest can end them. */
   private readonly heldSeats = new Map<string, { reject?: (reason?: unknown) => void }>();
+  /** Input-buffer reports, pings, per-client lag-compensation clamp (docs/NETCODE.md). */
+  protected readonly net = new RoomNetcode();
+  /** Set when the server records replays (REPLAY_DIR). */
+  protected replay: ReplayRecorder | undefined;
 
   /** Runs before any seat is reserved: a bad name never gets a seat. */
   static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<PlayerAuth> {
@@ -123,6 +133,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     // Quick play must always land on the default map, so other maps are join-by-code only.
     const isPrivate = options.private === true || map.id !== 'arena';
     this.world = createWorld(map, seedFromString(this.roomId));
+    if (this.config.replayDir) this.replay = new ReplayRecorder(this.config.replayDir, this.roomId, this.world, this.config.replayChecksumTicks ?? 30);
     this.state.mapId = map.id;
     await this.setMetadata({ code: this.roomId, private: isPrivate, mapId: map.id });
     if (isPrivate) await this.setPrivate(true);
@@ -139,6 +150,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
       if (displaced !== undefined) this.evict(displaced);
     }
     addPlayer(this.world, client.sessionId, name);
+    this.net.join(client.sessionId);
+    this.replay?.join(this.world, client.sessionId, name);
     const lines = this.chatLog.recent();
     if (lines.length > 0) client.send('chatHistory', { lines } satisfies ServerMessages['chatHistory']);
   }
@@ -153,6 +166,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
 
   override onLeave(client: Client): void {
     removePlayer(this.world, client.sessionId);
+    this.net.leave(client.sessionId);
+    this.replay?.leave(this.world, client.sessionId);
     this.sync.removePlayer(client.sessionId);
     this.guestSeats.release(client.sessionId);
     this.chatBuckets.delete(client.sessionId);
@@ -164,6 +179,10 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     const held = this.heldSeats.get(sessionId);
     if (held?.reject !== undefined) held.reject(new Error('session replaced'));
     this.clients.getById(sessionId)?.leave(CLOSE_CODES.SESSION_REPLACED, 'joined again elsewhere');
+  }
+
+  override async onDispose(): Promise<void> {
+    await this.replay?.end(this.world);
   }
 
   override onUncaughtException(error: RoomException, methodName: string): void {
@@ -180,6 +199,11 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
       const line: ServerMessages['chat'] = { fromId: client.sessionId, name: player?.name ?? '?', text: parsed.data.text };
       this.chatLog.add(line);
       this.broadcast('chat', line);
+    });
+    this.onMessage('netp', (client, raw) => {
+      const parsed = clientMessageSchemas.netp.safeParse(raw);
+      if (!parsed.success) return this.violations.record(client, 'invalid_message', `netp: ${parsed.error.issues[0]?.message}`);
+      this.net.onPong(client.sessionId, parsed.data);
     });
     this.onMessage('*', (client, type) => {
       this.violations.record(client, 'unknown_message', `type ${String(type).slice(0, 40)}`);
@@ -206,13 +230,19 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     this.stepInputs.clear();
     for (const player of this.world.players.values()) {
       const buffered = this.inputs.get(player.id);
+      this.net.observeDepth(player.id, buffered.size);
       // Skip anything at or below what was already applied (the buffer is bounded, so is this).
       let next = buffered.next();
       while (next !== undefined && next.seq <= player.lastInputSeq) next = buffered.next();
-      if (next !== undefined) this.stepInputs.set(player.id, normalizeInput(next));
+      if (next === undefined) continue;
+      const input = normalizeInput(next);
+      if (input.fire) input.rewind = this.net.rewindFor(player.id, next.viewTick, this.world.tick + 1);
+      this.stepInputs.set(player.id, input);
     }
     stepWorld(this.world, this.stepInputs, dtS);
+    this.replay?.step(this.world, this.stepInputs);
     this.sync.apply(this.world);
+    this.net.afterStep(this.clients);
     this.announce();
   }
 

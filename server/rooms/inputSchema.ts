@@ -11,4 +11,6 @@ export const InputMessage = schema({
   moveY: t.int8(),
   aim: t.uint16(),
   fire: t.boolean(),
+  /** Tick the shooter was viewing, modulo 256; read only on firing inputs (lag compensation). */
+  viewTick: t.uint8(),
 }, 'PlayerInput');

@@ -14,6 +14,7 @@ import type { GameMap } from '../maps.ts';
 import { aimToDirection, quantize } from '../math.ts';
 import { nextRandom } from '../rng.ts';
 import { segmentCircleHit, segmentWallHit } from './collision.ts';
+import { lifeOf, pastPose, recordTrails, type PastPose } from './lagComp.ts';
 import { stepMovement } from './movement.ts';
 import { projectilePositionAt, type SimPlayer, type SimProjectile, type World } from './world.ts';
 
@@ -35,6 +36,7 @@ export function stepWorld(world: World, inputs: ReadonlyMap<string, PlayerInput>
     if (!player.alive && player.respawnTick <= tick) respawn(world, player);
   }
 
+  let rewound: SimProjectile[] | undefined;
   for (const player of world.players.values()) {
     const input = inputs.get(player.id);
     if (input === undefined || input.seq <= player.lastInputSeq) continue;
@@ -42,8 +44,13 @@ export function stepWorld(world: World, inputs: ReadonlyMap<string, PlayerInput>
     player.aim = input.aim;
     if (!player.alive) continue;
     stepMovement(player, input.moveX, input.moveY, dtS, world.map);
-    if (input.fire && tick >= player.fireReadyTick) fire(world, player, dtS);
+    if (input.fire && tick >= player.fireReadyTick) {
+      const shot = fire(world, player, input.rewind ?? 0, dtS);
+      if (shot !== undefined && shot.spawnTick < tick - 1) (rewound ??= []).push(shot);
+    }
   }
+  // Lag-compensated shots fly their past ticks now, against where targets were then.
+  if (rewound !== undefined) for (const shot of rewound) catchUp(world, shot, dtS);
 
   for (const projectile of world.projectiles.values()) {
     if (projectile.spawnTick >= tick) continue;
@@ -55,6 +62,7 @@ export function stepWorld(world: World, inputs: ReadonlyMap<string, PlayerInput>
       world.projectiles.delete(projectile.id);
     }
   }
+  recordTrails(world);
   return world;
 }
 
@@ -67,17 +75,34 @@ export function projectileEndTick(
   return spawnTick + f * PROJECTILE_TTL_TICKS;
 }
 
-function fire(world: World, shooter: SimPlayer, dtS: number): void {
-  const dir = aimToDirection(shooter.aim);
-  const x0 = quantize(shooter.x + dir.x * PROJECTILE_SPAWN_OFFSET_PX);
-  const y0 = quantize(shooter.y + dir.y * PROJECTILE_SPAWN_OFFSET_PX);
-  const vx = quantize(dir.x * PROJECTILE_SPEED_PX_PER_S);
-  const vy = quantize(dir.y * PROJECTILE_SPEED_PX_PER_S);
-  // A muzzle already inside a wall (player hugging it) fires nothing.
-  const muzzle = segmentWallHit(shooter.x, shooter.y, x0, y0, world.map.obstacles, world.map.widthPx, world.map.heightPx);
+/** Spawn point and velocity of a shot fired from (x, y) with `aim`; shared with client prediction. */
+export function shotFrom(x: number, y: number, aim: number): { x0: number; y0: number; vx: number; vy: number } {
+  const dir = aimToDirection(aim);
+  return {
+    x0: quantize(x + dir.x * PROJECTILE_SPAWN_OFFSET_PX),
+    y0: quantize(y + dir.y * PROJECTILE_SPAWN_OFFSET_PX),
+    vx: quantize(dir.x * PROJECTILE_SPEED_PX_PER_S),
+    vy: quantize(dir.y * PROJECTILE_SPEED_PX_PER_S),
+  };
+}
+
+/** A muzzle inside a wall (player hugging it) fires nothing. */
+export function muzzleBlocked(map: GameMap, x: number, y: number, x0: number, y0: number): boolean {
+  return segmentWallHit(x, y, x0, y0, map.obstacles, map.widthPx, map.heightPx) < 1;
+}
+
+/**
+ * Fire. With `rewind` r > 0 the shot starts its flight r ticks in the past, at the tick the
+ * shooter was looking at: its spawn tick is `tick - r`, so every client computes its position
+ * on that timeline, and `catchUp` sweeps the past ticks against the recorded history.
+ */
+function fire(world: World, shooter: SimPlayer, rewind: number, dtS: number): SimProjectile | undefined {
+  const { x0, y0, vx, vy } = shotFrom(shooter.x, shooter.y, shooter.aim);
   shooter.fireReadyTick = world.tick + FIRE_COOLDOWN_TICKS;
-  if (muzzle < 1) return;
+  if (muzzleBlocked(world.map, shooter.x, shooter.y, x0, y0)) return undefined;
   const id = world.nextProjectileId++;
+  const r = Math.max(0, Math.min(rewind, world.tick - 1));
+  const spawnTick = world.tick - r;
   const projectile: SimProjectile = {
     id,
     ownerId: shooter.id,
@@ -85,22 +110,55 @@ function fire(world: World, shooter: SimPlayer, dtS: number): void {
     y0,
     vx,
     vy,
-    spawnTick: world.tick,
-    endTick: projectileEndTick(world.map, x0, y0, vx, vy, world.tick, dtS),
+    spawnTick,
+    endTick: projectileEndTick(world.map, x0, y0, vx, vy, spawnTick, dtS),
   };
   world.projectiles.set(id, projectile);
   world.events.push({ type: 'fire', tick: world.tick, playerId: shooter.id, projectileId: id });
+  return projectile;
 }
 
-/** The first live player (other than the shooter) this projectile's path crosses during `tick`. */
+/**
+ * Fly a rewound shot through ticks spawnTick+1 .. now-1 against the recorded poses of those
+ * ticks (the live loop then handles the current tick).
+ */
+function catchUp(world: World, p: SimProjectile, dtS: number): void {
+  for (let t = p.spawnTick + 1; t < world.tick; t++) {
+    const hit = findPlayerHit(world, p, t, dtS);
+    if (hit !== undefined) {
+      world.projectiles.delete(p.id);
+      damage(world, hit, p);
+      return;
+    }
+    if (t >= p.endTick) {
+      world.projectiles.delete(p.id);
+      return;
+    }
+  }
+}
+
+const pose: PastPose = { x: 0, y: 0, life: 0 };
+
+/**
+ * The first live player (other than the shooter) this projectile's path crosses during `tick`.
+ * For a past tick, targets are where the history recorded them, and hittable only if they were
+ * alive then, are alive now, and are still in the same life.
+ */
 function findPlayerHit(world: World, p: SimProjectile, tick: number, dtS: number): SimPlayer | undefined {
   const from = projectilePositionAt(p, tick - 1, dtS);
   const to = projectilePositionAt(p, Math.min(tick, p.endTick), dtS);
+  const past = tick < world.tick;
   let best: SimPlayer | undefined;
   let bestT = 2;
   for (const target of world.players.values()) {
     if (!target.alive || target.id === p.ownerId) continue;
-    const t = segmentCircleHit(from.x, from.y, to.x, to.y, target.x, target.y, PLAYER_RADIUS_PX + PROJECTILE_RADIUS_PX);
+    let at: { x: number; y: number } = target;
+    if (past) {
+      const then = pastPose(world, target.id, tick, pose);
+      if (then === undefined || then.life !== lifeOf(target)) continue;
+      at = then;
+    }
+    const t = segmentCircleHit(from.x, from.y, to.x, to.y, at.x, at.y, PLAYER_RADIUS_PX + PROJECTILE_RADIUS_PX);
     if (t >= 0 && t < bestT) {
       bestT = t;
       best = target;

@@ -1,5 +1,6 @@
 import { PLAYER_MAX_HEALTH } from '../constants.ts';
 import type { GameMap } from '../maps.ts';
+import type { Trail } from './lagComp.ts';
 
 /** The part of a player that movement touches; client prediction replays only this. */
 export interface Mover {
@@ -60,6 +61,8 @@ export interface World {
   nextProjectileId: number;
   /** What happened during the last step (cleared at the start of each step). */
   events: SimEvent[];
+  /** Recent per-tick poses for lag compensation (derived from past steps; see lagComp.ts). */
+  readonly trails: Map<string, Trail>;
 }
 
 export function createWorld(map: GameMap, seed: number): World {
@@ -71,6 +74,7 @@ export function createWorld(map: GameMap, seed: number): World {
     projectiles: new Map(),
     nextProjectileId: 1,
     events: [],
+    trails: new Map(),
   };
 }
 
@@ -98,10 +102,11 @@ export function addPlayer(world: World, id: string, name: string): SimPlayer {
 
 export function removePlayer(world: World, id: string): void {
   world.players.delete(id);
+  world.trails.delete(id);
 }
 
 /** Position of a projectile at a given tick (valid for spawnTick <= tick <= endTick). */
-export function projectilePositionAt(p: SimProjectile, tick: number, dtS: number): { x: number; y: number } {
+export function projectilePositionAt(p: Pick<SimProjectile, 'x0' | 'y0' | 'vx' | 'vy' | 'spawnTick'>, tick: number, dtS: number): { x: number; y: number } {
   const t = (tick - p.spawnTick) * dtS;
   return { x: p.x0 + p.vx * t, y: p.y0 + p.vy * t };
 }

@@ -1,7 +1,8 @@
-import { Client, type Room } from '@colyseus/sdk';
+import type { Room } from '@colyseus/sdk';
 import WebSocket from 'ws';
 import { ARENA_ROOM } from '../../shared/constants.ts';
 import { GuestAuth } from '../../game-client/net/guestAuth.ts';
+import { NetClient, type NetClientOptions } from '../../game-client/net/netClient.ts';
 import type { ArenaStateView } from '../../game-client/net/stateTypes.ts';
 import { waitFor } from './wait.ts';
 
@@ -15,22 +16,23 @@ export function newGuest(endpoint: string): GuestAuth {
   return new GuestAuth(endpoint);
 }
 
-function sdk(endpoint: string, as: GuestAuth = newGuest(endpoint)): Client {
-  return new Client(endpoint, { fetchFn: as.fetch });
+/** The game client's SDK client; `net.netsim` runs the connection through the network simulator. */
+function sdk(endpoint: string, as: GuestAuth = newGuest(endpoint), net: NetClientOptions = {}): NetClient {
+  return new NetClient(endpoint, net, { fetchFn: as.fetch });
 }
 
 /** Join (or create) the public arena through the real matchmaker and wait for the first state. */
-export async function joinArena(endpoint: string, options: Record<string, unknown> = { name: 'tester' }, as?: GuestAuth): Promise<ArenaRoom> {
-  const room = await sdk(endpoint, as).joinOrCreate<ArenaStateView>(ARENA_ROOM, options);
+export async function joinArena(endpoint: string, options: Record<string, unknown> = { name: 'tester' }, as?: GuestAuth, net?: NetClientOptions): Promise<ArenaRoom> {
+  const room = await sdk(endpoint, as, net).joinOrCreate<ArenaStateView>(ARENA_ROOM, options);
   return waitForState(room);
 }
 
-export async function createArena(endpoint: string, options: Record<string, unknown>, as?: GuestAuth): Promise<ArenaRoom> {
-  return waitForState(await sdk(endpoint, as).create<ArenaStateView>(ARENA_ROOM, options));
+export async function createArena(endpoint: string, options: Record<string, unknown>, as?: GuestAuth, net?: NetClientOptions): Promise<ArenaRoom> {
+  return waitForState(await sdk(endpoint, as, net).create<ArenaStateView>(ARENA_ROOM, options));
 }
 
-export async function joinArenaById(endpoint: string, code: string, options: Record<string, unknown>, as?: GuestAuth): Promise<ArenaRoom> {
-  return waitForState(await sdk(endpoint, as).joinById<ArenaStateView>(code, options));
+export async function joinArenaById(endpoint: string, code: string, options: Record<string, unknown>, as?: GuestAuth, net?: NetClientOptions): Promise<ArenaRoom> {
+  return waitForState(await sdk(endpoint, as, net).joinById<ArenaStateView>(code, options));
 }
 
 /** Take a dropped seat back with the room's reconnection token (`room.reconnectionToken`). */

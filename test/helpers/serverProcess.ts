@@ -14,13 +14,14 @@ export interface ServerProcess {
 
 /**
  * Run the server the way `npm start` does (server/main.ts, serving the built client) as a child
- * process, on an ephemeral port, and wait for the URL it prints.
+ * process, on an ephemeral port, and wait for the URL it prints. `script` runs another entry
+ * that prints the same line (e.g. test/helpers/hitchServer.ts); its stdin is a pipe.
  */
-export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 20_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [`${ROOT}/node_modules/tsx/dist/cli.mjs`, 'server/main.ts'], {
+export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 20_000, script = 'server/main.ts'): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [`${ROOT}/node_modules/tsx/dist/cli.mjs`, script], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });

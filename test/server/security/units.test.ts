@@ -131,7 +131,8 @@ describe('classifyFrame', () => {
   const classify = (bytes: number[] | Buffer) => classifyFrame(Buffer.from(bytes as number[]), true, sizes, known);
 
   it('passes what the SDK sends, including lag-compensated (TIMED) inputs in both stamp layouts', () => {
-    expect(sizes).toEqual([4, 1, 1, 2, 1]);
+    // seq uint32, moveX int8, moveY int8, aim uint16, fire boolean, viewTick uint8
+    expect(sizes).toEqual([4, 1, 1, 2, 1, 1]);
     expect(classify(dataFrame('chat', { text: 'hi' }))).toEqual({ action: 'pass', kind: 'message' });
     expect(classify(inputFrame([[0, u32(7)], [1, [1]]]))).toEqual({ action: 'pass', kind: 'input' });
     expect(classify([0x80 | 19, 0x05, 0x80, ...u32(7)])).toEqual({ action: 'pass', kind: 'input' });

@@ -1,0 +1,134 @@
+import type { Client } from '@colyseus/core';
+import {
+  INTERP_DELAY_MAX_MS,
+  LAG_COMP_MAX_TICKS,
+  NET_REPORT_INTERVAL_TICKS,
+  TICK_MS,
+  VIEW_TICK_MODULO,
+} from '../../shared/constants.ts';
+import type { NetPong, NetReport } from '../../shared/messages.ts';
+import { RttEstimator } from '../../shared/rttEstimator.ts';
+import { WindowedExtremum } from '../../shared/windowed.ts';
+
+const PING_SLOTS = 256;
+/** A ping unanswered for this long is forgotten (the id slot is reused). */
+const PING_TIMEOUT_MS = 5000;
+/** How long the worst round trip is remembered when sizing the rewind allowance. */
+const RTT_MAX_WINDOW_MS = 10_000;
+
+/** What the server knows about one client's connection. */
+class Peer {
+  readonly pingSentAt = new Float64Array(PING_SLOTS);
+  readonly rtt = new RttEstimator();
+  /** Worst recent round trip: a TCP stall delays inputs as it delays pings. */
+  readonly rttMax = new WindowedExtremum(RTT_MAX_WINDOW_MS, 'max');
+  /** Newest sample not yet reported to the client (-1: none). */
+  freshRttMs = -1;
+  interpMs = 0;
+  spareMin = Infinity;
+  late = 0;
+  /** Spare inputs when its last input was consumed. */
+  spareNow = 0;
+
+  rttSample(ms: number, nowMs: number): void {
+    this.freshRttMs = Math.round(ms);
+    this.rtt.sample(ms);
+    this.rttMax.push(nowMs, ms);
+  }
+}
+
+/**
+ * The room's side of the netcode (docs/NETCODE.md):
+ *
+ * - watches each client's input buffer as the fixed step consumes it (the fewest spare inputs
+ *   over a window, and ticks that found none) and reports it back every
+ *   NET_REPORT_INTERVAL_TICKS, with a ping: 4 small numbers, so the client can steer its input
+ *   clock (time dilation) and keep its RTT fresh while idle;
+ * - measures each client's round trip itself from those pings' echoes;
+ * - turns a firing input's `viewTick` into the shot's rewind, clamped per client to what its
+ *   measured round trip (the smoothed one plus two deviations, or the worst of the last 10 s if
+ *   larger: a TCP stall delays inputs as it delays pings), its reported interpolation delay
+ *   (itself capped) and its queueing in the input buffer explain: a forged view tick gains
+ *   nothing beyond that.
+ */
+export class RoomNetcode {
+  private readonly peers = new Map<string, Peer>();
+  private reportId = 0;
+  private ticksSinceReport = 0;
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  join(sessionId: string): void {
+    this.peers.set(sessionId, new Peer());
+  }
+
+  leave(sessionId: string): void {
+    this.peers.delete(sessionId);
+  }
+
+  /** Before a tick consumes from `sessionId`'s input buffer, which held `depth` inputs. */
+  observeDepth(sessionId: string, depth: number): void {
+    const peer = this.peers.get(sessionId);
+    if (peer === undefined) return;
+    const spare = depth - 1;
+    if (spare < 0) peer.late++;
+    peer.spareNow = Math.max(0, spare);
+    if (spare < peer.spareMin) peer.spareMin = spare;
+  }
+
+  /** Rewind (ticks) for a shot in an input carrying `viewTick`, applied at `tick`. */
+  rewindFor(sessionId: string, viewTick: number | undefined, tick: number): number {
+    const peer = this.peers.get(sessionId);
+    if (peer === undefined || viewTick === undefined || !Number.isFinite(viewTick)) return 0;
+    const claimed = (((tick - Math.trunc(viewTick)) % VIEW_TICK_MODULO) + VIEW_TICK_MODULO) % VIEW_TICK_MODULO;
+    return Math.min(claimed, this.allowedRewind(peer));
+  }
+
+  /** Most ticks `sessionId`'s shots may currently be rewound. */
+  allowedRewindFor(sessionId: string): number {
+    const peer = this.peers.get(sessionId);
+    return peer === undefined ? 0 : this.allowedRewind(peer);
+  }
+
+  onPong(sessionId: string, [id, interpMs]: NetPong): void {
+    const peer = this.peers.get(sessionId);
+    if (peer === undefined) return;
+    peer.interpMs = Math.min(interpMs, INTERP_DELAY_MAX_MS);
+    const sentAt = peer.pingSentAt[id % PING_SLOTS]!;
+    if (sentAt <= 0) return;
+    peer.pingSentAt[id % PING_SLOTS] = 0;
+    const now = this.now();
+    const rtt = now - sentAt;
+    if (rtt >= 0 && rtt < PING_TIMEOUT_MS) peer.rttSample(rtt, now);
+  }
+
+  /** After each fixed step: every NET_REPORT_INTERVAL_TICKS, report to and ping every client. */
+  afterStep(clients: Iterable<Client>): void {
+    if (++this.ticksSinceReport < NET_REPORT_INTERVAL_TICKS) return;
+    this.ticksSinceReport = 0;
+    const id = (this.reportId = (this.reportId + 1) % PING_SLOTS);
+    const now = this.now();
+    for (const client of clients) {
+      const peer = this.peers.get(client.sessionId);
+      if (peer === undefined) continue;
+      const spare = peer.spareMin === Infinity ? 1 : Math.max(-1, Math.min(127, peer.spareMin));
+      const report: NetReport = [id, peer.freshRttMs, spare, Math.min(255, peer.late)];
+      peer.pingSentAt[id] = now;
+      peer.freshRttMs = -1;
+      peer.spareMin = Infinity;
+      peer.late = 0;
+      client.send('net', report);
+    }
+  }
+
+  /** Smoothed round trip of `sessionId` as the server measured it (0 before the first echo). */
+  rttMs(sessionId: string): number {
+    return this.peers.get(sessionId)?.rtt.srttMs ?? 0;
+  }
+
+  private allowedRewind(peer: Peer): number {
+    const rttMs = Math.max(peer.rtt.srttMs + 2 * peer.rtt.rttvarMs, peer.rttMax.value(this.now()) ?? 0);
+    const explainedMs = rttMs + peer.interpMs + 2 * TICK_MS;
+    return Math.min(LAG_COMP_MAX_TICKS, Math.ceil(explainedMs / TICK_MS) + peer.spareNow);
+  }
+}

@@ -1,0 +1,65 @@
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NetStats } from '../../game-client/net/netStats.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
+
+interface Probe { stats: NetStats; graph: { visible: boolean; lines: string[] } }
+
+function probe(page: Page): Promise<Probe | null> {
+  return page.evaluate(() => {
+    const s = (window as unknown as { __arena?: { session?: { stats(): unknown; netGraph(): unknown } } }).__arena?.session;
+    return s ? ({ stats: s.stats(), graph: s.netGraph() } as Probe) : null;
+  });
+}
+
+let server: ServerProcess;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+beforeAll(async () => {
+  server = await startServerProcess();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('net graph and network simulator in real Chromium', () => {
+  it('?netsim= plays through the simulator, N toggles the net graph, and moving alone needs no correction', async () => {
+    const errors: string[] = [];
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}?netsim=rtt=120,jitter=10`);
+    await page.fill('#name', 'Grapher');
+    await page.click('#create-private');
+    await waitFor('in a room', () => probe(page), { timeoutMs: 15_000, intervalMs: 100 });
+
+    await page.keyboard.press('n');
+    const shown = await waitFor('net graph on', async () => {
+      const p = await probe(page);
+      return p?.graph.visible && p.stats.rttMs > 100 ? p : null;
+    }, { timeoutMs: 15_000, intervalMs: 100 });
+    expect(shown.graph.lines.join('\n')).toMatch(/RTT \d+ ms/);
+    expect(shown.graph.lines.join('\n')).toContain('netsim: 120 ms ± 10 ms');
+    expect(shown.stats.netsim).toBe('120 ms ± 10 ms');
+
+    await page.keyboard.down('d');
+    await page.waitForTimeout(1200);
+    await page.keyboard.up('d');
+    await page.waitForTimeout(600);
+    const after = (await probe(page))!;
+    expect(after.stats.inputsAcked).toBeGreaterThan(30);
+    expect(after.stats.corrections).toBe(0);
+    expect(after.stats.kbpsDown).toBeGreaterThan(0);
+    await page.screenshot({ path: `${ARTIFACTS}/net-graph.png` });
+
+    await page.keyboard.press('n');
+    await waitFor('net graph off', async () => !(await probe(page))?.graph.visible, { timeoutMs: 5000, intervalMs: 100 });
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TICK_MS } from '../../shared/constants.ts';
+import { Lobby } from '../../game-client/net/lobby.ts';
+import { parseNetSim } from '../../game-client/net/netsim/config.ts';
+import type { ArenaSession } from '../../game-client/net/session.ts';
+import { playFor, wanderer } from '../helpers/netBots.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const HITCH_MS = 500;
+let server: ServerProcess;
+/** Ours, and the same client with time dilation off (it sends at exactly the tick rate). */
+let sessions: ArenaSession[] = [];
+const acks: Array<Array<{ at: number; latencyMs: number }>> = [[], []];
+let hitchAt = 0;
+
+beforeAll(async () => {
+  server = await startServerProcess({}, 20_000, 'test/helpers/hitchServer.ts');
+  const endpoint = `http://127.0.0.1:${server.port}`;
+  const netsim = parseNetSim('rtt=60,jitter=10');
+  const ours = await new Lobby(endpoint, { netsim }).createPrivate('dilated');
+  const fixed = await new Lobby(endpoint, { netsim, tuning: { pacer: { maxSlow: 0, maxFast: 0 } } }).joinByCode(ours.code, 'fixed');
+  sessions = [ours, fixed];
+  sessions.forEach((s, i) => s.events.on('inputAck', ({ latencyMs }) => acks[i]!.push({ at: performance.now(), latencyMs })));
+  const brains = [wanderer(3, { fire: false }), wanderer(4, { fire: false })];
+  await playFor(sessions, brains, 5000);
+  hitchAt = performance.now();
+  // The clients keep playing while the server process stalls.
+  server.child.stdin!.write(`hitch ${HITCH_MS}\n`);
+  await playFor(sessions, brains, 5000);
+  await waitFor('the server to have stalled', () => server.output().includes(`hitched ${HITCH_MS}`), { timeoutMs: 5000 });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(sessions.map((s) => s.leave().catch(() => undefined)));
+  await server?.stop();
+});
+
+function meanLatency(i: number, from: number, to: number): number {
+  const xs = acks[i]!.filter((a) => a.at >= from && a.at < to);
+  expect(xs.length).toBeGreaterThan(10);
+  return xs.reduce((s, a) => s + a.latencyMs, 0) / xs.length;
+}
+
+describe('after a 500 ms server hitch', () => {
+  it('input latency returns to normal within 2 s (time dilation drains the piled-up inputs); a fixed-rate client keeps it', () => {
+    const end = hitchAt + HITCH_MS;
+    const excess = [0, 1].map((i) => meanLatency(i, end + 2000, end + 3500) - meanLatency(i, hitchAt - 2500, hitchAt));
+    const spike = Math.max(...acks[0]!.filter((a) => a.at >= end && a.at < end + 1000).map((a) => a.latencyMs)) - meanLatency(0, hitchAt - 2500, hitchAt);
+    expect(spike).toBeGreaterThan(200);
+    // Ours is back within a few ticks of its old latency; the fixed-rate client still carries the backlog.
+    expect(excess[0]).toBeLessThan(3 * TICK_MS);
+    expect(excess[1]).toBeGreaterThan(5 * TICK_MS);
+    expect(excess[0]).toBeLessThan(excess[1]! / 2);
+  });
+});
