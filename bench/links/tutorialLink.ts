@@ -8,7 +8,7 @@ import type { BotLink, JoinPlan, LinkFactory, LinkMeters, LinkTarget } from '../
  * `input` message per tick (`room.send`), not the input channel.
  */
 async function join(target: LinkTarget, plan: JoinPlan, meters: LinkMeters): Promise<BotLink> {
-  const { lobby, room: meteredRoom } = meteredLobby(target, false, meters);
+  const { lobby, room: meteredRoom } = meteredLobby(target, false, meters, { guest: false }); // the baseline has no guest tokens
   const room = await lobby.joinRoom(plan.route, plan.name);
   const metered = meteredRoom();
   room.onMessage('*', () => undefined);

@@ -22,10 +22,11 @@ function announcedPatchIntervalMs(room: MeteredRoom): number | undefined {
  * A `Lobby` (the way players join) whose SDK client meters the connection, and for light bots
  * does not decode state. `room()` is the SDK room of the join, once it is made.
  */
-export function meteredLobby(target: LinkTarget, decodeState: boolean, meters: LinkMeters) {
+export function meteredLobby(target: LinkTarget, decodeState: boolean, meters: LinkMeters, options: { guest?: boolean } = {}) {
   let client: MeteredClient | undefined;
   const lobby = new Lobby(httpBase(target.url), {
     roomName: target.roomName,
+    ...(options.guest === false ? { auth: null } : {}),
     createClient: (base, options, net) => (client = new MeteredClient(base, options, net, decodeState, meters.patchGaps)),
   });
   const room = () => {

@@ -35,8 +35,8 @@ export interface LobbyOptions extends NetClientOptions {
   roomName?: string;
   /** Builds the SDK client. Bots pass a `NetClient` subclass that meters more or skips decoding state. */
   createClient?: (httpBase: string, options: ClientOptions, net: NetClientOptions) => NetClient;
-  /** The guest to join as (default: a new guest session). */
-  auth?: GuestAuth;
+  /** The guest to join as (default: a new guest session); `null` for servers without guest tokens (benchmark baselines). */
+  auth?: GuestAuth | null;
   /** Netcode tuning overrides for the sessions this lobby opens (tests, benchmarks). */
   tuning?: NetTuning;
 }
@@ -61,11 +61,11 @@ export class Lobby {
   private readonly client: NetClient;
   private readonly roomName: string;
   private readonly tuning: NetTuning;
-  readonly auth: GuestAuth;
+  readonly auth: GuestAuth | null;
 
   constructor(private readonly httpBase: string, options: LobbyOptions = {}) {
-    this.auth = options.auth ?? new GuestAuth(httpBase);
-    const clientOptions: ClientOptions = { fetchFn: this.auth.fetch };
+    this.auth = options.auth === null ? null : options.auth ?? new GuestAuth(httpBase);
+    const clientOptions: ClientOptions = this.auth === null ? {} : { fetchFn: this.auth.fetch };
     const net: NetClientOptions = { netsim: options.netsim };
     this.client = options.createClient?.(httpBase, clientOptions, net) ?? new NetClient(httpBase, net, clientOptions);
     this.roomName = options.roomName ?? ARENA_ROOM;
