@@ -3,8 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { ARENA_ROOM, MAX_MESSAGE_BYTES } from '../shared/constants.ts';
+import { resolveOperations } from './cluster/config.ts';
+import { installMatchmakingGate, serverDraining } from './cluster/matchmakingGuard.ts';
+import { matchmakingUnavailable } from './cluster/guardedDriver.ts';
+import { connectScaleOut, type ScaleOut } from './cluster/redis.ts';
+import { mountOperationsRoutes, serviceUnavailableHandler } from './cluster/routes.ts';
 import type { ServerConfig } from './config.ts';
 import { mountRoutes } from './http/routes.ts';
+import { liveRooms } from './lifecycle/roomRegistry.ts';
+import { colyseusLogger } from './observability/colyseusLogger.ts';
 import { log } from './observability/log.ts';
 import { arenaRoom } from './rooms/ArenaRoom.ts';
 
@@ -16,6 +23,14 @@ export interface RunningServer {
   httpUrl: string;
   /** Base WebSocket URL for @colyseus/sdk, e.g. ws://localhost:2567 */
   wsUrl: string;
+  /** Redis presence, driver and health when running scale-out (REDIS_URL), else undefined. */
+  scaleOut: ScaleOut | undefined;
+  /**
+   * Graceful drain (SIGTERM): refuse new players and rooms, tell players, let matches end on
+   * their own or at the drain deadline, then stop. Resolves once every room is closed.
+   */
+  drain(): Promise<void>;
+  /** Stop now: matches end at once (SHUTDOWN_DEADLINE, with their scores), then the server stops. */
   close(): Promise<void>;
 }
 
@@ -23,11 +38,28 @@ const LISTEN_TIMEOUT_MS = 10_000;
 
 /** Build and start one game server process (the embedded default: no Redis). */
 export async function startGameServer(config: ServerConfig): Promise<RunningServer> {
+  const ops = resolveOperations(config.operations);
+  if (ops.redisUrl && !ops.publicAddress && config.port === 0) {
+    throw new Error('scale-out (REDIS_URL) needs PUBLIC_ADDRESS or a fixed PORT, so other processes can send players here');
+  }
+  const publicAddress = ops.redisUrl
+    ? ops.publicAddress ?? `${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`
+    : ops.publicAddress ?? undefined;
+  const scaleOut = ops.redisUrl ? await connectScaleOut(ops.redisUrl, ops.redisKeyPrefix, ops.matchmakeTimeoutMs) : undefined;
+  let draining = false;
+  const removeGate = installMatchmakingGate({
+    timeoutMs: ops.matchmakeTimeoutMs,
+    refusal: () => draining ? serverDraining() : scaleOut && !scaleOut.health.up ? matchmakingUnavailable(scaleOut.health.reason) : undefined,
+  });
+
   const httpServer = http.createServer();
   const transport = new WebSocketTransport({
     server: httpServer,
     maxPayload: MAX_MESSAGE_BYTES,
     perMessageDeflate: false,
+    // Dead connections (no pong) are terminated after this many missed pings.
+    pingInterval: ops.heartbeatIntervalMs,
+    pingMaxRetries: ops.heartbeatMaxMissed,
   });
 
   const server = defineServer({
@@ -35,12 +67,21 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
       [ARENA_ROOM]: defineRoom(arenaRoom({
         patchIntervalMs: 1000 / config.patchHz,
         defaultMaxPlayers: config.defaultMaxPlayers,
+        lifecycle: { reconnectWindowS: ops.reconnectWindowS, matchDurationS: ops.matchDurationS, drainDeadlineS: ops.drainDeadlineS },
       })).sortBy({ clients: -1 }),
     },
     transport,
+    presence: scaleOut?.presence,
+    driver: scaleOut?.driver,
+    publicAddress,
+    logger: colyseusLogger,
     greet: false,
     gracefullyShutdown: false,
-    express: (app) => mountRoutes(app, config.clientDir),
+    express: (app) => {
+      mountOperationsRoutes(app, { health: scaleOut?.health, draining: () => draining });
+      mountRoutes(app, config.clientDir);
+      app.use(serviceUnavailableHandler);
+    },
   });
 
   // Colyseus' listen() never settles when the port is taken: race it against the socket's error.
@@ -57,13 +98,28 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
 
   const port = (httpServer.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' || config.host === '127.0.0.1' ? 'localhost' : config.host;
-  log.info({ port, host: config.host }, 'listening');
+  scaleOut?.start();
+  log.info({ port, host: config.host, publicAddress, redis: scaleOut ? 'on' : 'off' }, 'listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (deadlineS: number | undefined): Promise<void> => {
+    draining = true;
+    // Reach every room directly: with Redis down, Colyseus' own shutdown waits on Redis first.
+    for (const room of [...liveRooms]) room.drain(deadlineS);
+    stopping ??= server.gracefullyShutdown(false).finally(async () => {
+      removeGate();
+      await scaleOut?.close();
+    });
+    return stopping;
+  };
   return {
     server,
     httpServer,
     port,
     httpUrl: `http://${shownHost}:${port}`,
     wsUrl: `ws://${shownHost}:${port}`,
-    close: () => server.gracefullyShutdown(false),
+    scaleOut,
+    drain: () => stop(undefined),
+    close: () => stop(0),
   };
 }

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_PLAYERS_PER_ROOM, DEFAULT_PORT, MAX_PLAYERS_PER_ROOM_LIMIT, PATCH_HZ } from '../shared/constants.ts';
+import { loadOperationsConfig, type OperationsConfig } from './cluster/config.ts';
 
 export interface ServerConfig {
   port: number;
@@ -10,11 +11,13 @@ export interface ServerConfig {
   defaultMaxPlayers: number;
   /** Built client to serve on `/` (null: serve no client). */
   clientDir: string | null;
+  /** Scale-out, heartbeats, reconnection, drain (server/cluster/config.ts); missing fields take their defaults. */
+  operations?: Partial<OperationsConfig>;
 }
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+export function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -27,6 +30,7 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
 /** Configuration from environment variables; see the README's configuration table. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
+    operations: loadOperationsConfig(env),
     port: int(env, 'PORT', DEFAULT_PORT, 0, 65535),
     host: env.HOST || '127.0.0.1',
     patchHz: int(env, 'PATCH_HZ', PATCH_HZ, 1, 60),

@@ -7,6 +7,8 @@ import { projectileEndTick } from '../../shared/sim/step.ts';
 import { describeClose } from './closeReasons.ts';
 import { Emitter } from './emitter.ts';
 import { InputClock } from './inputClock.ts';
+import { InputSequence } from './inputSeq.ts';
+import { ConnectionKeeper, type ConnectionChange, type ReconnectOptions } from './reconnect.ts';
 import type { PlayerView, ProjectileView, RenderFrame } from './renderModel.ts';
 import type { ArenaStateView } from './stateTypes.ts';
 
@@ -26,6 +28,17 @@ export interface SessionEvents extends Record<string, unknown> {
   chat: ServerMessages['chat'];
   /** The room connection ended for good; `reason` is for people. */
   closed: { code: number; reason: string };
+  /** Connection lost / back (status `reconnecting` / `playing`); see net/reconnect.ts. */
+  connection: ConnectionChange;
+  /** Match clock and drain notice (server/lifecycle/matchLifecycle.ts). */
+  match: ServerMessages['match'];
+  /** Final scores; the room closes right after. */
+  matchEnd: ServerMessages['matchEnd'];
+}
+
+export interface SessionOptions {
+  /** Reconnection tuning and the room-exists probe (game-client/net/reconnect.ts). */
+  reconnect?: ReconnectOptions;
 }
 
 export interface NetStats {
@@ -49,7 +62,10 @@ export class ArenaSession {
   readonly events = new Emitter<SessionEvents>();
   readonly sessionId: string;
   readonly code: string;
-  status: 'playing' | 'closed' = 'playing';
+  /** `reconnecting` while the connection is lost and being re-established (show it). */
+  status: 'playing' | 'reconnecting' | 'closed' = 'playing';
+  /** Latest match clock from the server, if any. */
+  match: ServerMessages['match'] | undefined;
 
   private readonly input: InputHandle<any>;
   private readonly clock = new InputClock();
@@ -59,10 +75,12 @@ export class ArenaSession {
   private lastPatchAtMs = 0;
   private lastPatchTick = 0;
   private readonly projectileEnds = new Map<string, number>();
+  private readonly seq = new InputSequence();
+  private readonly keeper: ConnectionKeeper;
 
   /** Wrap a freshly joined room; resolves once the first full state has arrived. */
-  static async open(room: Room<any, ArenaStateView>, timeoutMs = FIRST_STATE_TIMEOUT_MS): Promise<ArenaSession> {
-    const session = new ArenaSession(room);
+  static async open(room: Room<any, ArenaStateView>, timeoutMs = FIRST_STATE_TIMEOUT_MS, options: SessionOptions = {}): Promise<ArenaSession> {
+    const session = new ArenaSession(room, options);
     if (room.state?.players === undefined) {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('The room sent no state.')), timeoutMs);
@@ -73,16 +91,24 @@ export class ArenaSession {
     return session;
   }
 
-  private constructor(private readonly room: Room<any, ArenaStateView>) {
+  private constructor(private readonly room: Room<any, ArenaStateView>, options: SessionOptions = {}) {
     this.sessionId = room.sessionId;
     this.code = room.roomId;
     this.map = getMap('arena');
     // Handlers go on before the first await: messages queued at join are dispatched right away.
     this.input = room.input();
+    this.keeper = new ConnectionKeeper(room, options.reconnect ?? {}, (change) => this.onConnection(change));
 
     room.onMessage('kill', (m: ServerMessages['kill']) => this.events.emit('kill', m));
     room.onMessage('chat', (m: ServerMessages['chat']) => this.events.emit('chat', m));
     room.onStateChange(() => this.onPatch());
+    room.onMessage('match', (m: ServerMessages['match']) => {
+      this.match = m;
+      this.keeper.setWindow(m.reconnectWindowS);
+      this.events.emit('match', m);
+    });
+    room.onMessage('matchEnd', (m: ServerMessages['matchEnd']) => this.events.emit('matchEnd', m));
+    room.onMessage('resumed', (m: ServerMessages['resumed']) => this.seq.resumed(m.lastInputSeq));
     room.onLeave((code: number) => this.close(code));
 
     this.pingTimer = setInterval(() => this.measurePing(), PING_INTERVAL_MS);
@@ -136,7 +162,7 @@ export class ArenaSession {
   }
 
   stats(): NetStats {
-    return { pingMs: this.pingMs, inputsSent: this.input.sentCount, inputsAcked: this.input.lastProcessed };
+    return { pingMs: this.pingMs, inputsSent: this.seq.last, inputsAcked: this.seq.acked(this.input) };
   }
 
   sendChat(text: string): void {
@@ -145,12 +171,19 @@ export class ArenaSession {
 
   async leave(): Promise<void> {
     if (this.status === 'closed') return;
+    if (this.status === 'reconnecting') {
+      // No socket to say goodbye on: stop reconnecting; the server frees the seat after its window.
+      this.keeper.abandon();
+      this.close(4000);
+      return;
+    }
     await this.room.leave(true);
   }
 
   private sendInput(sample: InputSample): void {
     const data = this.input.data;
-    data.seq = this.input.sentCount + 1;
+    // Not `sentCount + 1`: the SDK restarts that at 0 on reconnect (see inputSeq.ts).
+    data.seq = this.seq.next(this.input);
     data.moveX = sample.moveX;
     data.moveY = sample.moveY;
     data.aim = sample.aim;
@@ -171,10 +204,19 @@ export class ArenaSession {
     this.room.ping((ms: number) => { this.pingMs = ms; });
   }
 
+  private onConnection(change: ConnectionChange): void {
+    if (this.status === 'closed') return;
+    this.status = change.status;
+    // Resume sending from now, not with a burst for the time spent away.
+    if (change.status === 'playing') this.clock.reset();
+    this.events.emit('connection', change);
+  }
+
   private close(code: number): void {
     if (this.status === 'closed') return;
     this.status = 'closed';
     clearInterval(this.pingTimer);
-    this.events.emit('closed', { code, reason: describeClose(code) });
+    this.keeper.stop();
+    this.events.emit('closed', { code, reason: this.keeper.endReason(code) ?? describeClose(code) });
   }
 }

@@ -14,6 +14,7 @@ import { clientMessageSchemas, joinOptionsSchema, type ArenaMetadata, type Serve
 import { seedFromString } from '../../shared/rng.ts';
 import { stepWorld } from '../../shared/sim/step.ts';
 import { addPlayer, createWorld, removePlayer, type World } from '../../shared/sim/world.ts';
+import { DEFAULT_MATCH_LIFECYCLE, MatchLifecycle, type MatchLifecycleOptions } from '../lifecycle/matchLifecycle.ts';
 import { log } from '../observability/log.ts';
 import { joinRejectionsTotal, roomErrorsTotal } from '../observability/metrics.ts';
 import { ArenaState } from './ArenaState.ts';
@@ -27,6 +28,8 @@ export interface ArenaRoomConfig {
   patchIntervalMs: number;
   /** Room size when the creator does not ask for one. */
   defaultMaxPlayers: number;
+  /** Reconnection window, match length, drain deadline (server/lifecycle/matchLifecycle.ts). */
+  lifecycle?: MatchLifecycleOptions;
 }
 
 export const DEFAULT_ARENA_CONFIG: ArenaRoomConfig = {
@@ -68,6 +71,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   });
 
   protected world!: World;
+  protected lifecycle!: MatchLifecycle;
   private readonly sync = new StateSync(this.state);
   private readonly violations = new ViolationTracker(() => this.roomId);
   private readonly stepInputs = new Map<string, PlayerInput>();
@@ -92,12 +96,36 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
 
     this.registerMessages();
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
+    this.lifecycle = new MatchLifecycle(this, () => this.world, this.config.lifecycle ?? DEFAULT_MATCH_LIFECYCLE);
     log.info({ roomId: this.roomId, private: isPrivate, map: map.id, maxClients: this.maxClients }, 'room created');
   }
 
   override onJoin(client: Client, _options: unknown, auth?: PlayerAuth): void {
     const name = auth?.name ?? client.sessionId;
     addPlayer(this.world, client.sessionId, name);
+    this.lifecycle.welcome(client);
+  }
+
+  // Reconnection and drain live in MatchLifecycle; these hooks only hand over.
+  override onDrop(client: Client, code?: number): void {
+    this.lifecycle.dropped(client, code);
+  }
+
+  override onReconnect(client: Client): void {
+    this.lifecycle.resumed(client);
+  }
+
+  override onBeforeShutdown(): void {
+    this.lifecycle.drain();
+  }
+
+  override onDispose(): void {
+    this.lifecycle?.disposed();
+  }
+
+  override checkReconnectionToken(reconnectionToken: string) {
+    this.lifecycle?.supersede(reconnectionToken);
+    return super.checkReconnectionToken(reconnectionToken);
   }
 
   override onLeave(client: Client): void {
@@ -136,6 +164,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     stepWorld(this.world, this.stepInputs, dtS);
     this.sync.apply(this.world);
     this.announce();
+    this.lifecycle.afterStep();
   }
 
   private announce(): void {

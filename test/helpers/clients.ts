@@ -19,6 +19,11 @@ export async function joinArenaById(endpoint: string, code: string, options: Rec
   return waitForState(await new Client(endpoint).joinById<ArenaStateView>(code, options));
 }
 
+/** Rejoin a held seat through the matchmaker with a reconnection token (`room.reconnectionToken`). */
+export async function reconnectArena(endpoint: string, reconnectionToken: string): Promise<ArenaRoom> {
+  return waitForState(await new Client(endpoint).reconnect<ArenaStateView>(reconnectionToken));
+}
+
 async function waitForState(room: ArenaRoom): Promise<ArenaRoom> {
   // Tests subscribe to the messages they check; the rest are expected and ignored.
   room.onMessage('*', () => undefined);
