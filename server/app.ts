@@ -6,6 +6,7 @@ import { ARENA_ROOM, MAX_MESSAGE_BYTES } from '../shared/constants.ts';
 import { resolveOperations } from './cluster/config.ts';
 import { installMatchmakingGate, serverDraining } from './cluster/matchmakingGuard.ts';
 import { matchmakingUnavailable } from './cluster/guardedDriver.ts';
+import { createPlacement } from './cluster/placement.ts';
 import { connectScaleOut, type ScaleOut } from './cluster/redis.ts';
 import { mountOperationsRoutes, serviceUnavailableHandler } from './cluster/routes.ts';
 import type { ServerConfig } from './config.ts';
@@ -74,6 +75,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     presence: scaleOut?.presence,
     driver: scaleOut?.driver,
     publicAddress,
+    selectProcessIdToCreateRoom: scaleOut ? createPlacement() : undefined,
     logger: colyseusLogger,
     greet: false,
     gracefullyShutdown: false,

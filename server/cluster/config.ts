@@ -58,3 +58,14 @@ export function loadOperationsConfig(env: NodeJS.ProcessEnv): OperationsConfig {
     matchmakeTimeoutMs: int(env, 'MATCHMAKE_TIMEOUT_MS', d.matchmakeTimeoutMs, 500, 60_000),
   };
 }
+
+/** The Redis URL with any password hidden, for logs and errors. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'redis://(unparsable url)';
+  }
+}

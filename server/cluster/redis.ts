@@ -3,6 +3,7 @@ import { RedisDriver } from '@colyseus/redis-driver';
 import { RedisPresence } from '@colyseus/redis-presence';
 import { Redis, type RedisOptions } from 'ioredis';
 import { log } from '../observability/log.ts';
+import { redactRedisUrl } from './config.ts';
 import { GuardedDriver } from './guardedDriver.ts';
 import { RedisHealth } from './redisHealth.ts';
 
@@ -18,17 +19,6 @@ export interface ScaleOut {
   /** Start the periodic work that needs the matchmaker (call after the server listens). */
   start(): void;
   close(): Promise<void>;
-}
-
-/** The Redis URL with any password hidden, for logs and errors. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'redis://(unparsable url)';
-  }
 }
 
 /**

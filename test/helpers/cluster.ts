@@ -1,0 +1,43 @@
+import { freePort, startServerProcess, type ServerProcess } from './serverProcess.ts';
+
+export interface ClusterProcess extends ServerProcess {
+  /** HTTP endpoint of this process (matchmaking, /readyz, /api/rooms). */
+  endpoint: string;
+}
+
+/**
+ * `count` game server processes sharing one Redis, each with its own fixed port and
+ * PUBLIC_ADDRESS (as `npm run cluster` runs them), started in parallel.
+ */
+export async function startCluster(count: number, env: Record<string, string>): Promise<ClusterProcess[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  return Promise.all(ports.map(async (port) => {
+    const p = await startServerProcess({ CLIENT_DIR: 'none', LOG_LEVEL: 'info', ...env, PORT: String(port), PUBLIC_ADDRESS: `127.0.0.1:${port}` }, 40_000);
+    return { ...p, endpoint: `http://127.0.0.1:${port}` };
+  }));
+}
+
+/** Port of the process a room's WebSocket is connected to. */
+export function hostPort(room: { connection: { url?: string } }): number {
+  return Number(new URL(room.connection.url!).port);
+}
+
+/** JSON from a process, or the HTTP status when it is not 2xx. */
+export async function getJson(url: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  const text = await res.text();
+  let body: unknown = text;
+  try { body = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, body };
+}
+
+/** Structured log lines a server process printed (LOG_LEVEL=info), parsed. */
+export function logLines(p: ServerProcess): Array<Record<string, any>> {
+  return p.output().split('\n').filter((l) => l.startsWith('{')).map((l) => {
+    try { return JSON.parse(l) as Record<string, any>; } catch { return {}; }
+  });
+}

@@ -1,0 +1,66 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+export type ProxyMode = 'pass' | 'blackhole';
+
+export interface TcpProxy {
+  port: number;
+  /** `blackhole`: every byte in either direction, on current and new connections, is silently dropped. */
+  setMode(mode: ProxyMode): void;
+  /** Cut every current connection abruptly (both sides see the socket die, no close frame). */
+  resetAll(): void;
+  /** Connections currently open through the proxy. */
+  readonly open: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of `targetPort` that can drop traffic: a network that
+ * silently stops delivering (a dead Wi-Fi, a NAT that forgot the flow) without either end
+ * being told. Nothing is buffered in blackhole mode: dropped bytes are gone.
+ */
+export function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+  let mode: ProxyMode = 'pass';
+  const pairs = new Set<[Socket, Socket]>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    const forward = (to: Socket) => (data: Buffer) => {
+      if (mode === 'pass' && !to.destroyed) to.write(data);
+    };
+    client.on('data', forward(upstream));
+    upstream.on('data', forward(client));
+    const end = () => {
+      pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const s of pair) {
+      s.on('error', end);
+      s.on('close', end);
+    }
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({
+        port: (server.address() as { port: number }).port,
+        setMode: (m) => { mode = m; },
+        resetAll() {
+          for (const [a, b] of pairs) {
+            a.resetAndDestroy();
+            b.resetAndDestroy();
+          }
+          pairs.clear();
+        },
+        get open() {
+          return pairs.size;
+        },
+        close: () => new Promise<void>((done) => {
+          for (const [a, b] of pairs) { a.destroy(); b.destroy(); }
+          pairs.clear();
+          server.close(() => done());
+        }),
+      });
+    });
+  });
+}
