@@ -203,12 +203,13 @@ export class ConnectionKeeper {
     const attemptTimeoutMs = this.options.attemptTimeoutMs ?? RECONNECT_ATTEMPT_TIMEOUT_MS;
     const hung = attempting && now - this.attemptStartedAt > attemptTimeoutMs;
 
-    if (now - this.droppedAt > this.windowS * 1000 + GIVE_UP_SLACK_MS) {
+    if (!this.giveUpReason && now - this.droppedAt > this.windowS * 1000 + GIVE_UP_SLACK_MS) {
       this.giveUp(`Connection lost: could not rejoin the room within ${this.windowS} s.`, attempting);
-    } else if (hung) {
-      // A half-open route (proxy, dead host) can leave an attempt hanging for minutes.
-      this.room.connection.close(MAY_TRY_RECONNECT, 'reconnection attempt timed out');
-    } else if (this.options.roomExists && !this.probing && now - this.lastProbeAt > PROBE_INTERVAL_MS) {
+    } else if (attempting && (hung || this.giveUpReason)) {
+      // A half-open route (proxy, dead host) can leave an attempt hanging for minutes; once
+      // giving up, an attempt started just before must not keep the player waiting either.
+      this.room.connection.close(MAY_TRY_RECONNECT, 'reconnection attempt abandoned');
+    } else if (!this.giveUpReason && this.options.roomExists && !this.probing && now - this.lastProbeAt > PROBE_INTERVAL_MS) {
       this.probe();
     }
   }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lobby } from '../../game-client/net/lobby.ts';
 import type { ArenaSession } from '../../game-client/net/session.ts';
-import { createArena, joinArena, joinArenaById, leaveAll, type ArenaRoom } from '../helpers/clients.ts';
-import { getJson, hostPort, logLines, startCluster, type ClusterProcess } from '../helpers/cluster.ts';
+import { joinArena, joinArenaById, leaveAll, type ArenaRoom } from '../helpers/clients.ts';
+import { createWhere, getJson, hostPort, logLines, startCluster, type ClusterProcess } from '../helpers/cluster.ts';
 import { deleteKeysWithPrefix, keysWithPrefix, SHARED_REDIS_URL, uniqueKeyPrefix } from '../helpers/redis.ts';
 import { play } from '../helpers/sessions.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
@@ -33,24 +33,12 @@ async function track(room: Promise<ArenaRoom>): Promise<ArenaRoom> {
   return r;
 }
 
-/**
- * Create rooms through `via` until one is hosted where `wanted` says. New rooms go to the least
- * loaded process, so the misses (kept open) steer the next create towards the others.
- */
-async function createWhere(via: ClusterProcess, wanted: (port: number) => boolean, options: Record<string, unknown>): Promise<ArenaRoom> {
-  for (let i = 0; i < 8; i++) {
-    const room = await track(createArena(via.endpoint, { name: `probe${i}`, ...options }));
-    if (wanted(hostPort(room))) return room;
-  }
-  throw new Error('no room landed where wanted');
-}
-
 describe('three processes on one Redis', () => {
   it('matchmaking through one process lands in rooms on another; private codes and the room list work everywhere', async () => {
     const [a, b, c] = procs as [ClusterProcess, ClusterProcess, ClusterProcess];
 
     // A private room created through A but hosted by B, joined by its code through C.
-    const host = await createWhere(a, (port) => port === b.port, { private: true });
+    const host = await createWhere(a, (port) => port === b.port, { private: true }, rooms);
     const friend = await track(joinArenaById(c.endpoint, host.roomId, { name: 'friend' }));
     expect(friend.roomId).toBe(host.roomId);
     expect(hostPort(friend)).toBe(b.port);
@@ -78,12 +66,12 @@ describe('three processes on one Redis', () => {
     // Start from empty processes, with room counts settled (they are published once a second).
     await leaveAll(rooms.splice(0));
     await sleep(2500);
-    const doomedPublic = await createWhere(a, (port) => port === b.port, {});
-    const doomedPrivate = await createWhere(a, (port) => port === b.port, { private: true });
+    const doomedPublic = await createWhere(a, (port) => port === b.port, {}, rooms);
+    const doomedPrivate = await createWhere(a, (port) => port === b.port, { private: true }, rooms);
     const lobbyOnA = new Lobby(a.endpoint);
     const victim = await lobbyOnA.joinByCode(doomedPrivate.roomId, 'victim');
     sessions.push(victim);
-    const survivorRoom = await createWhere(c, (port) => port !== b.port, { private: true });
+    const survivorRoom = await createWhere(c, (port) => port !== b.port, { private: true }, rooms);
     const survivorPeer = await track(joinArenaById(a.endpoint, survivorRoom.roomId, { name: 'peer' }));
     await waitFor('listed', async () => (await getJson(`${c.endpoint}/api/rooms`)).body.rooms?.some((r: { code: string }) => r.code === doomedPublic.roomId));
 

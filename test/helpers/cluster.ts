@@ -1,3 +1,4 @@
+import { createArena, type ArenaRoom } from './clients.ts';
 import { freePort, startServerProcess, type ServerProcess } from './serverProcess.ts';
 
 export interface ClusterProcess extends ServerProcess {
@@ -40,4 +41,18 @@ export function logLines(p: ServerProcess): Array<Record<string, any>> {
   return p.output().split('\n').filter((l) => l.startsWith('{')).map((l) => {
     try { return JSON.parse(l) as Record<string, any>; } catch { return {}; }
   });
+}
+
+/**
+ * Create rooms through `via` until one is hosted where `wanted` says. New rooms go to the least
+ * loaded process, so the misses (kept open, pushed to `keep` for cleanup) steer the next create
+ * towards the others.
+ */
+export async function createWhere(via: ClusterProcess, wanted: (port: number) => boolean, options: Record<string, unknown>, keep: ArenaRoom[]): Promise<ArenaRoom> {
+  for (let i = 0; i < 8; i++) {
+    const room = await createArena(via.endpoint, { name: `probe${i}`, ...options });
+    keep.push(room);
+    if (wanted(hostPort(room))) return room;
+  }
+  throw new Error('no room landed where wanted');
 }

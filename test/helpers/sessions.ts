@@ -15,3 +15,22 @@ export async function play(session: ArenaSession, ms: number, sample: () => Inpu
     await sleep(10);
   }
 }
+
+/**
+ * Keep a session's frame loop running in the background (at most `maxMs`) while a test does
+ * other things; call the returned function to stop it.
+ */
+export function keepPlaying(session: ArenaSession, sample: () => InputSample = () => IDLE, maxMs = 120_000): () => Promise<void> {
+  let stopped = false;
+  const loop = (async () => {
+    const end = performance.now() + maxMs;
+    while (!stopped && performance.now() < end && session.status !== 'closed') {
+      session.update(performance.now(), sample);
+      await sleep(10);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}

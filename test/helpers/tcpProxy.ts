@@ -25,20 +25,17 @@ export function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     const upstream = connect(targetPort, '127.0.0.1');
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
-    const forward = (to: Socket) => (data: Buffer) => {
-      if (mode === 'pass' && !to.destroyed) to.write(data);
+    const relay = (from: Socket, to: Socket) => {
+      from.on('data', (data: Buffer) => { if (mode === 'pass' && !to.destroyed) to.write(data); });
+      // A close crosses only while traffic passes: in a blackhole the other side is left hanging.
+      from.on('close', () => {
+        if (mode === 'pass') to.destroy();
+        if (client.destroyed && upstream.destroyed) pairs.delete(pair);
+      });
+      from.on('error', () => undefined);
     };
-    client.on('data', forward(upstream));
-    upstream.on('data', forward(client));
-    const end = () => {
-      pairs.delete(pair);
-      client.destroy();
-      upstream.destroy();
-    };
-    for (const s of pair) {
-      s.on('error', end);
-      s.on('close', end);
-    }
+    relay(client, upstream);
+    relay(upstream, client);
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
