@@ -77,6 +77,12 @@ export const RECONNECT_BACKOFF_BASE_MS = 250;
 export const RECONNECT_BACKOFF_MAX_MS = 4000;
 /** A reconnection attempt that has not opened within this long is abandoned and retried. */
 export const RECONNECT_ATTEMPT_TIMEOUT_MS = 5000;
+/**
+ * A client stops sending inputs while it has heard nothing from the server for this long. Input
+ * sent into a stalled network or a frozen server arrives later as one burst, and a burst over
+ * MAX_MESSAGES_PER_SECOND gets the connection closed (4002) with no reconnection.
+ */
+export const INPUT_PAUSE_AFTER_SILENCE_MS = 1000;
 
 /** Default HTTP/WebSocket port. */
 export const DEFAULT_PORT = 2567;

@@ -1,6 +1,7 @@
 import type { Room } from '@colyseus/sdk';
 import {
   DEFAULT_RECONNECT_WINDOW_S,
+  INPUT_PAUSE_AFTER_SILENCE_MS,
   RECONNECT_ATTEMPT_TIMEOUT_MS,
   RECONNECT_BACKOFF_BASE_MS,
   RECONNECT_BACKOFF_MAX_MS,
@@ -124,6 +125,11 @@ export class ConnectionKeeper {
 
   get current(): ConnectionStatus {
     return this.status;
+  }
+
+  /** Nothing heard from the server for a while: hold inputs back (see INPUT_PAUSE_AFTER_SILENCE_MS). */
+  get serverQuiet(): boolean {
+    return this.now() - this.lastHeardAt > INPUT_PAUSE_AFTER_SILENCE_MS;
   }
 
   /** The server said how long it keeps seats. */

@@ -118,6 +118,11 @@ export class ArenaSession {
   /** Advance the input clock and send every input that is due. Call once per frame. */
   update(nowMs: number, sample: InputSampler): void {
     if (this.status !== 'playing') return;
+    if (this.keeper.serverQuiet) {
+      // The server is not answering: inputs sent now would arrive later as one burst.
+      this.clock.reset();
+      return;
+    }
     const steps = this.clock.advance(nowMs);
     for (let i = 0; i < steps; i++) this.sendInput(sample());
   }

@@ -101,7 +101,8 @@ export class ArenaScene extends Phaser.Scene {
     const hook = (window as unknown as { __arena?: Record<string, unknown> }).__arena;
     if (hook) {
       // Read-only view for end-to-end tests and the console.
-      hook.session = { sessionId: this.session.sessionId, code: this.session.code, frame: () => this.session.frame(performance.now()) };
+      hook.session = { sessionId: this.session.sessionId, code: this.session.code, frame: () => this.session.frame(performance.now()),
+        status: () => this.session.status, centreText: () => this.hudCentre.text };
     }
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
       if (hook) delete hook.session;

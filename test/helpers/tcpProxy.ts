@@ -8,6 +8,8 @@ export interface TcpProxy {
   setMode(mode: ProxyMode): void;
   /** Cut every current connection abruptly (both sides see the socket die, no close frame). */
   resetAll(): void;
+  /** Cut one connection, picked with `random` (false when there was none). */
+  resetOne(random?: () => number): boolean;
   /** Connections currently open through the proxy. */
   readonly open: number;
   close(): Promise<void>;
@@ -42,6 +44,15 @@ export function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       resolve({
         port: (server.address() as { port: number }).port,
         setMode: (m) => { mode = m; },
+        resetOne(random = Math.random) {
+          const all = [...pairs];
+          const pair = all[Math.floor(random() * all.length)];
+          if (!pair) return false;
+          pair[0].resetAndDestroy();
+          pair[1].resetAndDestroy();
+          pairs.delete(pair);
+          return true;
+        },
         resetAll() {
           for (const [a, b] of pairs) {
             a.resetAndDestroy();
