@@ -76,14 +76,19 @@ export class MatchLifecycle implements Drainable {
     if (stale) this.superseded.add(stale);
   }
 
-  /** Room.onDrop: hold the seat, or let Colyseus go on to onLeave. */
-  dropped(client: Client, code: number | undefined): void {
+  /**
+   * Room.onDrop: hold the seat, or let Colyseus go on to onLeave. Returns the held seat (settles
+   * when the player is back or the window has passed; `reject()` it to end the hold early).
+   */
+  dropped(client: Client, code: number | undefined): ReturnType<Room['allowReconnection']> | undefined {
     const facts = { code, serverCloseCode: this.serverClosed.get(client), superseded: this.superseded.has(client) };
     const hold = !this.ended && this.options.reconnectWindowS > 0 && holdsSeat(facts);
     log.info({ roomId: this.room.roomId, sessionId: client.sessionId, code, serverCloseCode: facts.serverCloseCode, held: hold }, 'player dropped');
-    if (!hold) return;
+    if (!hold) return undefined;
+    const held = this.room.allowReconnection(client, this.options.reconnectWindowS);
     // Rejects when the room is disposing or the client never finished joining: then it just leaves.
-    this.room.allowReconnection(client, this.options.reconnectWindowS).then(undefined, () => undefined);
+    held.then(undefined, () => undefined);
+    return held;
   }
 
   /** Call after every simulation step. */

@@ -126,6 +126,12 @@ describe('reconnection', () => {
     await closed(victim);
 
     await expect(reconnectArena(server.endpoint, `${host.roomId}:not-the-token`)).rejects.toThrow(/invalid|expired/i);
+    // Straight to the room's WebSocket with the victim's session id and a made-up token.
+    const forged = new URL(victim.connection.url!);
+    forged.searchParams.set('reconnectionToken', 'forged');
+    const attacker = new WebSocket(forged.toString());
+    const attackerClose = await new Promise<number>((resolve) => { attacker.onclose = (e) => resolve(e.code); });
+    expect(attackerClose).toBe(4003);
     await expect(reconnectArena(server.endpoint, `${host.roomId}:${token.split(':')[1]!.slice(0, -1)}x`)).rejects.toThrow();
     expect(host.state.players.get(victim.sessionId)).toBeDefined();
 
