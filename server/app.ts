@@ -4,6 +4,7 @@ import { defineRoom, defineServer, type Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { ARENA_ROOM, MAX_MESSAGE_BYTES } from '../shared/constants.ts';
 import { resolveOperations } from './cluster/config.ts';
+import { answerMatchmakingWhileDraining } from './cluster/drainingResponse.ts';
 import { installMatchmakingGate, serverDraining } from './cluster/matchmakingGuard.ts';
 import { matchmakingUnavailable } from './cluster/guardedDriver.ts';
 import { createPlacement } from './cluster/placement.ts';
@@ -100,6 +101,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
 
   const port = (httpServer.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' || config.host === '127.0.0.1' ? 'localhost' : config.host;
+  answerMatchmakingWhileDraining(httpServer, () => draining);
   scaleOut?.start();
   log.info({ port, host: config.host, publicAddress, redis: scaleOut ? 'on' : 'off' }, 'listening');
 

@@ -38,6 +38,8 @@ export function installMatchmakingGate(next: MatchmakingGate): () => void {
   };
 }
 
+export const SERVER_DRAINING_MESSAGE = `${SERVER_DRAINING.prefix}: this server is restarting; try again`;
+
 export function serverDraining(): ServerError {
-  return new ServerError(SERVER_DRAINING.status, `${SERVER_DRAINING.prefix}: this server is restarting; try again`);
+  return new ServerError(SERVER_DRAINING.status, SERVER_DRAINING_MESSAGE);
 }

@@ -72,6 +72,7 @@ describe('SIGTERM during a match', () => {
     expect((await getJson(`${a.endpoint}/readyz`)).status).toBe(503);
     const refused = await new Lobby(a.endpoint).quickPlay('late').then(() => undefined, (e: unknown) => e);
     expect(refused).toBeInstanceOf(JoinError);
+    expect((refused as JoinError).message).toMatch(/the server is restarting or busy/);
     const elsewhere = await joinArena(b.endpoint, { name: 'elsewhere' });
     rooms.push(elsewhere);
     expect(hostPort(elsewhere)).toBe(b.port);

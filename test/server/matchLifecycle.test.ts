@@ -55,6 +55,7 @@ describe('match lifecycle', () => {
     const drained = server.drain();
     await waitFor('told about the drain', () => a.heard.infos.some((m) => m.draining));
     await expect(joinArena(server.endpoint, { name: 'late' })).rejects.toThrow();
+    await expect(new Lobby(server.endpoint).quickPlay('late')).rejects.toThrow(/unavailable right now \(the server is restarting or busy\)/);
     expect((await fetch(`${server.endpoint}/readyz`)).status).toBe(503);
     const end = await a.closed;
     expect(end.code).toBe(CLOSE_CODES.SHUTDOWN_DEADLINE);
