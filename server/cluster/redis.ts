@@ -11,6 +11,8 @@ import { RedisHealth } from './redisHealth.ts';
 const STARTUP_WAIT_MS = 5000;
 /** How often a process looks for peers that died without saying so (kill -9, lost machine). */
 export const DEAD_PROCESS_SWEEP_MS = 5000;
+/** No dead-process sweep this soon after Redis comes back (peers are still re-subscribing). */
+const SWEEP_PAUSE_AFTER_RECOVERY_MS = 10_000;
 
 export interface ScaleOut {
   presence: Presence;
@@ -72,8 +74,10 @@ export async function connectScaleOut(url: string, keyPrefix: string, matchmakeT
   let sweepTimer: ReturnType<typeof setInterval> | undefined;
   let sweeping = false;
   let started = false;
+  let recoveredAt = 0;
   const sweep = async () => {
-    if (sweeping || !health.up) return;
+    // Right after an outage, live peers may not have re-subscribed yet: they would look dead.
+    if (sweeping || !health.up || Date.now() - recoveredAt < SWEEP_PAUSE_AFTER_RECOVERY_MS) return;
     sweeping = true;
     try {
       await matchMaker.healthCheckAllProcesses();
@@ -90,6 +94,7 @@ export async function connectScaleOut(url: string, keyPrefix: string, matchmakeT
       return;
     }
     log.info({ redis: shown }, 'redis is back');
+    recoveredAt = Date.now();
     if (!started) return;
     // Redis may have restarted empty or failed over: put this process and its rooms back.
     Promise.resolve()
