@@ -13,6 +13,8 @@ export interface BotTally {
   joins: number;
   joinFailures: Record<string, number>;
   leaves: number;
+  /** Leaves the server had not confirmed after LEAVE_WAIT_MS (a lost leave; the session must still end). */
+  slowLeaves: number;
   reconnects: number;
   reconnectsBack: number;
   /** Sessions that ended in a way other than our own leave or a finished match, by reason. */
@@ -21,7 +23,7 @@ export interface BotTally {
 }
 
 export function emptyTally(): BotTally {
-  return { joins: 0, joinFailures: {}, leaves: 0, reconnects: 0, reconnectsBack: 0, unexpectedCloses: {}, inputsSent: 0 };
+  return { joins: 0, joinFailures: {}, leaves: 0, slowLeaves: 0, reconnects: 0, reconnectsBack: 0, unexpectedCloses: {}, inputsSent: 0 };
 }
 
 export interface BotPlan {
@@ -36,6 +38,7 @@ export interface BotPlan {
 }
 
 const FRAME_MS = 16;
+const LEAVE_WAIT_MS = 3000;
 
 function wander(random: () => number): () => InputSample {
   let sample: InputSample = { moveX: 0, moveY: 0, aim: 0, fire: false };
@@ -103,8 +106,9 @@ export async function liveOnce(plan: BotPlan, tally: BotTally): Promise<void> {
   }
   tally.inputsSent += session.stats().inputsSent;
   if (session.status !== 'closed') {
-    await Promise.race([session.leave(), new Promise((r) => setTimeout(r, 3000))]);
+    const left = await Promise.race([session.leave().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), LEAVE_WAIT_MS))]);
     tally.leaves++;
+    if (!left) tally.slowLeaves++;
   } else if (ended && ended.code !== 4000 && ended.code !== 4200) {
     const key = `${ended.code} ${ended.reason}`.slice(0, 80);
     tally.unexpectedCloses[key] = (tally.unexpectedCloses[key] ?? 0) + 1;

@@ -35,6 +35,7 @@ interface Options {
   redis: string;
   out: string;
   seed: number;
+  serverLog: string;
 }
 
 function parse(argv: string[]): Options {
@@ -51,11 +52,12 @@ function parse(argv: string[]): Options {
       redis: { type: 'string', default: SHARED_REDIS_URL },
       out: { type: 'string' },
       seed: { type: 'string', default: String(Date.now() % 1e9) },
+      'server-log': { type: 'string', default: 'warn' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    process.stdout.write('npm run soak -- [--minutes 30] [--processes 2] [--bots 24] [--lifetime-s 20-90] [--cut-every-s 30 (0: never)] [--sample-s 10] [--redis URL] [--out DIR] [--seed N]\n');
+    process.stdout.write('npm run soak -- [--minutes 30] [--processes 2] [--bots 24] [--lifetime-s 20-90] [--cut-every-s 30 (0: never)] [--sample-s 10] [--redis URL] [--out DIR] [--seed N] [--server-log warn|info]\n');
     process.exit(0);
   }
   const num = (name: string, raw: string, min: number, max: number) => {
@@ -75,6 +77,7 @@ function parse(argv: string[]): Options {
     redis: values.redis,
     out: values.out ?? `${ROOT}bench/results/tmp/soak-${stamp}`,
     seed: num('seed', values.seed, 0, 2 ** 32),
+    serverLog: values['server-log'],
   };
 }
 
@@ -146,7 +149,7 @@ async function main(): Promise<void> {
   const proxies: TcpProxy[] = await Promise.all(ports.map((p) => startTcpProxy(p)));
   const servers: ServerProcess[] = await Promise.all(ports.map((port, i) => startServerProcess({
     PORT: String(port), PUBLIC_ADDRESS: `127.0.0.1:${proxies[i]!.port}`, REDIS_URL: o.redis, REDIS_KEY_PREFIX: prefix,
-    CLIENT_DIR: 'none', LOG_LEVEL: 'warn',
+    CLIENT_DIR: 'none', LOG_LEVEL: o.serverLog,
   }, 60_000)));
   log(`${o.processes} processes (ports ${ports.join(', ')}), redis ${o.redis} prefix ${prefix}, ${o.bots} bots, ${o.minutes} min, seed ${o.seed}`);
 
@@ -263,13 +266,14 @@ async function main(): Promise<void> {
   ]);
   writeFileSync(`${o.out}/memory.svg`, lineChartSvg(`Soak: ${o.bots} bots, ${o.processes} processes, ${durationMin.toFixed(1)} min`, 'minutes', 'MB', series));
   writeFileSync(`${o.out}/report.json`, JSON.stringify(report, null, 2));
+  servers.forEach((server, i) => writeFileSync(`${o.out}/server-p${i + 1}.log`, server.output()));
   const f = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(1));
   const md = [
     `# Soak report (${new Date().toISOString()})`,
     '',
     `${o.bots} bots, ${o.processes} processes, ${durationMin.toFixed(1)} min, lifetimes ${o.lifetimeS.join('-')} s, a connection cut every ${o.cutEveryS} s (${cuts} cuts), seed ${o.seed}.`,
     '',
-    `Bots: ${tally.joins} joins, ${tally.leaves} leaves, ${tally.reconnects} reconnections (${tally.reconnectsBack} back), join failures ${JSON.stringify(tally.joinFailures)}, unexpected closes ${JSON.stringify(tally.unexpectedCloses)}, ${tally.inputsSent} inputs.`,
+    `Bots: ${tally.joins} joins, ${tally.leaves} leaves (${tally.slowLeaves} unconfirmed after 3 s), ${tally.reconnects} reconnections (${tally.reconnectsBack} back), join failures ${JSON.stringify(tally.joinFailures)}, unexpected closes ${JSON.stringify(tally.unexpectedCloses)}, ${tally.inputsSent} inputs.`,
     '',
     '| process | heap MB first / max / last | heap floor MB 1st fifth -> last fifth | RSS MB first / max / last | mean players | mean rooms | mean CPU (of one core) | errors | exit |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -148,10 +148,15 @@ export class ConnectionKeeper {
     return undefined;
   }
 
-  /** The player left while reconnecting: stop, and leave at once should an attempt still succeed. */
+  /**
+   * The player is leaving. From now on a drop ends the session instead of reconnecting (the SDK
+   * would otherwise rejoin a room whose leave message was lost with the socket), an attempt in
+   * flight is abandoned, and one that still succeeds leaves at once.
+   */
   abandon(): void {
     this.abandoned = true;
-    this.giveUp('You left the room.', this.isAttempting());
+    this.room.reconnection.enabled = false;
+    if (this.status === 'reconnecting') this.giveUp('You left the room.', this.isAttempting());
   }
 
   /** The session is over (left, kicked, or gave up). */

@@ -176,9 +176,9 @@ export class ArenaSession {
 
   async leave(): Promise<void> {
     if (this.status === 'closed') return;
+    this.keeper.abandon();
     if (this.status === 'reconnecting') {
-      // No socket to say goodbye on: stop reconnecting; the server frees the seat after its window.
-      this.keeper.abandon();
+      // No socket to say goodbye on: the server frees the seat after its window.
       this.close(4000);
       return;
     }

@@ -151,4 +151,24 @@ describe('a socket cut mid-match', () => {
     shortProxy.setMode('pass');
     await expect(reconnectArena(via(shortProxy), raw.reconnectionToken)).rejects.toThrow(/invalid|expired/i);
   });
+
+  it('a leave lost with its socket ends the session: the player does not come back', async () => {
+    const owner = await createArena(direct(shortServer), { name: 'owner2', private: true });
+    rooms.push(owner);
+    const quitter = await new Lobby(via(shortProxy)).joinByCode(owner.roomId, 'quitter');
+    sessions.push(quitter);
+    stops.push(keepPlaying(quitter));
+    await waitFor('owner sees quitter', () => owner.state.players.get(quitter.sessionId));
+
+    shortProxy.setMode('blackhole');
+    const leaving = quitter.leave();
+    await sleep(300);
+    shortProxy.setMode('pass');
+    shortProxy.resetAll();
+    await Promise.race([leaving, sleep(5000)]);
+    expect(quitter.status).toBe('closed');
+    await waitFor('quitter gone', () => !owner.state.players.get(quitter.sessionId), { timeoutMs: SHORT_WINDOW_S * 1000 + 5000, intervalMs: 100 });
+    await sleep(1500);
+    expect(owner.state.players.get(quitter.sessionId)).toBeUndefined();
+  });
 });
