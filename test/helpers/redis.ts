@@ -70,6 +70,14 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], {
       stdio: 'ignore',
     });
+    const own = child;
+    const reap = () => {
+      if (own.exitCode !== null || own.signalCode !== null) return;
+      process.kill(own.pid!, 'SIGCONT');
+      own.kill('SIGKILL');
+    };
+    process.once('exit', reap);
+    own.once('exit', () => process.off('exit', reap));
     const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => undefined); // refused while it starts: expected
     try {
