@@ -72,7 +72,8 @@ describe('a browser in a cluster', () => {
     process.kill(b.child.pid!, 'SIGCONT');
     const back = await waitFor('page playing again', () => probe(page).then((p) => p?.status === 'playing' && p), { timeoutMs: 15_000, intervalMs: 100 });
     expect(back.sessionId).toBe(joined.sessionId);
-    expect(back.centre).not.toMatch(/reconnecting/);
+    // The HUD follows on the next frame.
+    await waitFor('banner gone', () => probe(page).then((p) => p !== null && !/reconnecting/.test(p.centre)), { timeoutMs: 3000, intervalMs: 50 });
     expect(errors).toEqual([]);
   });
 });
