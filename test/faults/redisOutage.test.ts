@@ -93,6 +93,7 @@ describe('Redis faults', () => {
     const [ms, err] = await refusedQuickPlay(a);
     expect(ms).toBeLessThan(1500);
     expect(err.message).toMatch(/unavailable/i);
+    process.stdout.write(`redis down: quick play refused in ${ms.toFixed(0)} ms ("${err.message}")\n`);
     const rawJoin = await joinArenaById(a.endpoint, privateRoom.roomId, { name: 'x' }).then(() => 'joined', (e: Error) => e.message);
     expect(rawJoin).toMatch(/matchmaking_unavailable/);
     const list = await getJson(`${b.endpoint}/api/rooms`);
@@ -107,7 +108,9 @@ describe('Redis faults', () => {
     }
 
     await redis.restart();
+    const restartedAt = performance.now();
     await expectRecovered();
+    process.stdout.write(`redis restarted empty: listings back and joins working after ${((performance.now() - restartedAt) / 1000).toFixed(1)} s\n`);
     expect(procs.map((p) => p.child.pid)).toEqual(pids);
     expect(procs.every((p) => p.child.exitCode === null)).toBe(true);
   });
@@ -122,6 +125,7 @@ describe('Redis faults', () => {
     const [ms, err] = await refusedQuickPlay(a);
     expect(ms).toBeLessThan(1500);
     expect(err.message).toMatch(/unavailable/i);
+    process.stdout.write(`redis frozen: quick play refused in ${ms.toFixed(0)} ms\n`);
     const samples = await ticks;
     for (let i = 1; i < samples.length; i++) expect(samples[i]!).toBeGreaterThan(samples[i - 1]! + 10);
 
