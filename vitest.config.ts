@@ -11,5 +11,7 @@ export default defineConfig({
     globalSetup: ['test/helpers/globalSetup.ts'],
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
     reporters: ['default'],
+    // The SDK narrates every reconnection attempt on console.info; the tests assert them instead.
+    onConsoleLog: (line) => !line.startsWith('[Colyseus reconnection]'),
   },
 });

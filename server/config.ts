@@ -7,6 +7,7 @@ export interface TlsFiles {
   certPath: string;
   keyPath: string;
 }
+import { loadOperationsConfig, type OperationsConfig } from './cluster/config.ts';
 
 export interface ServerConfig {
   port: number;
@@ -29,11 +30,13 @@ export interface ServerConfig {
   replayDir: string | null;
   /** Replays carry a world checksum every this many ticks. */
   replayChecksumTicks: number;
+  /** Scale-out, heartbeats, reconnection, drain (server/cluster/config.ts); missing fields take their defaults. */
+  operations?: Partial<OperationsConfig>;
 }
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+export function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -56,6 +59,7 @@ function secret(env: NodeJS.ProcessEnv, name: string): string | null {
 /** Configuration from environment variables; see the README's configuration table. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
+    operations: loadOperationsConfig(env),
     port: int(env, 'PORT', DEFAULT_PORT, 0, 65535),
     host: env.HOST || '127.0.0.1',
     patchHz: int(env, 'PATCH_HZ', PATCH_HZ, 1, 60),

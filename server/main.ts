@@ -1,25 +1,16 @@
 import { loadConfig } from './config.ts';
 import { startGameServer } from './app.ts';
+import { resolveOperations } from './cluster/config.ts';
+import { handleProcessSignals } from './lifecycle/signals.ts';
 import { log } from './observability/log.ts';
 
-/** `npm start`: one process, no Redis, serving the built client on the same origin. */
+/** `npm start`: one process serving the built client on the same origin (Redis only with REDIS_URL). */
 async function main(): Promise<void> {
   const config = loadConfig();
   const running = await startGameServer(config);
+  handleProcessSignals(running, resolveOperations(config.operations).drainDeadlineS);
   // The one line a player needs, on stdout even when logs go elsewhere.
   process.stdout.write(`\n  Arena is running: open ${running.httpUrl}/ in your browser\n\n`);
-
-  let closing = false;
-  const stop = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log.info({ signal }, 'shutting down');
-    running.close().finally(() => process.exit(0));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  // A stray rejection (a Redis hiccup, a client gone mid-request) is logged, never fatal.
-  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 }
 
 main().catch((err: unknown) => {

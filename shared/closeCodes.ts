@@ -13,7 +13,21 @@ export const CLOSE_CODES = {
   JOIN_TIMEOUT: 4102,
   /** The same guest session joined this room on another connection (one avatar per session). */
   SESSION_REPLACED: 4103,
+  /** The match ran its full length; a `matchEnd` message with the final scores came just before. */
+  MATCH_ENDED: 4200,
+  /**
+   * The server is shutting down and its drain deadline arrived before the match's own end;
+   * a `matchEnd` message (reason `shutdown`) with the scores so far came just before.
+   */
+  SHUTDOWN_DEADLINE: 4201,
 } as const;
+
+/**
+ * Close codes the server uses to remove a client on purpose (protocol errors, violations,
+ * rate limits, oversized frames). A client closed with one of these never gets its seat held
+ * for reconnection. Policy closes added later belong in 4100-4199 so this stays true.
+ */
+export const KICK_CODE_RANGE = { min: 4100, max: 4199 } as const;
 
 export type GameCloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
 

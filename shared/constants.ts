@@ -72,6 +72,23 @@ export const MAX_MESSAGES_PER_SECOND = TICK_HZ * 6;
 /** Schema-invalid messages tolerated per connection before it is closed. */
 export const MAX_VIOLATIONS_PER_CLIENT = 20;
 
+// --- Connection keeping (docs/SCALING.md) ---
+/** How long a dropped player's seat, position, health and score are kept by default (server: RECONNECT_WINDOW_S). */
+export const DEFAULT_RECONNECT_WINDOW_S = 20;
+/** A client that hears nothing from the server for this long treats the connection as dead and reconnects. */
+export const SERVER_SILENCE_TIMEOUT_MS = 4000;
+/** Reconnection backoff: first retry after 0.5-1x this, doubling per attempt (with jitter) up to the cap. */
+export const RECONNECT_BACKOFF_BASE_MS = 250;
+export const RECONNECT_BACKOFF_MAX_MS = 4000;
+/** A reconnection attempt that has not opened within this long is abandoned and retried. */
+export const RECONNECT_ATTEMPT_TIMEOUT_MS = 5000;
+/**
+ * A client stops sending inputs while it has heard nothing from the server for this long. Input
+ * sent into a stalled network or a frozen server arrives later as one burst, and a burst over
+ * MAX_MESSAGES_PER_SECOND gets the connection closed (4002) with no reconnection.
+ */
+export const INPUT_PAUSE_AFTER_SILENCE_MS = 1000;
+
 /** Default HTTP/WebSocket port. */
 export const DEFAULT_PORT = 2567;
 

@@ -76,6 +76,29 @@ export interface ServerMessages {
   chatHistory: { lines: Array<{ fromId: string; name: string; text: string }> };
   /** Netcode report (input buffer depth, ping). */
   net: NetReport;
+  /** The match clock and connection policy: sent on join, on reconnect and whenever it changes. */
+  match: MatchInfo;
+  /** The match is over (final scores); the room closes right after with MATCH_ENDED or SHUTDOWN_DEADLINE. */
+  matchEnd: MatchEnd;
+  /** Sent to a player who reconnected: the last of their inputs the server applied before the drop. */
+  resumed: { lastInputSeq: number };
+}
+
+export interface MatchInfo {
+  /** Tick at which the match ends (null: it runs until everyone leaves). */
+  endsAtTick: number | null;
+  /** The server is shutting down: no new players, and the match ends at `endsAtTick` at the latest. */
+  draining: boolean;
+  /** Seconds a dropped player's seat is kept for reconnection. */
+  reconnectWindowS: number;
+}
+
+export interface MatchEnd {
+  /** `time`: the match ran its length. `shutdown`: the server's drain deadline cut it short. */
+  reason: 'time' | 'shutdown';
+  tick: number;
+  /** Best first (kills, then fewer deaths). */
+  scores: Array<{ id: string; name: string; kills: number; deaths: number }>;
 }
 
 /** Metadata the arena room publishes to matchmaking and the public room list. */

@@ -26,6 +26,9 @@ function explain(err: unknown): JoinError {
     return new JoinError('No open room with that code (it may be full or finished).', e.code);
   }
   if (/fetch|network|ECONNREFUSED|Failed/i.test(message)) return new JoinError('Cannot reach the game server.', e.code);
+  if (e?.code === 503 || /^(matchmaking_unavailable|server_draining)/.test(message)) {
+    return new JoinError('Matchmaking is unavailable right now (the server is restarting or busy). Try again in a moment.', e.code);
+  }
   return new JoinError(message, e.code);
 }
 
@@ -79,6 +82,16 @@ export class Lobby {
     return body.rooms;
   }
 
+  /** Whether a room still exists anywhere in the cluster (undefined: cannot tell right now). */
+  async roomExists(code: string): Promise<boolean | undefined> {
+    try {
+      const res = await fetch(`${this.httpBase}/api/rooms/${encodeURIComponent(code)}`, { headers: { accept: 'application/json' } });
+      return res.status === 404 ? false : res.ok ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Fill an existing public room, or open one. */
   quickPlay(name: string): Promise<ArenaSession> {
     return this.enter({ via: 'quick' }, name);
@@ -123,7 +136,10 @@ export class Lobby {
 
   private async enter(route: JoinRoute, name: string): Promise<ArenaSession> {
     try {
-      return await ArenaSession.open(await this.matchmake<ArenaStateView>(route, name), undefined, this.tuning);
+      return await ArenaSession.open(await this.matchmake<ArenaStateView>(route, name), undefined, {
+        tuning: this.tuning,
+        reconnect: { roomExists: (id) => this.roomExists(id) },
+      });
     } catch (err) {
       throw explain(err);
     }

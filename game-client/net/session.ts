@@ -12,6 +12,8 @@ import { PlayoutClock, type PlayoutOptions } from './playout.ts';
 import { OwnPrediction, type Correction } from './prediction.ts';
 import { playerView, type PlayerView, type ProjectileView, type RenderFrame } from './renderModel.ts';
 import { shotAt, SnapshotBuffer, type SnapshotBufferOptions } from './snapshots.ts';
+import { InputSequence } from './inputSeq.ts';
+import { ConnectionKeeper, type ConnectionChange, type ReconnectOptions } from './reconnect.ts';
 import type { ArenaStateView } from './stateTypes.ts';
 
 export type { NetStats } from './netStats.ts';
@@ -36,6 +38,19 @@ export interface SessionEvents extends Record<string, unknown> {
   correction: Correction;
   /** The server acknowledged input `seq`, `latencyMs` after we sent it. */
   inputAck: { seq: number; latencyMs: number };
+  /** Connection lost / back (status `reconnecting` / `playing`); see net/reconnect.ts. */
+  connection: ConnectionChange;
+  /** Match clock and drain notice (server/lifecycle/matchLifecycle.ts). */
+  match: ServerMessages['match'];
+  /** Final scores; the room closes right after. */
+  matchEnd: ServerMessages['matchEnd'];
+}
+
+export interface SessionOptions {
+  /** Reconnection tuning and the room-exists probe (game-client/net/reconnect.ts). */
+  reconnect?: ReconnectOptions;
+  /** Netcode tuning overrides (dev, tests, benchmarks). */
+  tuning?: NetTuning;
 }
 
 /** Overrides of the netcode's tuning (dev, tests, benchmarks); defaults are in each module. */
@@ -60,7 +75,10 @@ export class ArenaSession {
   readonly events = new Emitter<SessionEvents>();
   readonly sessionId: string;
   readonly code: string;
-  status: 'playing' | 'closed' = 'playing';
+  /** `reconnecting` while the connection is lost and being re-established (show it). */
+  status: 'playing' | 'reconnecting' | 'closed' = 'playing';
+  /** Latest match clock from the server, if any. */
+  match: ServerMessages['match'] | undefined;
 
   private readonly input: InputHandle<any>;
   private readonly clock = new NetClock();
@@ -72,10 +90,12 @@ export class ArenaSession {
   private readonly sendTimes = new Float64Array(SEND_TIMES);
   private lastAcked = 0;
   private inputLatencyMs = 0;
+  private readonly seq = new InputSequence();
+  private readonly keeper: ConnectionKeeper;
 
   /** Wrap a freshly joined room; resolves once the first full state has arrived. */
-  static async open(room: Room<any, ArenaStateView>, timeoutMs = FIRST_STATE_TIMEOUT_MS, tuning: NetTuning = {}): Promise<ArenaSession> {
-    const session = new ArenaSession(room, tuning);
+  static async open(room: Room<any, ArenaStateView>, timeoutMs = FIRST_STATE_TIMEOUT_MS, options: SessionOptions = {}): Promise<ArenaSession> {
+    const session = new ArenaSession(room, options);
     if (room.state?.players === undefined) {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('The room sent no state.')), timeoutMs);
@@ -86,7 +106,8 @@ export class ArenaSession {
     return session;
   }
 
-  private constructor(private readonly room: Room<any, ArenaStateView>, tuning: NetTuning) {
+  private constructor(private readonly room: Room<any, ArenaStateView>, options: SessionOptions) {
+    const tuning = options.tuning ?? {};
     this.pacer = new InputPacer(tuning.pacer);
     this.playout = new PlayoutClock(tuning.playout);
     this.sessionId = room.sessionId;
@@ -99,12 +120,20 @@ export class ArenaSession {
     this.input = room.input();
     this.buffer = new SnapshotBuffer(this.map, tuning.snapshots);
     this.prediction = new OwnPrediction(room, this.input, this.map, this.sessionId, (c) => this.events.emit('correction', c));
+    this.keeper = new ConnectionKeeper(room, options.reconnect ?? {}, (change) => this.onConnection(change));
 
     room.onMessage('kill', (m: ServerMessages['kill']) => this.events.emit('kill', m));
     room.onMessage('chat', (m: ServerMessages['chat']) => this.events.emit('chat', m));
     room.onMessage('chatHistory', (m: ServerMessages['chatHistory']) => m.lines.forEach((line) => this.events.emit('chat', line)));
     room.onMessage('net', (m: NetReport) => this.onReport(m));
     room.onStateChange(() => this.onPatch());
+    room.onMessage('match', (m: ServerMessages['match']) => {
+      this.match = m;
+      this.keeper.setWindow(m.reconnectWindowS);
+      this.events.emit('match', m);
+    });
+    room.onMessage('matchEnd', (m: ServerMessages['matchEnd']) => this.events.emit('matchEnd', m));
+    room.onMessage('resumed', (m: ServerMessages['resumed']) => this.seq.resumed(m.lastInputSeq));
     room.onLeave((code: number) => this.close(code));
     if (room.state?.players !== undefined) this.onPatch();
   }
@@ -112,6 +141,11 @@ export class ArenaSession {
   /** Advance prediction and the input clock, and send every input that is due. Call once per frame, before `frame()`. */
   update(nowMs: number, sample: InputSampler): void {
     if (this.status !== 'playing') return;
+    if (this.keeper.serverQuiet) {
+      // The server is not answering: inputs sent now would arrive later as one burst.
+      this.pacer.reset();
+      return;
+    }
     this.prediction.tick(nowMs);
     this.playout.advance(nowMs);
     const steps = this.pacer.advance(nowMs);
@@ -154,8 +188,9 @@ export class ArenaSession {
     const rtt = this.clock.smoothedRtt();
     return {
       pingMs: rtt > 0 ? rtt : undefined,
-      inputsSent: this.input.sentCount,
-      inputsAcked: this.input.lastProcessed,
+      // In our wire sequence, which keeps growing across reconnections (inputSeq.ts).
+      inputsSent: this.seq.last,
+      inputsAcked: this.seq.acked(this.input),
       rttMs: rtt,
       rttVarMs: this.clock.rttVariation(),
       jitterMs: this.clock.jitter(),
@@ -186,6 +221,12 @@ export class ArenaSession {
 
   async leave(): Promise<void> {
     if (this.status === 'closed') return;
+    this.keeper.abandon();
+    if (this.status === 'reconnecting') {
+      // No socket to say goodbye on: the server frees the seat after its window.
+      this.close(4000);
+      return;
+    }
     await this.room.leave(true);
   }
 
@@ -197,7 +238,8 @@ export class ArenaSession {
 
   private sendInput(sample: InputSample, nowMs: number): void {
     const data = this.input.data;
-    data.seq = this.input.sentCount + 1;
+    // Not `sentCount + 1`: the SDK restarts that at 0 on reconnect (see inputSeq.ts).
+    data.seq = this.seq.next(this.input);
     data.moveX = sample.moveX;
     data.moveY = sample.moveY;
     data.aim = sample.aim;
@@ -238,10 +280,24 @@ export class ArenaSession {
     if (this.status === 'playing') this.room.send('netp', pong);
   }
 
+  private onConnection(change: ConnectionChange): void {
+    if (this.status === 'closed') return;
+    this.status = change.status;
+    // Resume sending from now, not with a burst for the time spent away.
+    if (change.status === 'playing') {
+      this.pacer.reset();
+      // The SDK numbers inputs from 1 again on the new connection.
+      this.lastAcked = 0;
+      this.sendTimes.fill(0);
+    }
+    this.events.emit('connection', change);
+  }
+
   private close(code: number): void {
     if (this.status === 'closed') return;
     this.status = 'closed';
     this.prediction.dispose();
-    this.events.emit('closed', { code, reason: describeClose(code) });
+    this.keeper.stop();
+    this.events.emit('closed', { code, reason: this.keeper.endReason(code) ?? describeClose(code) });
   }
 }

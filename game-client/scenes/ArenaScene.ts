@@ -2,6 +2,7 @@ import Phaser from 'phaser';
 import { CHAT_MAX_CHARS, PLAYER_MAX_HEALTH, PLAYER_RADIUS_PX, PROJECTILE_RADIUS_PX } from '../../shared/constants.ts';
 import { getMap, type GameMap } from '../../shared/maps.ts';
 import { radiansToAim } from '../../shared/math.ts';
+import { describeMatchClock, describeMatchEnd } from '../net/matchText.ts';
 import { scoreboard, type PlayerView, type RenderFrame } from '../net/renderModel.ts';
 import type { ArenaSession, InputSample } from '../net/session.ts';
 import { el } from '../ui/dom.ts';
@@ -48,6 +49,7 @@ export class ArenaScene extends Phaser.Scene {
   private chatInput: HTMLInputElement | undefined;
   private lastFrame: RenderFrame | undefined;
   private lastKiller = '';
+  private matchResult = '';
   private unsubscribe: Array<() => void> = [];
   private netGraph!: NetGraphOverlay;
 
@@ -62,6 +64,7 @@ export class ArenaScene extends Phaser.Scene {
     this.feed = [];
     this.chat = [];
     this.lastFrame = undefined;
+    this.matchResult = '';
   }
 
   create(): void {
@@ -94,8 +97,9 @@ export class ArenaScene extends Phaser.Scene {
         if (k.victimId === this.session.sessionId) this.lastKiller = k.killerName;
       }),
       this.session.events.on('chat', (c) => this.chat.push({ text: `${c.name}: ${c.text}`, atMs: performance.now() })),
+      this.session.events.on('matchEnd', (end) => { this.matchResult = describeMatchEnd(end, this.session.sessionId); }),
       this.session.events.on('closed', ({ code, reason }) => {
-        this.scene.start('lobby', { message: code === 4000 ? '' : reason });
+        this.scene.start('lobby', { message: this.matchResult || (code === 4000 ? '' : reason) });
       }),
     ];
     const hook = (window as unknown as { __arena?: Record<string, unknown> }).__arena;
@@ -107,6 +111,8 @@ export class ArenaScene extends Phaser.Scene {
         frame: () => this.session.frame(performance.now()),
         stats: () => this.session.stats(),
         netGraph: () => ({ visible: this.netGraph.visible, lines: this.netGraph.model.lines() }),
+        status: () => this.session.status,
+        centreText: () => this.hudCentre.text,
       };
     }
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
@@ -194,7 +200,8 @@ export class ArenaScene extends Phaser.Scene {
   private drawHud(frame: RenderFrame, now: number): void {
     const stats = this.session.stats();
     const ping = stats.pingMs === undefined ? '…' : `${Math.round(stats.pingMs)} ms`;
-    this.hudTop.setText(`Room ${this.session.code}   ping ${ping}   players ${frame.players.length}`);
+    const clock = describeMatchClock(this.session.match, frame.tick);
+    this.hudTop.setText(`Room ${this.session.code}   ping ${ping}   players ${frame.players.length}${clock ? `   ${clock}` : ''}`);
     const lines = scoreboard(frame.players).map((s) => `${s.isSelf ? '▶ ' : ''}${s.name.padEnd(16)} ${String(s.kills).padStart(3)} / ${String(s.deaths).padEnd(3)}`);
     this.hudScores.setText(['NAME               K / D', ...lines].join('\n'));
     this.feed = this.feed.filter((f) => now - f.atMs < FEED_TTL_MS).slice(-FEED_LINES);
@@ -202,7 +209,9 @@ export class ArenaScene extends Phaser.Scene {
     this.chat = this.chat.filter((c) => now - c.atMs < CHAT_TTL_MS).slice(-CHAT_LINES);
     this.hudChat.setText(this.chat.map((c) => c.text).join('\n'));
     const self = frame.self;
-    this.hudCentre.setText(self && !self.alive ? `Eliminated${this.lastKiller ? ` by ${this.lastKiller}` : ''}\nrespawning…` : '');
+    this.hudCentre.setText(this.session.status === 'reconnecting'
+      ? 'Connection lost\nreconnecting…'
+      : self && !self.alive ? `Eliminated${this.lastKiller ? ` by ${this.lastKiller}` : ''}\nrespawning…` : '');
   }
 
   private openChat(): void {

@@ -16,6 +16,7 @@ import { stepWorld } from '../../shared/sim/step.ts';
 import { addPlayer, createWorld, removePlayer, type World } from '../../shared/sim/world.ts';
 import { RoomNetcode } from '../netcode/roomNetcode.ts';
 import { ReplayRecorder } from '../replay/recorder.ts';
+import { DEFAULT_MATCH_LIFECYCLE, MatchLifecycle, type MatchLifecycleOptions } from '../lifecycle/matchLifecycle.ts';
 import { log } from '../observability/log.ts';
 import { joinRejectionsTotal, roomErrorsTotal } from '../observability/metrics.ts';
 import type { GuestTokens } from '../security/guestTokens.ts';
@@ -37,14 +38,14 @@ export interface ArenaRoomConfig {
   defaultMaxPlayers: number;
   /** Guest-token verifier: when set, every join and create needs a valid token (see onAuth). */
   guestTokens?: GuestTokens;
-  /** How long a dropped player's seat waits for a reconnection. */
-  reconnectWindowS?: number;
   /** How long a reserved seat waits for its WebSocket. */
   seatReservationS?: number;
   /** Record a replay of every room into this folder (null or absent: do not record). */
   replayDir?: string | null;
   /** Replays carry a world checksum every this many ticks. */
   replayChecksumTicks?: number;
+  /** Reconnection window, match length, drain deadline (server/lifecycle/matchLifecycle.ts). */
+  lifecycle?: MatchLifecycleOptions;
 }
 
 export const DEFAULT_ARENA_CONFIG: ArenaRoomConfig = {
@@ -52,9 +53,6 @@ export const DEFAULT_ARENA_CONFIG: ArenaRoomConfig = {
   defaultMaxPlayers: DEFAULT_MAX_PLAYERS_PER_ROOM,
 };
 
-/** Close codes after which a dropped player may come back: the network failed, not a rule. */
-const RECONNECTABLE_CODES = new Set([1001, 1005, 1006]);
-const DEFAULT_RECONNECT_WINDOW_S = 10;
 
 type JoinOptions = z.output<typeof joinOptionsSchema>;
 interface PlayerAuth { name: string; guestId?: string }
@@ -105,6 +103,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   });
 
   protected world!: World;
+  protected lifecycle!: MatchLifecycle;
   private readonly sync = new StateSync(this.state);
   private readonly violations = new ViolationTracker(() => this.roomId);
   private readonly stepInputs = new Map<string, PlayerInput>();
@@ -140,6 +139,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
 
     this.registerMessages();
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
+    this.lifecycle = new MatchLifecycle(this, () => this.world, this.config.lifecycle ?? DEFAULT_MATCH_LIFECYCLE);
     log.info({ roomId: this.roomId, private: isPrivate, map: map.id, maxClients: this.maxClients }, 'room created');
   }
 
@@ -154,14 +154,29 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     this.replay?.join(this.world, client.sessionId, name);
     const lines = this.chatLog.recent();
     if (lines.length > 0) client.send('chatHistory', { lines } satisfies ServerMessages['chatHistory']);
+    this.lifecycle.welcome(client);
   }
 
-  /** A connection dropped: the network's fault may be forgiven, a rule's may not. */
+  // Reconnection and drain live in MatchLifecycle; these hooks hand over, and remember a held
+  // seat so that a newer join of the same guest can end it (one avatar per guest).
   override onDrop(client: Client, code?: number): void {
-    if (code === undefined || !RECONNECTABLE_CODES.has(code)) return; // Colyseus calls onLeave next
-    const held = this.allowReconnection(client, this.config.reconnectWindowS ?? DEFAULT_RECONNECT_WINDOW_S) as unknown as Promise<unknown> & { reject?: (reason?: unknown) => void };
+    const held = this.lifecycle.dropped(client, code) as unknown as (Promise<unknown> & { reject?: (reason?: unknown) => void }) | undefined;
+    if (held === undefined) return; // Colyseus calls onLeave next
     this.heldSeats.set(client.sessionId, held);
     held.then(() => this.heldSeats.delete(client.sessionId), () => this.heldSeats.delete(client.sessionId));
+  }
+
+  override onReconnect(client: Client): void {
+    this.lifecycle.resumed(client);
+  }
+
+  override onBeforeShutdown(): void {
+    this.lifecycle.drain();
+  }
+
+  override checkReconnectionToken(reconnectionToken: string) {
+    this.lifecycle?.supersede(reconnectionToken);
+    return super.checkReconnectionToken(reconnectionToken);
   }
 
   override onLeave(client: Client): void {
@@ -182,6 +197,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   }
 
   override async onDispose(): Promise<void> {
+    this.lifecycle?.disposed();
     await this.replay?.end(this.world);
   }
 
@@ -244,6 +260,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     this.sync.apply(this.world);
     this.net.afterStep(this.clients);
     this.announce();
+    this.lifecycle.afterStep();
   }
 
   private announce(): void {

@@ -38,6 +38,8 @@ export function guardOf(ref: object | undefined): ConnectionGuard | undefined {
  * acknowledged within `joinAckTimeoutMs` (else 4102).
  */
 export class ConnectionGuard {
+  /** The code this guard closed the connection with (a deliberate close: no seat is held for it). */
+  closeCode: number | undefined;
   private readonly buckets: Record<FrameKind, TokenBucket>;
   private strikes = 0;
   private joined = false;
@@ -123,6 +125,7 @@ export class ConnectionGuard {
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
+    this.closeCode = code;
     clearTimeout(this.joinTimer);
     try {
       this.ws.close(code, reason);

@@ -40,14 +40,10 @@ export interface SecurityConfig {
   joinAckTimeoutMs: number;
   /** A reserved seat nobody connects to is released after this. */
   seatReservationS: number;
-  /** A player whose connection dropped (network, not a rule) keeps the seat this long. */
-  reconnectWindowS: number;
   /** A socket that sends no complete request headers within this is closed. */
   headersTimeoutMs: number;
   /** Server -> client bytes queued for one WebSocket before it is dropped as a slow reader. */
   maxBufferedBytes: number;
-  /** WebSocket ping interval; a peer that misses two pongs is terminated. */
-  heartbeatIntervalMs: number;
 }
 
 /** Largest body accepted on POST /matchmake/* and /auth/guest. */
@@ -106,10 +102,8 @@ export const DEFAULT_SECURITY: SecurityConfig = {
   guestTokensPerIpPerMinute: 60,
   joinAckTimeoutMs: 10_000,
   seatReservationS: 10,
-  reconnectWindowS: 10,
   headersTimeoutMs: 10_000,
   maxBufferedBytes: 512 * 1024,
-  heartbeatIntervalMs: 3000,
 };
 
 function list(raw: string | undefined): string[] {

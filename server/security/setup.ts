@@ -32,7 +32,8 @@ export interface Security {
  * The server's outer layers, built from its configuration: the HTTP(S) server with its timeouts,
  * the edge in front of it, the guarded WebSocket transport, and the guest-token signer.
  */
-export function createSecurity(config: ServerConfig): Security {
+/** `heartbeat` comes from the operations settings (HEARTBEAT_INTERVAL_MS, HEARTBEAT_MAX_MISSED). */
+export function createSecurity(config: ServerConfig, heartbeat: { intervalMs: number; maxMissed: number }): Security {
   const limits = config.security;
   const serverOptions: http.ServerOptions = {
     headersTimeout: limits.headersTimeoutMs,
@@ -65,7 +66,8 @@ export function createSecurity(config: ServerConfig): Security {
   if (inputSizes === undefined) log.warn('the input schema has variable-size fields: input frames are not checked strictly');
   const transport = new GuardedWebSocketTransport({
     server: httpServer,
-    heartbeatIntervalMs: limits.heartbeatIntervalMs,
+    heartbeatIntervalMs: heartbeat.intervalMs,
+    heartbeatMaxMissed: heartbeat.maxMissed,
     guard: {
       joinAckTimeoutMs: limits.joinAckTimeoutMs,
       maxBufferedBytes: limits.maxBufferedBytes,

@@ -6,7 +6,9 @@ import { MAX_BUFFERED_CHUNKS, MAX_FRAGMENTS_PER_MESSAGE, WS_CLOSE_TIMEOUT_MS } f
 
 export interface GuardedTransportOptions {
   server: HttpServer;
+  /** WebSocket ping interval (0: no heartbeat) and pongs a peer may miss before it is terminated. */
   heartbeatIntervalMs: number;
+  heartbeatMaxMissed: number;
   guard: GuardOptions;
 }
 
@@ -14,7 +16,7 @@ export interface GuardedTransportOptions {
  * Colyseus' WebSocket transport with the frame limits set low and a `ConnectionGuard` on every
  * socket: small messages, at most a few fragments per message, no per-message compression (a
  * compression bomb and its CPU are not worth a few bytes of input), a short close handshake, and
- * Colyseus' ping/pong heartbeat (two missed pongs: terminated).
+ * Colyseus' ping/pong heartbeat.
  */
 export class GuardedWebSocketTransport extends WebSocketTransport {
   readonly guards: ConnectionGuards;
@@ -29,7 +31,7 @@ export class GuardedWebSocketTransport extends WebSocketTransport {
       perMessageDeflate: false,
       closeTimeout: WS_CLOSE_TIMEOUT_MS,
       pingInterval: options.heartbeatIntervalMs,
-      pingMaxRetries: 2,
+      pingMaxRetries: options.heartbeatMaxMissed,
     } as ConstructorParameters<typeof WebSocketTransport>[0]);
     this.guards = new ConnectionGuards(options.guard);
     // Before Colyseus' own handler, so even its pre-join "ping utility" sockets are guarded.

@@ -4,7 +4,7 @@ import { ARENA_ROOM } from '../../shared/constants.ts';
 import { GuestAuth } from '../../game-client/net/guestAuth.ts';
 import { NetClient, type NetClientOptions } from '../../game-client/net/netClient.ts';
 import type { ArenaStateView } from '../../game-client/net/stateTypes.ts';
-import { waitFor } from './wait.ts';
+import { sleep, waitFor } from './wait.ts';
 
 export type ArenaRoom = Room<any, ArenaStateView>;
 
@@ -67,9 +67,14 @@ export function closed(room: ArenaRoom): Promise<number> {
   return new Promise((resolve) => room.onLeave((code: number) => resolve(code)));
 }
 
-/** Leave every room that is still open; ignores the ones already gone. */
+/** How long a leave may wait for the server's answer (a cut network never answers). */
+const LEAVE_TIMEOUT_MS = 2000;
+
+/** Leave every room that is still open; ignores the ones already gone, gives up on silent ones. */
 export async function leaveAll(rooms: Array<ArenaRoom | undefined>): Promise<void> {
-  await Promise.all(rooms.map((r) => r?.connection?.isOpen ? r.leave(true).catch(() => undefined) : undefined));
+  await Promise.all(rooms.map((r) => r?.connection?.isOpen
+    ? Promise.race([r.leave(true).catch(() => undefined), sleep(LEAVE_TIMEOUT_MS)])
+    : undefined));
 }
 
 // --- Raw connections, for tests that must misbehave below the SDK -------------------------------

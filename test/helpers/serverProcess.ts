@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -10,19 +11,38 @@ export interface ServerProcess {
   port: number;
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
+  exited: Promise<number | null>;
+}
+
+/** A port that was free a moment ago (for servers that must know their port before listening). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /**
  * Run the server the way `npm start` does (server/main.ts, serving the built client) as a child
  * process, on an ephemeral port, and wait for the URL it prints. `script` runs another entry
- * that prints the same line (e.g. test/helpers/hitchServer.ts); its stdin is a pipe.
+ * that prints the same line (e.g. test/helpers/hitchServer.ts); its stdin is a pipe. One process,
+ * no wrapper: the tsx loader runs inside it, so signals (SIGTERM, SIGKILL) reach the server itself.
  */
 export async function startServerProcess(env: Record<string, string> = {}, timeoutMs = 20_000, script = 'server/main.ts'): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [`${ROOT}/node_modules/tsx/dist/cli.mjs`, script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  // Never outlive the test process, even when a hook times out before stop() runs.
+  const reap = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); };
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });
@@ -42,6 +62,7 @@ export async function startServerProcess(env: Record<string, string> = {}, timeo
     url: url.replace('localhost', '127.0.0.1'),
     port: Number(new URL(url).port),
     output: () => out,
+    exited,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

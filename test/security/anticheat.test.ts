@@ -72,7 +72,10 @@ describe('the simulation, not the client, decides what a player can do', () => {
     const watch = setInterval(() => honest.room.state.projectiles.forEach((p, id) => { if (p.ownerId === raw.seat.sessionId) shots.add(id); }), 5);
     const tick0 = honest.room.state.tick;
     for (let i = 1; i <= TICK_HZ * 3; i++) {
-      raw.ws.send(inputFrame([[0, u32(i)], [3, [(i * 997) & 0xff, (i * 31) & 0xff]], [4, [1]]]));
+      // Claims to see the present (viewTick, field 5), so no shot is lag-compensated into the
+      // past, where it could fly its whole life before any patch shows it.
+      const viewTick = (honest.room.state.tick + 1) & 0xff;
+      raw.ws.send(inputFrame([[0, u32(i)], [3, [(i * 997) & 0xff, (i * 31) & 0xff]], [4, [1]], [5, [viewTick]]]));
       await sleep(1000 / (TICK_HZ * 3));
     }
     await sleep(300);

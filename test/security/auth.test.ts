@@ -15,7 +15,7 @@ let base: Baseline;
 const open: ArenaRoom[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer({ security: { authSecret: TEST_AUTH_SECRET, reconnectWindowS: 10 } });
+  server = await startTestServer({ security: { authSecret: TEST_AUTH_SECRET }, operations: { reconnectWindowS: 10 } });
   honest = await honestPlayer(server.endpoint);
   base = await takeBaseline(server);
 });

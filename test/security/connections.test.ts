@@ -21,10 +21,9 @@ beforeAll(async () => {
     security: {
       joinAckTimeoutMs: JOIN_ACK_TIMEOUT_MS,
       headersTimeoutMs: HEADERS_TIMEOUT_MS,
-      heartbeatIntervalMs: HEARTBEAT_MS,
       seatReservationS: SEAT_RESERVATION_S,
-      reconnectWindowS: RECONNECT_WINDOW_S,
     },
+    operations: { heartbeatIntervalMs: HEARTBEAT_MS, reconnectWindowS: RECONNECT_WINDOW_S },
   });
   honest = await honestPlayer(server.endpoint);
 });

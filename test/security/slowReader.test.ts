@@ -19,7 +19,7 @@ let honest: HonestPlayer;
 
 beforeAll(async () => {
   // A long heartbeat, so it is the send-buffer check (not the missing pongs) that acts here.
-  server = await startTestServer({ security: { maxBufferedBytes: MAX_BUFFERED_BYTES, heartbeatIntervalMs: 60_000, reconnectWindowS: 1 } });
+  server = await startTestServer({ security: { maxBufferedBytes: MAX_BUFFERED_BYTES }, operations: { heartbeatIntervalMs: 60_000, reconnectWindowS: 1 } });
   honest = await honestPlayer(server.endpoint);
 });
 afterAll(async () => {
