@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
-import { ARENA_ROOM } from '../shared/constants.ts';
+import { ARENA_ROOM, BATTLE_ROOM } from '../shared/constants.ts';
 import type { ServerConfig } from './config.ts';
 import { mountGuestAuth } from './http/auth.ts';
 import { mountRoutes } from './http/routes.ts';
@@ -33,15 +33,20 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
   const { httpServer, transport, tokens } = security;
   instrumentTransport(transport, httpServer);
 
+  const roomConfig = {
+    patchIntervalMs: 1000 / config.patchHz,
+    defaultMaxPlayers: config.defaultMaxPlayers,
+    guestTokens: tokens,
+    seatReservationS: config.security.seatReservationS,
+    reconnectWindowS: config.security.reconnectWindowS,
+    maxSpectators: config.maxSpectators,
+    interest: config.interest,
+  };
   const server = defineServer({
     rooms: {
-      [ARENA_ROOM]: defineRoom(withRoomMetrics(arenaRoom({
-        patchIntervalMs: 1000 / config.patchHz,
-        defaultMaxPlayers: config.defaultMaxPlayers,
-        guestTokens: tokens,
-        seatReservationS: config.security.seatReservationS,
-        reconnectWindowS: config.security.reconnectWindowS,
-      }))).sortBy({ clients: -1 }),
+      [ARENA_ROOM]: defineRoom(withRoomMetrics(arenaRoom(roomConfig))).sortBy({ clients: -1 }),
+      // The large-room mode: up to 200 players on a map sized for the room (docs/INTEREST.md).
+      [BATTLE_ROOM]: defineRoom(withRoomMetrics(arenaRoom({ ...roomConfig, kind: 'battle' }))).sortBy({ clients: -1 }),
     },
     transport,
     greet: false,

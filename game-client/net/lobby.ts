@@ -3,6 +3,7 @@ import { ARENA_ROOM } from '../../shared/constants.ts';
 import type { JoinOptions, RoomListing } from '../../shared/messages.ts';
 import { GuestAuth } from './guestAuth.ts';
 import { ArenaSession } from './session.ts';
+import { SpectatorSession } from './spectator.ts';
 import type { ArenaStateView } from './stateTypes.ts';
 
 /** A join that failed, with text a player can read. */
@@ -18,6 +19,8 @@ function explain(err: unknown): JoinError {
   const message = e?.message ?? String(err);
   if (message.startsWith('invalid_options')) return new JoinError(message.replace(/^invalid_options:\s*/, ''), e.code);
   if (message.startsWith('auth_failed')) return new JoinError('Your guest session is no longer valid: reload the page.', e.code);
+  if (message.startsWith('room_full')) return new JoinError('That room is full: try quick play, or watch it.', e.code);
+  if (message.startsWith('spectators_full')) return new JoinError('No spectator seat left in that room.', e.code);
   if (message.startsWith('rate_limited')) return new JoinError('Too many attempts from your network: wait a few seconds.', e.code);
   if (message.startsWith('origin_not_allowed')) return new JoinError('This page is not allowed to use the game server.', e.code);
   if (e?.code === 522 || /not found|invalid room id|locked/i.test(message)) {
@@ -78,6 +81,15 @@ export class Lobby {
   /** `code` as a person typed it: surrounding spaces and letter case do not matter. */
   joinByCode(code: string, name: string): Promise<ArenaSession> {
     return this.enter({ via: 'code', code: code.trim().toUpperCase() }, name);
+  }
+
+  /** Watch a room by its code, without a player (see SpectatorSession). */
+  async spectate(code: string, name: string): Promise<SpectatorSession> {
+    try {
+      return await SpectatorSession.open(await this.client.joinById<ArenaStateView>(code.trim().toUpperCase(), { name, spectate: true } satisfies JoinOptions));
+    } catch (err) {
+      throw explain(err);
+    }
   }
 
   /**

@@ -7,7 +7,8 @@ import { projectileEndTick } from '../../shared/sim/step.ts';
 import { describeClose } from './closeReasons.ts';
 import { Emitter } from './emitter.ts';
 import { InputClock } from './inputClock.ts';
-import type { PlayerView, ProjectileView, RenderFrame } from './renderModel.ts';
+import { bodyAt, inArea } from './interest.ts';
+import type { PlayerView, ProjectileView, RenderFrame, ScoreLine } from './renderModel.ts';
 import type { ArenaStateView } from './stateTypes.ts';
 
 /** What the player wants this tick, as read from keyboard and mouse (or a bot's brain). */
@@ -101,16 +102,19 @@ export class ArenaSession {
     const state = this.room.state;
     const ahead = Math.min(MAX_EXTRAPOLATION_TICKS, ((nowMs - this.lastPatchAtMs) / 1000) * TICK_HZ);
     const renderTick = this.lastPatchTick + Math.max(0, ahead);
-    const aheadS = (renderTick - this.lastPatchTick) * TICK_DT_S;
 
     const players: PlayerView[] = [];
+    const roster: ScoreLine[] = [];
     state.players.forEach((p, id) => {
-      const coast = p.alive ? aheadS : 0;
+      roster.push({ id, name: p.name, kills: p.kills, deaths: p.deaths, isSelf: id === this.sessionId });
+      if (!inArea(p)) return;
+      // Bodies are dead-reckoned from the tick they were sampled at (exact up to the last patch), then coast.
+      const at = p.alive ? bodyAt(p, renderTick, this.lastPatchTick) : { x: p.x, y: p.y };
       players.push({
         id,
         name: p.name,
-        x: p.x + p.vx * coast,
-        y: p.y + p.vy * coast,
+        x: at.x,
+        y: at.y,
         aimRad: aimToRadians(p.aim),
         hp: p.hp,
         alive: p.alive,
@@ -133,7 +137,7 @@ export class ArenaSession {
       projectiles.push({ id, x: p.x0 + p.vx * dt, y: p.y0 + p.vy * dt, ownerId: p.ownerId });
     });
 
-    return { tick: renderTick, mapId: this.map.id, self: players.find((p) => p.isSelf), players, projectiles };
+    return { tick: renderTick, mapId: this.map.id, self: players.find((p) => p.isSelf), players, projectiles, roster };
   }
 
   stats(): NetStats {
