@@ -248,9 +248,9 @@ export class InterestManager implements SyncListener {
    * The client now holds the room's full state (first join, or a reconnection with a fresh
    * decoder): start its view from nothing, introduced from the next patch on.
    */
-  activate(sessionId: string): void {
+  activate(sessionId: string): Viewer | undefined {
     const v = this.viewers.get(sessionId);
-    if (v === undefined) return;
+    if (v === undefined) return undefined;
     if (v.active) {
       this.forget(v);
       v.view.dispose();
@@ -259,10 +259,14 @@ export class InterestManager implements SyncListener {
     v.active = true;
     v.evaluatedPatch = -1;
     v.cx = Number.NaN;
+    // A view binds to the state's Root on its first add(); this layer never calls add(), so bind
+    // it here (visibility bits are per view id, which the binding hands out).
+    (v.view as unknown as { _bindRoot(root: unknown): void })._bindRoot(this.state[$changes]!.root);
     // Bind the (filtered) projectiles map to this client, without any projectile in it yet.
     const mapTree = this.state.projectiles[$changes];
     (v.view as unknown as { addParentOf(tree: unknown, tag: number): void }).addParentOf(mapTree, -1);
     v.view.markVisible(mapTree);
+    return v;
   }
 
   /** A spectator's camera: follow a player, or roam to a point (clamped to the map). */

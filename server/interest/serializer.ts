@@ -68,9 +68,16 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
       this.fullEncodeCache = this.encoder.encodeAll(this.sharedOffsetCache, this.fullEncodeBuffer);
       this.needFullEncode = false;
     }
-    // Its view starts empty: what is in its area arrives with the next patch.
-    if (client !== undefined) this.interest.activate(client.sessionId);
-    return timing && client ? timedFrame(this.fullEncodeCache, timing.sNow, processedInputSeq(client)) : this.fullEncodeCache;
+    if (client === undefined) return this.fullEncodeCache;
+    // Its view starts empty: what is in its area arrives with the next patch. The snapshot
+    // carries the view as it is now (just the projectiles map, bound) so the client never sees
+    // the state without it.
+    const viewer = this.interest.activate(client.sessionId);
+    const body = viewer === undefined
+      ? this.fullEncodeCache
+      : this.encoder.encodeAllView(viewer.view, this.sharedOffsetCache.offset, { ...this.sharedOffsetCache }, this.fullEncodeBuffer);
+    viewer?.view.changes.clear();
+    return timing ? timedFrame(body, timing.sNow, processedInputSeq(client)) : body;
   }
 
   override applyPatches(clients: Client[], _state?: unknown, timing?: PatchTiming): boolean {
