@@ -51,8 +51,9 @@ export class LobbyScene extends Phaser.Scene {
     const create = el('button', { id: 'create-private' }, 'Create private room');
     const battle = el('button', { id: 'quick-battle' }, 'Battle (200)');
     const join = el('button', { id: 'join-code' }, 'Join');
+    const watchCode = el('button', { id: 'watch-code', className: 'watch' }, 'Watch');
 
-    const buttons = [quick, create, join, battle];
+    const buttons = [quick, create, join, battle, watchCode];
     const act = async (enter: (playerName: string) => Promise<GameSession>) => {
       if (this.busy) return;
       const playerName = name.value.trim();
@@ -82,6 +83,7 @@ export class LobbyScene extends Phaser.Scene {
     else battle.hidden = true;
     const joinTyped = () => act((n) => this.lobby.joinByCode(code.value, n));
     join.addEventListener('click', joinTyped);
+    watchCode.addEventListener('click', () => act((n) => this.lobby.spectate(code.value, n)));
     code.addEventListener('keydown', (e) => { if (e.key === 'Enter') joinTyped(); });
     name.addEventListener('keydown', (e) => { if (e.key === 'Enter') act((n) => this.lobby.quickPlay(n)); });
 
@@ -113,7 +115,7 @@ export class LobbyScene extends Phaser.Scene {
       el('div', { className: 'row' }, quick, create),
       el('div', { className: 'row' }, battle),
       el('label', { htmlFor: 'code' }, 'Join a room by code'),
-      el('div', { className: 'row' }, code, join),
+      el('div', { className: 'row' }, code, join, watchCode),
       error,
       el('label', {}, 'Public rooms'), list,
       el('div', { className: 'help' }, 'Move: WASD or arrows. Aim: mouse. Fire: click or space. Chat: Enter. Leave: Esc. Watching: click follows the next player, WASD roams.'),
