@@ -4,6 +4,7 @@ import type { ArenaState } from '../rooms/ArenaState.ts';
 import type { StateSync } from '../rooms/stateSync.ts';
 import type { InterestOptions } from './config.ts';
 import { InterestManager } from './manager.ts';
+import './metrics.ts';
 import { InterestSerializer } from './serializer.ts';
 
 /**

@@ -65,6 +65,14 @@ export class InterestHarness {
       this.brains.set(id, new BotBrain('chase', brainSeed));
     }
     this.manager.addViewer(id, kind);
+    return this.connect(id, kind);
+  }
+
+  /**
+   * A client connection with a fresh decoder, given the full state as on a join acknowledgement:
+   * a new client, or a reconnection of an existing one (same viewer on the server).
+   */
+  connect(id: string, kind: 'player' | 'spectator' = this.clients.get(id)?.kind ?? 'player'): HarnessClient {
     const decoder = Reflection.decode(this.handshake);
     const hc: HarnessClient = { id, kind, client: undefined as unknown as Client, decoder, state: decoder.state as unknown as ArenaStateView, frames: 0, bytes: 0 };
     hc.client = {

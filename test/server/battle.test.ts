@@ -6,6 +6,7 @@ import type { RoomListing } from '../../shared/messages.ts';
 import type { World } from '../../shared/sim/world.ts';
 import { cameraCentre } from '../../server/interest/area.ts';
 import { createArena, createRoomOf, joinArena, joinArenaById, leaveAll, type ArenaRoom } from '../helpers/clients.ts';
+import { metricValue, scrape } from '../helpers/metrics.ts';
 import { startTestServer } from '../helpers/server.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
 
@@ -63,6 +64,12 @@ describe('the battle room over real connections', () => {
     // Interest management did something: on a 3200 × 2000 map some players are out of each other's view.
     expect(held).toBeGreaterThan(16);
     expect(hidden).toBeGreaterThan(16);
+    // And says so on /metrics.
+    const m = await scrape(server.endpoint);
+    const perClientPatch = metricValue(m, 'game_interest_total', { what: 'bodies_in_view' }) / metricValue(m, 'game_interest_total', { what: 'client_patches' });
+    expect(perClientPatch).toBeGreaterThan(0);
+    expect(perClientPatch).toBeLessThan(15);
+    expect(metricValue(m, 'game_interest_total', { what: 'view_bytes' })).toBeGreaterThan(0);
   });
 
   it('admits spectators on their own limit: no body, a view that follows a player or roams', async () => {

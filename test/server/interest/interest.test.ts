@@ -159,9 +159,9 @@ describe('interest management, decoded by real schema decoders', () => {
     const totals = newChecked();
     h.run(30, () => checkClient(h, late, true, totals));
     expect(totals.inArea).toBeGreaterThan(10);
-    // A reconnection: a fresh decoder gets a fresh snapshot, then its area again.
-    const again = h.join('late-spectator', 'spectator');
-    h.manager.spectate(again.id, { follow: 'p3' });
+    // A reconnection: the same viewer, a fresh decoder, a fresh snapshot, then its area again.
+    const again = h.connect('late-spectator');
+    expect(again.state.projectiles.size).toBe(0);
     h.run(20, () => checkClient(h, again, true, totals));
     expect(totals.violations).toEqual([]);
   });
