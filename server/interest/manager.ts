@@ -282,6 +282,21 @@ export class InterestManager implements SyncListener {
     }
   }
 
+  /**
+   * Who an event about these players concerns: the players themselves and every client that has
+   * one of them in view (a kill across a 200-player map is noise to everyone else, and would
+   * grow every client's traffic with the room's size).
+   */
+  audienceOf(...ids: string[]): Set<string> {
+    const out = new Set<string>();
+    for (const id of ids) {
+      if (this.viewers.has(id)) out.add(id);
+      const body = this.bodies.get(id);
+      if (body !== undefined) for (const v of body.watchers) out.add(v.sessionId);
+    }
+    return out;
+  }
+
   private forget(v: Viewer): void {
     this.recycle(v);
     for (const body of v.tracks.keys()) body.watchers.delete(v);

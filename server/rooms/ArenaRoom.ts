@@ -278,8 +278,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
         victimName: this.world.players.get(event.victimId)?.name ?? '?',
         tick: event.tick,
       };
-      // After the patch, so the feed never announces a death the state has not shown yet.
-      this.broadcast('kill', kill, { afterNextPatch: true });
+      // After the patch, so the feed never announces a death the state has not shown yet; only to
+      // those who had either player in view (docs/INTEREST.md).
+      for (const id of this.interest.audienceOf(event.victimId, event.killerId)) this.clients.getById(id)?.send('kill', kill, { afterNextPatch: true });
     }
   }
 }

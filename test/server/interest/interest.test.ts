@@ -200,10 +200,13 @@ describe('the edge of an area', () => {
     });
     expect(shown).toBe(40);
     expect(diffTotals(snapshotTotals(), before).leaves).toBe(0);
+    // Events about B (a kill) go to those who see B.
+    expect([...h.manager.audienceOf('B')].sort()).toEqual(['A', 'B']);
     pb.x = edge + AOI_HYSTERESIS_PX + 10;
     h.run(1);
     // Left the area: the body is gone from the client, the roster entry stays.
     expect(seesB()).toBe(false);
+    expect([...h.manager.audienceOf('B')]).toEqual(['B']);
     expect(h.clients.get('A')!.state.players.get('B')?.name).toBe('B');
     pb.x = edge - 10;
     h.run(1);
