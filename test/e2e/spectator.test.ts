@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
 
@@ -34,15 +35,8 @@ function probe(page: Page): Promise<FrameProbe | null> {
   });
 }
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** Browser pages take longer than in-process clients. */
+const SLOW = { timeoutMs: 10_000, intervalMs: 50 };
 
 let server: ServerProcess;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -67,13 +61,13 @@ describe('spectating and the battle room in real Chromium', () => {
     await host.goto(server.url);
     await host.fill('#name', 'Alpha');
     await host.click('#create-private');
-    const hostProbe = await until('host in a room', () => probe(host));
+    const hostProbe = await waitFor('host in a room', () => probe(host), SLOW);
 
     await watcher.goto(server.url);
     await watcher.fill('#name', 'Watcher');
     await watcher.fill('#code', hostProbe.code);
     await watcher.click('#watch-code');
-    const watching = await until('spectator in the room', () => probe(watcher));
+    const watching = await waitFor('spectator in the room', () => probe(watcher), SLOW);
     expect(watching.code).toBe(hostProbe.code);
     // No body of its own; a camera instead. The roster counts players only.
     expect(watching.self).toBeNull();
@@ -81,27 +75,27 @@ describe('spectating and the battle room in real Chromium', () => {
     expect(watching.roster).toBe(1);
 
     const alpha = () => probe(watcher).then((p) => p?.players.find((q) => q.id === hostProbe.sessionId && q.alive));
-    const start = await until('spectator sees Alpha', alpha);
+    const start = await waitFor('spectator sees Alpha', alpha, SLOW);
     await host.bringToFront();
     const key = start.x < 800 ? 'd' : 'a';
     await host.keyboard.down(key);
-    await until('spectator sees Alpha move', async () => {
+    await waitFor('spectator sees Alpha move', async () => {
       const now = await alpha();
       return now && Math.abs(now.x - start.x) > 100 ? now : null;
-    });
+    }, SLOW);
     await host.keyboard.up(key);
     // Following Alpha (the only player): the camera is on Alpha.
-    const followed = await until('camera on Alpha', async () => {
+    const followed = await waitFor('camera on Alpha', async () => {
       const p = await probe(watcher);
       const a = p?.players.find((q) => q.id === hostProbe.sessionId);
       return p?.camera && a && Math.abs(p.camera.x - a.x) < 1 ? p : null;
-    });
+    }, SLOW);
     expect(followed.camera).not.toBeNull();
 
     await soldier.goto(server.url);
     await soldier.fill('#name', 'Bravo');
     await soldier.click('#quick-battle');
-    const inBattle = await until('player in a battle room', () => probe(soldier));
+    const inBattle = await waitFor('player in a battle room', () => probe(soldier), SLOW);
     expect(inBattle.mapId).toBe('battle');
     expect(inBattle.self).not.toBeNull();
 
