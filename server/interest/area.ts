@@ -1,5 +1,6 @@
 import { AOI_HYSTERESIS_PX, AOI_MARGIN_PX, VIEWPORT_HEIGHT_PX, VIEWPORT_WIDTH_PX } from '../../shared/constants.ts';
 import type { GameMap } from '../../shared/maps.ts';
+import { segmentRectHit } from '../../shared/sim/collision.ts';
 
 /** An axis-aligned rectangle, inclusive bounds, px. */
 export interface Box {
@@ -40,13 +41,12 @@ export const WHOLE_MAP_AREA: AreaSize = { halfWidthPx: 1e7, halfHeightPx: 1e7, h
  * the game client's camera is (Phaser camera bounds), so the area covers what is on screen even
  * at the edges. A map smaller than the viewport is looked at from its centre.
  */
-export function cameraCentre(map: GameMap, x: number, y: number): { x: number; y: number } {
+export function cameraCentre(map: GameMap, x: number, y: number, out: { x: number; y: number } = { x: 0, y: 0 }): { x: number; y: number } {
   const hw = VIEWPORT_WIDTH_PX / 2;
   const hh = VIEWPORT_HEIGHT_PX / 2;
-  return {
-    x: map.widthPx <= 2 * hw ? map.widthPx / 2 : x < hw ? hw : x > map.widthPx - hw ? map.widthPx - hw : x,
-    y: map.heightPx <= 2 * hh ? map.heightPx / 2 : y < hh ? hh : y > map.heightPx - hh ? map.heightPx - hh : y,
-  };
+  out.x = map.widthPx <= 2 * hw ? map.widthPx / 2 : x < hw ? hw : x > map.widthPx - hw ? map.widthPx - hw : x;
+  out.y = map.heightPx <= 2 * hh ? map.heightPx / 2 : y < hh ? hh : y > map.heightPx - hh ? map.heightPx - hh : y;
+  return out;
 }
 
 /**
@@ -86,27 +86,13 @@ export function inBox(b: Box, x: number, y: number): boolean {
   return x >= b.x0 && x <= b.x1 && y >= b.y0 && y <= b.y1;
 }
 
-/** Whether the segment (ax, ay)–(bx, by) touches the box (slab test). */
+const scratchRect = { x: 0, y: 0, w: 0, h: 0 };
+
+/** Whether the segment (ax, ay)–(bx, by) touches the box: the simulation's own slab test. */
 export function segmentTouchesBox(b: Box, ax: number, ay: number, bx: number, by: number): boolean {
-  let t0 = 0;
-  let t1 = 1;
-  const dx = bx - ax;
-  const dy = by - ay;
-  if (dx === 0) {
-    if (ax < b.x0 || ax > b.x1) return false;
-  } else {
-    let u0 = (b.x0 - ax) / dx;
-    let u1 = (b.x1 - ax) / dx;
-    if (u0 > u1) { const s = u0; u0 = u1; u1 = s; }
-    if (u0 > t0) t0 = u0;
-    if (u1 < t1) t1 = u1;
-    if (t0 > t1) return false;
-  }
-  if (dy === 0) return ay >= b.y0 && ay <= b.y1;
-  let v0 = (b.y0 - ay) / dy;
-  let v1 = (b.y1 - ay) / dy;
-  if (v0 > v1) { const s = v0; v0 = v1; v1 = s; }
-  if (v0 > t0) t0 = v0;
-  if (v1 < t1) t1 = v1;
-  return t0 <= t1;
+  scratchRect.x = b.x0;
+  scratchRect.y = b.y0;
+  scratchRect.w = b.x1 - b.x0;
+  scratchRect.h = b.y1 - b.y0;
+  return segmentRectHit(ax, ay, bx, by, scratchRect) >= 0;
 }

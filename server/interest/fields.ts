@@ -1,4 +1,3 @@
-import { $changes, $refId } from '@colyseus/schema';
 import { PlayerState, ProjectileState } from '../rooms/ArenaState.ts';
 import { BODY_FIELDS } from '../rooms/stateSync.ts';
 
@@ -58,14 +57,14 @@ export function headerBytes(refId: number): number {
   return 1 + varintBytes(refId);
 }
 
-/** A player's body update for the fields in `mask`. */
-export function bodyUpdateBytes(state: PlayerState, mask: number): number {
-  return headerBytes(state[$refId]!) + bodyFieldBytes(mask);
+/** A player's body update for the fields in `mask` (`refId`: the player's reference id). */
+export function bodyUpdateBytes(refId: number, mask: number): number {
+  return headerBytes(refId) + bodyFieldBytes(mask);
 }
 
 /** A player leaving an area: one delete operation per body field. */
-export function bodyLeaveBytes(state: PlayerState): number {
-  return headerBytes(state[$refId]!) + BODY_FIELDS.length;
+export function bodyLeaveBytes(refId: number): number {
+  return headerBytes(refId) + BODY_FIELDS.length;
 }
 
 const projectileFields = metadataOf(ProjectileState);
@@ -74,19 +73,16 @@ export const PROJECTILE_OWNER_INDEX: number = projectileFields.find((f) => f.nam
 const PROJECTILE_FIXED_BYTES = projectileFields.filter((f) => f.type !== 'string').reduce((n, f) => n + 1 + valueBytes(f.type), 0);
 
 /**
- * A projectile entering a view: the map entry (operation, index, string key, reference id)
- * and its fields (strings as length prefix plus bytes, enough for the ASCII ids we use; the
- * owner id only for its owner).
+ * A projectile entering a view: the map entry (operation, its `index` in the map, string key,
+ * reference id) and its fields (strings as length prefix plus bytes, enough for the ASCII ids we
+ * use; the owner id only for its owner).
  */
-export function projectileAddBytes(state: ProjectileState, key: string, withOwner: boolean): number {
-  const refId = state[$refId]!;
-  const index = (state as unknown as { [$changes]: { parentIndex?: number } })[$changes].parentIndex ?? 0;
+export function projectileAddBytes(refId: number, index: number, key: string, ownerIdChars: number | undefined): number {
   return 1 + varintBytes(index) + 1 + key.length + varintBytes(refId)
-    + headerBytes(refId) + PROJECTILE_FIXED_BYTES + (withOwner ? 2 + state.ownerId.length : 0);
+    + headerBytes(refId) + PROJECTILE_FIXED_BYTES + (ownerIdChars === undefined ? 0 : 2 + ownerIdChars);
 }
 
 /** A projectile leaving a view: the map's delete operation. */
-export function projectileRemoveBytes(state: ProjectileState): number {
-  const index = (state as unknown as { [$changes]: { parentIndex?: number } })[$changes].parentIndex ?? 0;
+export function projectileRemoveBytes(index: number): number {
   return 1 + varintBytes(index);
 }

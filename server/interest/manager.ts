@@ -16,37 +16,53 @@ import { interestTotals } from './stats.ts';
 export class Body {
   cell = -1;
   prevCell = -1;
+  /** Position and velocity after the last step (plain numbers: the schema's are accessors). */
   x = 0;
   y = 0;
+  vx = 0;
+  vy = 0;
+  /** The schema instance's reference id. */
+  readonly refId: number;
   /** BODY_BIT mask of fields changed since the last patch. */
   dirty = 0;
   listed = false;
   moved = false;
   /** Viewers that have this body in view. */
   readonly watchers = new Set<Viewer>();
-  constructor(readonly id: string, readonly state: PlayerState) {}
+  constructor(readonly id: string, readonly state: PlayerState) {
+    this.refId = state[$refId]!;
+  }
 }
 
 /** A projectile in flight: its whole path is known at spawn. */
 export class Shot {
   readonly cells: number[] = [];
   readonly watchers = new Set<Viewer>();
+  readonly refId: number;
+  /** Its index in the projectiles map (what the map's add and delete operations carry). */
+  readonly index: number;
   constructor(
     readonly id: number,
     readonly key: string,
     readonly state: ProjectileState,
     readonly ax: number, readonly ay: number, readonly bx: number, readonly by: number,
-  ) {}
+  ) {
+    this.refId = state[$refId]!;
+    this.index = state[$changes]!.parentIndex!;
+  }
 }
 
 /** Body fields that move it: sent together, whenever the client's extrapolation would be wrong. */
 const MOTION_BITS = BODY_BIT.x | BODY_BIT.y | BODY_BIT.t;
+const byPriority = (a: { priority: number }, b: { priority: number }) => b.priority - a.priority;
 /** The rest are sent when they change. */
 const STATE_BITS = BODY_BIT.aim | BODY_BIT.hp | BODY_BIT.alive;
 
 /** One body in one viewer's area. */
 interface Track {
   readonly body: Body;
+  /** What this patch would send (set while choosing). */
+  want: number;
   /** Position in the viewer's `list`. */
   slot: number;
   /**
@@ -133,7 +149,8 @@ export class InterestManager implements SyncListener {
   private dirty: Body[] = [];
   private newShots: Shot[] = [];
   private readonly scratchRange: CellRange = { cx0: 0, cy0: 0, cx1: 0, cy1: 0 };
-  private readonly candidates: Array<{ body: Body; track: Track; want: number }> = [];
+  private readonly scratchCentre = { x: 0, y: 0 };
+  private readonly candidates: Track[] = [];
   private readonly entryPool: Array<Map<number, number>> = [];
   /** The tick this patch's values are current at. */
   private now = 0;
@@ -160,10 +177,12 @@ export class InterestManager implements SyncListener {
     if (viewer?.kind === 'player') viewer.own = body;
   }
 
-  playerChanged(id: string, changed: number, x: number, y: number): void {
+  playerChanged(id: string, changed: number, x: number, y: number, vx: number, vy: number): void {
     const body = this.bodies.get(id);
     if (body === undefined) return;
     body.dirty |= changed;
+    body.vx = vx;
+    body.vy = vy;
     if (!body.listed) {
       body.listed = true;
       this.dirty.push(body);
@@ -180,7 +199,7 @@ export class InterestManager implements SyncListener {
     if (body === undefined) return;
     this.bodies.delete(id);
     this.grid.remove(body.cell, body);
-    const refId = body.state[$refId]!;
+    const refId = body.refId;
     for (const v of body.watchers) {
       this.dropTrack(v, body);
       // The roster entry goes to everyone with the shared patch; nothing per view is left to send.
@@ -217,12 +236,13 @@ export class InterestManager implements SyncListener {
     for (const cell of shot.cells) this.shotGrid.remove(cell, shot);
     const tree = shot.state[$changes]!;
     const mapRefId = this.state.projectiles[$refId]!;
+    const bytes = projectileRemoveBytes(shot.index);
     for (const v of shot.watchers) {
       v.shots.delete(shot);
       // What view.remove(projectile) queues: the map's delete operation; nothing else is pending.
       v.view.unmarkVisible(tree);
-      this.entriesOf(v, mapRefId).set(tree.parentIndex!, OPERATION.DELETE);
-      v.bytes += projectileRemoveBytes(shot.state);
+      this.entriesOf(v, mapRefId).set(shot.index, OPERATION.DELETE);
+      v.bytes += bytes;
     }
     shot.watchers.clear();
   }
@@ -335,7 +355,7 @@ export class InterestManager implements SyncListener {
     for (const v of this.viewers.values()) {
       v.bytes = 0;
       if (!v.active) continue;
-      const c = this.centreOf(v);
+      const c = this.centreOf(v, this.scratchCentre);
       if (v.evaluatedPatch < 0 || Math.abs(c.x - v.cx) > this.slackPx || Math.abs(c.y - v.cy) > this.slackPx) this.evaluate(v, c.x, c.y);
       // A player's own body is always in its view (it may appear after the camera settled).
       if (v.own !== undefined && !v.tracks.has(v.own)) this.enterBody(v, v.own);
@@ -392,13 +412,11 @@ export class InterestManager implements SyncListener {
     this.moved.push(body);
   }
 
-  private centreOf(v: Viewer): { x: number; y: number } {
-    if (v.kind === 'player') {
-      const own = v.own;
-      return own === undefined ? cameraCentre(this.map, this.map.widthPx / 2, this.map.heightPx / 2) : cameraCentre(this.map, own.x, own.y);
-    }
-    const target = v.follow === undefined ? undefined : this.bodies.get(v.follow);
-    return target === undefined ? cameraCentre(this.map, v.roamX, v.roamY) : cameraCentre(this.map, target.x, target.y);
+  private centreOf(v: Viewer, out: { x: number; y: number }): { x: number; y: number } {
+    const target = v.kind === 'player' ? v.own : v.follow === undefined ? undefined : this.bodies.get(v.follow);
+    if (target !== undefined) return cameraCentre(this.map, target.x, target.y, out);
+    if (v.kind === 'player') return cameraCentre(this.map, this.map.widthPx / 2, this.map.heightPx / 2, out);
+    return cameraCentre(this.map, v.roamX, v.roamY, out);
   }
 
   /** The viewer's camera moved: recompute its area and look at everything around it. */
@@ -449,7 +467,7 @@ export class InterestManager implements SyncListener {
   }
 
   private enterBody(v: Viewer, body: Body): void {
-    const track: Track = { body, slot: v.list.length, x: 0, y: 0, vx: 0, vy: 0, tick: 0, stepX: 0, stepY: 0, pending: 0, priority: 0, waitingSince: -1, entering: true };
+    const track: Track = { body, want: 0, slot: v.list.length, x: 0, y: 0, vx: 0, vy: 0, tick: 0, stepX: 0, stepY: 0, pending: 0, priority: 0, waitingSince: -1, entering: true };
     v.tracks.set(body, track);
     v.list.push(track);
     body.watchers.add(v);
@@ -474,7 +492,7 @@ export class InterestManager implements SyncListener {
     body.watchers.delete(v);
     // Deletes the body fields on that client: "left my area", unlike a body that stops (vx = vy = 0).
     v.view.remove(body.state);
-    v.bytes += bodyLeaveBytes(body.state);
+    v.bytes += bodyLeaveBytes(body.refId);
     interestTotals.leaves++;
   }
 
@@ -488,13 +506,13 @@ export class InterestManager implements SyncListener {
     shot.watchers.add(v);
     const tree = shot.state[$changes]!;
     v.view.markVisible(tree);
-    this.entriesOf(v, this.state.projectiles[$refId]!).set(tree.parentIndex!, OPERATION.ADD);
-    const entries = this.entriesOf(v, shot.state[$refId]!);
+    this.entriesOf(v, this.state.projectiles[$refId]!).set(shot.index, OPERATION.ADD);
+    const entries = this.entriesOf(v, shot.refId);
     tree.forEachLive((index: number) => entries.set(index, OPERATION.ADD));
     // Only the owner needs to know a shot is its own (it predicted it); for others it is just a shot.
     const own = shot.state.ownerId === v.sessionId;
     if (!own) entries.delete(PROJECTILE_OWNER_INDEX);
-    v.bytes += projectileAddBytes(shot.state, shot.key, own);
+    v.bytes += projectileAddBytes(shot.refId, shot.index, shot.key, own ? v.sessionId.length : undefined);
     interestTotals.projectilesSent++;
   }
 
@@ -520,7 +538,6 @@ export class InterestManager implements SyncListener {
         this.send(v, body, track, ALL_BODY_BITS, patch);
         continue;
       }
-      const s = body.state;
       let want = track.pending;
       const ticks = now - track.tick;
       // The owner reconciles its prediction against exact current values: no extrapolation for it.
@@ -528,10 +545,10 @@ export class InterestManager implements SyncListener {
         ? body.x !== track.x || body.y !== track.y
         // extrapolate() with the steps cached: x + ticks × freeStep(v).
         : track.x + ticks * track.stepX !== body.x || track.y + ticks * track.stepY !== body.y || ticks >= MAX_BODY_SAMPLE_AGE_TICKS;
-      if (drifted || s.vx !== track.vx || s.vy !== track.vy) {
+      if (drifted || body.vx !== track.vx || body.vy !== track.vy) {
         want |= MOTION_BITS;
-        if (s.vx !== track.vx) want |= BODY_BIT.vx;
-        if (s.vy !== track.vy) want |= BODY_BIT.vy;
+        if (body.vx !== track.vx) want |= BODY_BIT.vx;
+        if (body.vy !== track.vy) want |= BODY_BIT.vy;
       }
       if (want === 0) {
         track.waitingSince = -1;
@@ -545,16 +562,18 @@ export class InterestManager implements SyncListener {
         continue;
       }
       track.priority += this.weight(v, body, track, want, ticks);
-      candidates.push({ body, track, want });
+      track.want = want;
+      candidates.push(track);
     }
     if (candidates.length === 0) return;
-    candidates.sort((a, b) => b.track.priority - a.track.priority);
+    candidates.sort(byPriority);
     let left = this.budget - v.bytes;
-    for (const { body, track, want } of candidates) {
-      const cost = bodyUpdateBytes(body.state, want);
+    for (let i = 0; i < candidates.length; i++) {
+      const track = candidates[i]!;
+      const cost = bodyUpdateBytes(track.body.refId, track.want);
       if (cost <= left) {
         left -= cost;
-        this.send(v, body, track, want, patch);
+        this.send(v, track.body, track, track.want, patch);
       } else {
         totals.deferred++;
       }
@@ -602,15 +621,15 @@ export class InterestManager implements SyncListener {
   }
 
   private send(v: Viewer, body: Body, track: Track, want: number, patch: number): void {
-    const entries = this.entriesOf(v, body.state[$refId]!);
+    const entries = this.entriesOf(v, body.refId);
     // ADD, not REPLACE: the view drain reads operation 0 as "no value" and would delete the field.
     for (let i = 0, mask = want; mask !== 0; i++, mask >>>= 1) if (mask & 1) entries.set(BODY_FIELD_INDEX[i]!, OPERATION.ADD);
-    v.bytes += bodyUpdateBytes(body.state, want);
+    v.bytes += bodyUpdateBytes(body.refId, want);
     if ((want & MOTION_BITS) !== 0) {
       track.x = body.x;
       track.y = body.y;
-      track.vx = body.state.vx;
-      track.vy = body.state.vy;
+      track.vx = body.vx;
+      track.vy = body.vy;
       track.stepX = freeStep(track.vx);
       track.stepY = freeStep(track.vy);
       track.tick = this.now;

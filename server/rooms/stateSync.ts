@@ -16,8 +16,11 @@ export function projectileKey(id: number): string {
 /** Who needs to know what the sync changed (the room's interest manager). */
 export interface SyncListener {
   playerAdded(id: string, state: PlayerState): void;
-  /** `changed`: BODY_BIT mask of the body fields whose wire value changed this step (`t` changes every step and is not reported). */
-  playerChanged(id: string, changed: number, x: number, y: number): void;
+  /**
+   * `changed`: BODY_BIT mask of the body fields whose wire value changed this step (`t` changes
+   * every step and is not reported); the body's position and velocity after the step.
+   */
+  playerChanged(id: string, changed: number, x: number, y: number, vx: number, vy: number): void;
   playerRemoved(id: string): void;
   projectileAdded(sim: SimProjectile, state: ProjectileState): void;
   /** Called before the projectile leaves the state, so views can drop it first. */
@@ -62,7 +65,7 @@ export class StateSync {
       before = s.aim; s.aim = p.aim; if (s.aim !== before) changed |= BODY_BIT.aim;
       before = s.hp; s.hp = p.hp; if (s.hp !== before) changed |= BODY_BIT.hp;
       before = s.alive; s.alive = p.alive; if (s.alive !== before) changed |= BODY_BIT.alive;
-      if (changed !== 0) listener?.playerChanged(p.id, changed, p.x, p.y);
+      if (changed !== 0) listener?.playerChanged(p.id, changed, p.x, p.y, p.vx, p.vy);
     }
 
     for (const id of this.syncedProjectiles) {
