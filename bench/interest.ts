@@ -12,6 +12,7 @@ import { measureEncodeCost, type EncodeCost } from './interest/encodeCost.ts';
 import type { LoadReply, LoadRequest } from './load.ts';
 import { pinning, startChild, type Child } from './proc.ts';
 import type { AgentReply, AgentRequest, ServerWindowStats } from './servers/agent.ts';
+import { measureWindow } from './window.ts';
 
 /**
  * `npm run bench:interest`: per-client downstream bandwidth as the players in view grow and as
@@ -31,7 +32,6 @@ const VARIANTS = {
 type VariantName = keyof typeof VARIANTS;
 const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
 
-const SETTLE_TIMEOUT_MS = 120_000;
 const RAMP_JOINS_PER_S = 50;
 
 interface Settings {
@@ -123,15 +123,6 @@ function parseSettings(argv: string[]): Settings {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-let requestId = 1;
-
-async function ask<Rep extends { type: string }, T extends Rep>(child: Child<any, Rep>, message: object, match: (m: Rep) => m is T, what: string, timeoutMs = 30_000): Promise<T> {
-  const reply = child.next(match, timeoutMs, what);
-  child.send(message);
-  return reply;
-}
-
 const r = (v: number, d = 2) => Number(v.toFixed(d));
 
 async function runOne(curve: Row['curve'], server: VariantName, players: number, s: Settings, pin: ReturnType<typeof pinning>): Promise<Row> {
@@ -165,25 +156,7 @@ async function runOne(curve: Row['curve'], server: VariantName, players: number,
       linkModule: variant.linkModule,
       patchHz: PATCH_HZ,
     };
-    await ask(gen, { type: 'start', options }, (m): m is Extract<LoadReply, { type: 'started' }> => m.type === 'started', 'bots to start');
-    const deadline = Date.now() + rampS * 1000 + SETTLE_TIMEOUT_MS;
-    for (;;) {
-      const id = requestId++;
-      const { status } = await ask(gen, { type: 'status', id }, (m): m is Extract<LoadReply, { type: 'status' }> => m.type === 'status' && m.id === id, 'bot status');
-      if (status.settled) break;
-      if (Date.now() > deadline) throw new Error(`${server} @ ${players}: joins did not settle (${status.joined} joined, ${status.failedJoins} failed)`);
-      await sleep(500);
-    }
-    await sleep(s.warmupS * 1000);
-    srv.send({ type: 'mark' });
-    gen.send({ type: 'mark' });
-    await sleep(s.windowS * 1000);
-    const sid = requestId++;
-    const wid = requestId++;
-    const [st, shards] = await Promise.all([
-      ask(srv, { type: 'collect', id: sid }, (m): m is Extract<AgentReply, { type: 'stats' }> => m.type === 'stats' && m.id === sid, 'server stats').then((x) => x.stats),
-      ask(gen, { type: 'window', id: wid }, (m): m is Extract<LoadReply, { type: 'window' }> => m.type === 'window' && m.id === wid, 'bot window').then((x) => x.totals),
-    ]);
+    const { server: st, bots: shards } = await measureWindow(srv, gen, options, s, `${server} @ ${players}`);
     return row(curve, server, players, room, mapId, st, shards);
   } finally {
     await gen?.stop({ type: 'stop' });

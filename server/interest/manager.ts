@@ -115,8 +115,6 @@ export class Viewer {
   roamY: number;
   /** Bytes queued into the view this patch. */
   bytes = 0;
-  /** Entry maps this layer put into `view.changes` this patch, reused once encoded. */
-  readonly borrowed: Array<Map<number, number>> = [];
   constructor(readonly sessionId: string, readonly kind: ViewerKind, map: GameMap) {
     this.roamX = map.widthPx / 2;
     this.roamY = map.heightPx / 2;
@@ -151,7 +149,8 @@ export class InterestManager implements SyncListener {
   private readonly scratchRange: CellRange = { cx0: 0, cy0: 0, cx1: 0, cy1: 0 };
   private readonly scratchCentre = { x: 0, y: 0 };
   private readonly candidates: Track[] = [];
-  private readonly entryPool: Array<Map<number, number>> = [];
+  /** Reference id of the projectiles map (its entries are written per view). */
+  private readonly projectilesRefId: number;
   /** The tick this patch's values are current at. */
   private now = 0;
 
@@ -160,6 +159,7 @@ export class InterestManager implements SyncListener {
     this.shotGrid = new SpatialGrid(map.widthPx, map.heightPx, options.cellPx);
     this.size = areaSize(options);
     this.slackPx = slackFor(this.size);
+    this.projectilesRefId = state.projectiles[$refId]!;
     this.budget = options.enabled ? options.budgetBytesPerPatch : 0;
   }
 
@@ -235,7 +235,7 @@ export class InterestManager implements SyncListener {
     this.shots.delete(id);
     for (const cell of shot.cells) this.shotGrid.remove(cell, shot);
     const tree = shot.state[$changes]!;
-    const mapRefId = this.state.projectiles[$refId]!;
+    const mapRefId = this.projectilesRefId;
     const bytes = projectileRemoveBytes(shot.index);
     for (const v of shot.watchers) {
       v.shots.delete(shot);
@@ -318,7 +318,6 @@ export class InterestManager implements SyncListener {
   }
 
   private forget(v: Viewer): void {
-    this.recycle(v);
     for (const body of v.tracks.keys()) body.watchers.delete(v);
     v.tracks.clear();
     v.list.length = 0;
@@ -506,7 +505,7 @@ export class InterestManager implements SyncListener {
     shot.watchers.add(v);
     const tree = shot.state[$changes]!;
     v.view.markVisible(tree);
-    this.entriesOf(v, this.state.projectiles[$refId]!).set(shot.index, OPERATION.ADD);
+    this.entriesOf(v, this.projectilesRefId).set(shot.index, OPERATION.ADD);
     const entries = this.entriesOf(v, shot.refId);
     tree.forEachLive((index: number) => entries.set(index, OPERATION.ADD));
     // Only the owner needs to know a shot is its own (it predicted it); for others it is just a shot.
@@ -600,24 +599,14 @@ export class InterestManager implements SyncListener {
     return w;
   }
 
-  /** The entry map of `refId` in the view's pending changes (pooled: these are made every patch). */
+  /** The entry map of `refId` in the view's pending changes. */
   private entriesOf(v: Viewer, refId: number): Map<number, number> {
     let entries = v.view.changes.get(refId) as Map<number, number> | undefined;
     if (entries === undefined) {
-      entries = this.entryPool.pop() ?? new Map<number, number>();
+      entries = new Map<number, number>();
       v.view.changes.set(refId, entries as Map<number, OPERATION>);
-      v.borrowed.push(entries);
     }
     return entries;
-  }
-
-  /** The view was encoded (its changes drained): take its entry maps back. */
-  recycle(v: Viewer): void {
-    for (const m of v.borrowed) {
-      m.clear();
-      this.entryPool.push(m);
-    }
-    v.borrowed.length = 0;
   }
 
   private send(v: Viewer, body: Body, track: Track, want: number, patch: number): void {

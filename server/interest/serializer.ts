@@ -113,7 +113,6 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
       if (viewer !== undefined && viewer.active && viewer.view.changes.size > 0) {
         const v0 = performance.now();
         body = encoder.encodeView(viewer.view, sharedOffset, { offset: sharedOffset });
-        this.interest.recycle(viewer);
         viewMs += performance.now() - v0;
       } else if (shared) {
         body = sharedBody;
