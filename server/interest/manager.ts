@@ -149,8 +149,8 @@ export class InterestManager implements SyncListener {
   private readonly scratchRange: CellRange = { cx0: 0, cy0: 0, cx1: 0, cy1: 0 };
   private readonly scratchCentre = { x: 0, y: 0 };
   private readonly candidates: Track[] = [];
-  /** Reference id of the projectiles map (its entries are written per view). */
-  private readonly projectilesRefId: number;
+  /** Reference id of the projectiles map (its entries are written per view); known once the state is bound to its Root. */
+  private mapRefId: number | undefined;
   /** The tick this patch's values are current at. */
   private now = 0;
 
@@ -159,7 +159,6 @@ export class InterestManager implements SyncListener {
     this.shotGrid = new SpatialGrid(map.widthPx, map.heightPx, options.cellPx);
     this.size = areaSize(options);
     this.slackPx = slackFor(this.size);
-    this.projectilesRefId = state.projectiles[$refId]!;
     this.budget = options.enabled ? options.budgetBytesPerPatch : 0;
   }
 
@@ -235,7 +234,7 @@ export class InterestManager implements SyncListener {
     this.shots.delete(id);
     for (const cell of shot.cells) this.shotGrid.remove(cell, shot);
     const tree = shot.state[$changes]!;
-    const mapRefId = this.projectilesRefId;
+    const mapRefId = this.projectilesRefId();
     const bytes = projectileRemoveBytes(shot.index);
     for (const v of shot.watchers) {
       v.shots.delete(shot);
@@ -505,7 +504,7 @@ export class InterestManager implements SyncListener {
     shot.watchers.add(v);
     const tree = shot.state[$changes]!;
     v.view.markVisible(tree);
-    this.entriesOf(v, this.projectilesRefId).set(shot.index, OPERATION.ADD);
+    this.entriesOf(v, this.projectilesRefId()).set(shot.index, OPERATION.ADD);
     const entries = this.entriesOf(v, shot.refId);
     tree.forEachLive((index: number) => entries.set(index, OPERATION.ADD));
     // Only the owner needs to know a shot is its own (it predicted it); for others it is just a shot.
@@ -597,6 +596,10 @@ export class InterestManager implements SyncListener {
     if ((want & (BODY_BIT.hp | BODY_BIT.alive)) !== 0) w *= 4;
     if (v.follow === body.id) w *= 4;
     return w;
+  }
+
+  private projectilesRefId(): number {
+    return (this.mapRefId ??= this.state.projectiles[$refId]!);
   }
 
   /** The entry map of `refId` in the view's pending changes. */
