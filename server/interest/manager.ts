@@ -49,18 +49,55 @@ export class Shot {
   ) {
     this.refId = state[$refId]!;
     this.index = state[$changes]!.parentIndex!;
+    this.ownerId = state.ownerId;
+    const all = new Map<number, number>();
+    state[$changes]!.forEachLive((index: number) => all.set(index, OPERATION.ADD));
+    this.fieldsForOwner = all;
+    this.fields = new Map(all);
+    this.fields.delete(PROJECTILE_OWNER_INDEX);
   }
+
+  /**
+   * Its fields as view entries, made once and shared by every view it goes to (the encoder only
+   * reads them): with the owner id for its owner, without for everyone else.
+   */
+  readonly fieldsForOwner: Map<number, number>;
+  readonly fields: Map<number, number>;
+  readonly ownerId: string;
 }
 
 /** Body fields that move it: sent together, whenever the client's extrapolation would be wrong. */
 const MOTION_BITS = BODY_BIT.x | BODY_BIT.y | BODY_BIT.t;
 const byPriority = (a: { priority: number }, b: { priority: number }) => b.priority - a.priority;
+
+/**
+ * A body update's view entries depend only on which fields it sends: one map per combination of
+ * body bits, made once and shared by every view (the encoder only reads them), so queuing an
+ * update allocates nothing. (ADD, not REPLACE: the view drain reads operation 0 as "no value".)
+ */
+const sharedEntries: Array<Map<number, number> | undefined> = [];
+const sharedEntrySet = new Set<Map<number, number>>();
+function entriesFor(mask: number): Map<number, number> {
+  let m = sharedEntries[mask];
+  if (m === undefined) {
+    m = new Map();
+    for (let i = 0, bits = mask; bits !== 0; i++, bits >>>= 1) if (bits & 1) m.set(BODY_FIELD_INDEX[i]!, OPERATION.ADD);
+    sharedEntries[mask] = m;
+    sharedEntrySet.add(m);
+  }
+  return m;
+}
+function isSharedEntries(m: unknown): boolean {
+  return sharedEntrySet.has(m as Map<number, number>);
+}
 /** The rest are sent when they change. */
 const STATE_BITS = BODY_BIT.aim | BODY_BIT.hp | BODY_BIT.alive;
 
 /** One body in one viewer's area. */
 interface Track {
   readonly body: Body;
+  /** Bits queued into the view's changes since it was last encoded. */
+  queued: number;
   /** What this patch would send (set while choosing). */
   want: number;
   /** Position in the viewer's `list`. */
@@ -105,6 +142,8 @@ export class Viewer {
   range: CellRange | undefined;
   /** The client has the room's full state: its view is written from the next patch on. */
   active = false;
+  /** Its connection takes this patch (set by the serializer each patch): a dropped client's view waits. */
+  ready = false;
   evaluatedPatch = -1;
   cx = Number.NaN;
   cy = Number.NaN;
@@ -115,6 +154,8 @@ export class Viewer {
   roamY: number;
   /** Bytes queued into the view this patch. */
   bytes = 0;
+  /** Tracks with entries queued, and the projectiles map's entries: emptied once the view is encoded. */
+  readonly queuedTracks: Track[] = [];
   constructor(readonly sessionId: string, readonly kind: ViewerKind, map: GameMap) {
     this.roamX = map.widthPx / 2;
     this.roamY = map.heightPx / 2;
@@ -240,7 +281,7 @@ export class InterestManager implements SyncListener {
       v.shots.delete(shot);
       // What view.remove(projectile) queues: the map's delete operation; nothing else is pending.
       v.view.unmarkVisible(tree);
-      this.entriesOf(v, mapRefId).set(shot.index, OPERATION.DELETE);
+      this.mapEntriesOf(v, mapRefId).set(shot.index, OPERATION.DELETE);
       v.bytes += bytes;
     }
     shot.watchers.clear();
@@ -317,6 +358,7 @@ export class InterestManager implements SyncListener {
   }
 
   private forget(v: Viewer): void {
+    this.afterEncode(v);
     for (const body of v.tracks.keys()) body.watchers.delete(v);
     v.tracks.clear();
     v.list.length = 0;
@@ -352,7 +394,7 @@ export class InterestManager implements SyncListener {
 
     for (const v of this.viewers.values()) {
       v.bytes = 0;
-      if (!v.active) continue;
+      if (!v.active || !v.ready) continue;
       const c = this.centreOf(v, this.scratchCentre);
       if (v.evaluatedPatch < 0 || Math.abs(c.x - v.cx) > this.slackPx || Math.abs(c.y - v.cy) > this.slackPx) this.evaluate(v, c.x, c.y);
       // A player's own body is always in its view (it may appear after the camera settled).
@@ -368,7 +410,7 @@ export class InterestManager implements SyncListener {
       if (!this.shots.has(shot.id)) continue;
       for (const cell of shot.cells) {
         for (const v of grid.watchersOf(cell)) {
-          if (v.lastShotChecked === shot.id || v.evaluatedPatch === patch) continue;
+          if (v.lastShotChecked === shot.id || v.evaluatedPatch === patch || !v.ready) continue;
           v.lastShotChecked = shot.id;
           if (!v.shots.has(shot) && segmentTouchesBox(v.shotBox, shot.ax, shot.ay, shot.bx, shot.by)) this.addShot(v, shot);
         }
@@ -384,7 +426,7 @@ export class InterestManager implements SyncListener {
     const totals = interestTotals;
     totals.patches++;
     for (const v of this.viewers.values()) {
-      if (!v.active) continue;
+      if (!v.active || !v.ready) continue;
       this.flush(v, patch);
       totals.viewerPatches++;
       totals.viewBytes += v.bytes;
@@ -394,6 +436,7 @@ export class InterestManager implements SyncListener {
   }
 
   private endPatch(): void {
+    for (const v of this.viewers.values()) v.ready = false;
     for (const body of this.dirty) {
       body.dirty = 0;
       body.listed = false;
@@ -455,7 +498,7 @@ export class InterestManager implements SyncListener {
   /** A body moved: is it now in or out of these viewers' areas? */
   private recheck(body: Body, viewers: ReadonlySet<Viewer>): void {
     for (const v of viewers) {
-      if (v.evaluatedPatch === this.patch || body === v.own) continue;
+      if (v.evaluatedPatch === this.patch || body === v.own || !v.ready) continue;
       if (v.tracks.has(body)) {
         if (!inBox(v.leave, body.x, body.y)) this.leaveBody(v, body);
       } else if (inBox(v.enter, body.x, body.y)) {
@@ -465,7 +508,7 @@ export class InterestManager implements SyncListener {
   }
 
   private enterBody(v: Viewer, body: Body): void {
-    const track: Track = { body, want: 0, slot: v.list.length, x: 0, y: 0, vx: 0, vy: 0, tick: 0, stepX: 0, stepY: 0, pending: 0, priority: 0, waitingSince: -1, entering: true };
+    const track: Track = { body, queued: 0, want: 0, slot: v.list.length, x: 0, y: 0, vx: 0, vy: 0, tick: 0, stepX: 0, stepY: 0, pending: 0, priority: 0, waitingSince: -1, entering: true };
     v.tracks.set(body, track);
     v.list.push(track);
     body.watchers.add(v);
@@ -486,6 +529,9 @@ export class InterestManager implements SyncListener {
   }
 
   private leaveBody(v: Viewer, body: Body): void {
+    // view.remove writes into the body's pending entries: never into a shared one.
+    const pending = v.view.changes.get(body.refId);
+    if (pending !== undefined && isSharedEntries(pending)) v.view.changes.set(body.refId, new Map(pending));
     this.dropTrack(v, body);
     body.watchers.delete(v);
     // Deletes the body fields on that client: "left my area", unlike a body that stops (vx = vy = 0).
@@ -502,14 +548,11 @@ export class InterestManager implements SyncListener {
   private addShot(v: Viewer, shot: Shot): void {
     v.shots.add(shot);
     shot.watchers.add(v);
-    const tree = shot.state[$changes]!;
-    v.view.markVisible(tree);
-    this.entriesOf(v, this.projectilesRefId()).set(shot.index, OPERATION.ADD);
-    const entries = this.entriesOf(v, shot.refId);
-    tree.forEachLive((index: number) => entries.set(index, OPERATION.ADD));
+    v.view.markVisible(shot.state[$changes]!);
+    this.mapEntriesOf(v, this.projectilesRefId()).set(shot.index, OPERATION.ADD);
     // Only the owner needs to know a shot is its own (it predicted it); for others it is just a shot.
-    const own = shot.state.ownerId === v.sessionId;
-    if (!own) entries.delete(PROJECTILE_OWNER_INDEX);
+    const own = shot.ownerId === v.sessionId;
+    v.view.changes.set(shot.refId, (own ? shot.fieldsForOwner : shot.fields) as Map<number, OPERATION>);
     v.bytes += projectileAddBytes(shot.refId, shot.index, shot.key, own ? v.sessionId.length : undefined);
     interestTotals.projectilesSent++;
   }
@@ -602,8 +645,8 @@ export class InterestManager implements SyncListener {
     return (this.mapRefId ??= this.state.projectiles[$refId]!);
   }
 
-  /** The entry map of `refId` in the view's pending changes. */
-  private entriesOf(v: Viewer, refId: number): Map<number, number> {
+  /** The projectiles map's entries in the view's pending changes. */
+  private mapEntriesOf(v: Viewer, refId: number): Map<number, number> {
     let entries = v.view.changes.get(refId) as Map<number, number> | undefined;
     if (entries === undefined) {
       entries = new Map<number, number>();
@@ -612,10 +655,16 @@ export class InterestManager implements SyncListener {
     return entries;
   }
 
+  /** The view was encoded (its changes drained). */
+  afterEncode(v: Viewer): void {
+    for (const track of v.queuedTracks) track.queued = 0;
+    v.queuedTracks.length = 0;
+  }
+
   private send(v: Viewer, body: Body, track: Track, want: number, patch: number): void {
-    const entries = this.entriesOf(v, body.refId);
-    // ADD, not REPLACE: the view drain reads operation 0 as "no value" and would delete the field.
-    for (let i = 0, mask = want; mask !== 0; i++, mask >>>= 1) if (mask & 1) entries.set(BODY_FIELD_INDEX[i]!, OPERATION.ADD);
+    if (track.queued === 0) v.queuedTracks.push(track);
+    track.queued |= want;
+    v.view.changes.set(body.refId, entriesFor(track.queued) as Map<number, OPERATION>);
     v.bytes += bodyUpdateBytes(body.refId, want);
     if ((want & MOTION_BITS) !== 0) {
       track.x = body.x;

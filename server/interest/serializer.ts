@@ -22,6 +22,22 @@ export class InterestEncoder<T extends Schema = any> extends Encoder<T> {
 const TIMED_PREFIX_BYTES = 8;
 
 /**
+ * Finish a patch encoded with a gap for the prefix (`[code][8 free bytes][schema bytes]`, its own
+ * buffer): with timing, the TIMED prefix in place; without, the code moved next to the body.
+ */
+function framed(b: Uint8Array, client: Client, timing: PatchTiming | undefined): Uint8Array {
+  if (timing === undefined) {
+    b[TIMED_PREFIX_BYTES] = b[0]!;
+    return b.subarray(TIMED_PREFIX_BYTES);
+  }
+  b[0] = b[0]! | ProtocolModifier.TIMED;
+  const it: Iterator = { offset: 1 };
+  encode.uint32(b, timing.sNow >>> 0, it);
+  encode.uint32(b, processedInputSeq(client) >>> 0, it);
+  return b;
+}
+
+/**
  * `[code | TIMED][uint32 server ms][uint32 last processed input][schema bytes]`, as Colyseus'
  * own serializer frames a patch for rooms with `defineInput()`; a fresh buffer per client
  * (the transport may hold it after we return).
@@ -88,18 +104,22 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
       this.interest.idle();
       return false;
     }
+    for (let i = 0; i < clients.length; i++) {
+      const viewer = this.interest.viewers.get(clients[i]!.sessionId);
+      if (viewer !== undefined) viewer.ready = clients[i]!.state === ClientState.JOINED;
+    }
     this.interest.beforePatch();
     const totals = interestTotals;
 
     const t0 = performance.now();
     const shared = encoder.hasChanges;
     if (shared) this.needFullEncode = true;
-    const it: Iterator = { offset: 1 };
+    // The patch is encoded after a gap for the TIMED prefix, so each client's frame is one buffer:
+    // [code][8-byte prefix, filled per client][shared part][its view's part].
+    const it: Iterator = { offset: 1 + TIMED_PREFIX_BYTES };
     encoder.sharedBuffer[0] = Protocol.ROOM_STATE_PATCH;
     if (shared) encoder.encode(it);
     const sharedOffset = it.offset;
-    // Copied: a view encode may grow (replace) the shared buffer.
-    const sharedBody = encoder.sharedBuffer.slice(0, sharedOffset);
     const t1 = performance.now();
     totals.sharedEncodeMs += t1 - t0;
 
@@ -109,20 +129,22 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
       const client = clients[i]!;
       if (client.state !== ClientState.JOINED) continue;
       const viewer = this.interest.viewers.get(client.sessionId);
-      let body: Uint8Array | undefined;
+      let frame: Uint8Array | undefined;
       if (viewer !== undefined && viewer.active && viewer.view.changes.size > 0) {
         const v0 = performance.now();
-        body = encoder.encodeView(viewer.view, sharedOffset, { offset: sharedOffset });
+        // A fresh buffer: the shared part followed by this view's part.
+        frame = encoder.encodeView(viewer.view, sharedOffset, { offset: sharedOffset });
+        this.interest.afterEncode(viewer);
         viewMs += performance.now() - v0;
       } else if (shared) {
-        body = sharedBody;
+        frame = encoder.sharedBuffer.slice(0, sharedOffset);
       }
-      if (body === undefined) {
+      if (frame === undefined) {
         // Nothing for this client: Colyseus' heartbeat keeps its clock and input ack fresh.
-        if (timing) this.send(client, Buffer.from([Protocol.ROOM_STATE_PATCH]), timing);
+        if (timing) this.send(client, timedFrame(Buffer.from([Protocol.ROOM_STATE_PATCH]), timing.sNow, processedInputSeq(client)));
         continue;
       }
-      this.send(client, body, timing);
+      this.send(client, framed(frame, client, timing));
       sent = true;
     }
     encoder.discardChanges();
@@ -132,8 +154,7 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
     return sent;
   }
 
-  private send(client: Client, body: Uint8Array, timing: PatchTiming | undefined): void {
-    const frame = timing ? timedFrame(body, timing.sNow, processedInputSeq(client)) : Buffer.from(body);
+  private send(client: Client, frame: Uint8Array): void {
     interestTotals.frames++;
     interestTotals.frameBytes += frame.length;
     client.raw(frame);

@@ -1,3 +1,4 @@
+import { ClientState } from '@colyseus/core';
 import { describe, expect, it } from 'vitest';
 import { bodyAt, inArea } from '../../../game-client/net/interest.ts';
 import type { ArenaStateView, PlayerStateView } from '../../../game-client/net/stateTypes.ts';
@@ -159,6 +160,11 @@ describe('interest management, decoded by real schema decoders', () => {
     const totals = newChecked();
     h.run(30, () => checkClient(h, late, true, totals));
     expect(totals.inArea).toBeGreaterThan(10);
+    // Its connection drops (Colyseus holds the seat): its view waits while everyone else goes on.
+    const others = newChecked();
+    (late.client as { state: number }).state = ClientState.RECONNECTING;
+    h.run(20, () => { for (const c of h.clients.values()) if (c !== late) checkClient(h, c, true, others); });
+    expect(others.violations).toEqual([]);
     // A reconnection: the same viewer, a fresh decoder, a fresh snapshot, then its area again.
     const again = h.connect('late-spectator');
     expect(again.state.projectiles.size).toBe(0);
