@@ -159,7 +159,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
       joinRejectionsTotal.inc({ reason: admitted.reason });
       throw new ServerError(409, admitted.reason);
     }
-    if (auth?.guestId !== undefined) {
+    // One avatar per guest; watching is not an avatar (a player may watch its own room from another tab).
+    if (auth?.guestId !== undefined && seat === 'player') {
       const displaced = this.guestSeats.claim(auth.guestId, client.sessionId);
       if (displaced !== undefined) this.evict(displaced);
     }
