@@ -10,6 +10,7 @@ import { renderChart } from './chart.ts';
 import type { LoadReply, LoadRequest } from './load.ts';
 import { pinning, startChild, type Child } from './proc.ts';
 import type { AgentReply, AgentRequest, ServerWindowStats } from './servers/agent.ts';
+import { collectServer, measureWindow } from './window.ts';
 
 /**
  * `npm run bench`: this server and two baselines side by side, same bots, same scenario, one
@@ -33,7 +34,6 @@ const KNEE_MAX_CCU = 4000;
 const ROOM_SIZE = DEFAULT_MAX_PLAYERS_PER_ROOM;
 /** Joins per second during the ramp (the matchmaker is part of the server under test). */
 const RAMP_JOINS_PER_S = 100;
-const SETTLE_TIMEOUT_MS = 120_000;
 /** Seconds the server's idle CPU is measured before any bot joins. */
 const IDLE_S = 3;
 
@@ -124,13 +124,6 @@ function parseSettings(argv: string[]): Settings {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-let requestId = 1;
-
-async function ask<Rep extends { type: string }, T extends Rep>(child: Child<any, Rep>, message: object, match: (m: Rep) => m is T, what: string, timeoutMs = 30_000): Promise<T> {
-  const reply = child.next(match, timeoutMs, what);
-  child.send(message);
-  return reply;
-}
 
 async function runScenario(server: ServerName, ccu: number, s: Settings, pin: ReturnType<typeof pinning>, kneeSearch: boolean): Promise<Scenario> {
   const def = SERVERS[server];
@@ -140,8 +133,7 @@ async function runScenario(server: ServerName, ccu: number, s: Settings, pin: Re
     const ready = await srv.next((m): m is Extract<AgentReply, { type: 'ready' }> => m.type === 'ready', 30_000, `${server} to start`);
     srv.send({ type: 'mark' });
     await sleep(IDLE_S * 1000);
-    const iid = requestId++;
-    const idle = (await ask(srv, { type: 'collect', id: iid }, (m): m is Extract<AgentReply, { type: 'stats' }> => m.type === 'stats' && m.id === iid, 'idle stats')).stats;
+    const idle = await collectServer(srv, 'idle stats');
     gen = startChild<LoadRequest, LoadReply>(here('./load.ts'), pin?.bots ?? null, {}, s.profileDir);
     await gen.next((m): m is Extract<LoadReply, { type: 'ready' }> => m.type === 'ready', 30_000, 'the load generator to start');
     const rampS = Math.max(1, ccu / RAMP_JOINS_PER_S);
@@ -163,25 +155,7 @@ async function runScenario(server: ServerName, ccu: number, s: Settings, pin: Re
       linkModule: def.linkModule,
       patchHz: PATCH_HZ,
     };
-    await ask(gen, { type: 'start', options }, (m): m is Extract<LoadReply, { type: 'started' }> => m.type === 'started', 'bots to start');
-    const deadline = Date.now() + rampS * 1000 + SETTLE_TIMEOUT_MS;
-    for (;;) {
-      const id = requestId++;
-      const { status } = await ask(gen, { type: 'status', id }, (m): m is Extract<LoadReply, { type: 'status' }> => m.type === 'status' && m.id === id, 'bot status');
-      if (status.settled) break;
-      if (Date.now() > deadline) throw new Error(`${server} @ ${ccu}: joins did not settle (${status.joined} joined, ${status.failedJoins} failed)`);
-      await sleep(500);
-    }
-    await sleep(s.warmupS * 1000);
-    srv.send({ type: 'mark' });
-    gen.send({ type: 'mark' });
-    await sleep(s.windowS * 1000);
-    const sid = requestId++;
-    const wid = requestId++;
-    const [serverStats, window] = await Promise.all([
-      ask(srv, { type: 'collect', id: sid }, (m): m is Extract<AgentReply, { type: 'stats' }> => m.type === 'stats' && m.id === sid, 'server stats').then((r) => r.stats),
-      ask(gen, { type: 'window', id: wid }, (m): m is Extract<LoadReply, { type: 'window' }> => m.type === 'window' && m.id === wid, 'bot window').then((r) => r.totals),
-    ]);
+    const { server: serverStats, bots: window } = await measureWindow(srv, gen, options, s, `${server} @ ${ccu}`);
     return scenario(server, ccu, serverStats, idle.cpuMs / (idle.wallMs / 1000), window, s.windowS, kneeSearch);
   } finally {
     await gen?.stop({ type: 'stop' });

@@ -1,5 +1,5 @@
 import Phaser from 'phaser';
-import { ARENA_MAP } from '../shared/maps.ts';
+import { BATTLE_ROOM, VIEWPORT_HEIGHT_PX, VIEWPORT_WIDTH_PX } from '../shared/constants.ts';
 import { sameOriginEndpoint } from './net/endpoint.ts';
 import { Lobby } from './net/lobby.ts';
 import { parseNetSim } from './net/netsim/config.ts';
@@ -12,17 +12,20 @@ const netsimParam = new URLSearchParams(window.location.search).get('netsim');
 const netsim = netsimParam ? parseNetSim(netsimParam) : undefined;
 if (netsim) console.info(`netsim: ${netsim.label}`);
 const lobby = new Lobby(sameOriginEndpoint(window.location), { netsim });
+// The large-room mode, as the same guest.
+const battle = new Lobby(sameOriginEndpoint(window.location), { roomName: BATTLE_ROOM, auth: lobby.auth, netsim });
 
 const game = new Phaser.Game({
   type: Phaser.AUTO,
   parent: 'game',
   backgroundColor: '#0e1116',
-  width: ARENA_MAP.widthPx,
-  height: ARENA_MAP.heightPx,
+  // The camera's view; the server's area of interest is built around it (shared/constants.ts).
+  width: VIEWPORT_WIDTH_PX,
+  height: VIEWPORT_HEIGHT_PX,
   scale: { mode: Phaser.Scale.FIT, autoCenter: Phaser.Scale.CENTER_BOTH },
   // Keep running when the tab loses focus: the server keeps simulating either way.
   disableContextMenu: true,
-  scene: [new LobbyScene(lobby), new ArenaScene()],
+  scene: [new LobbyScene(lobby, battle), new ArenaScene()],
 });
 
 // A read-only hook for end-to-end tests and curious players (`__arena.frame()` in the console).

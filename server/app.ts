@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
-import { ARENA_ROOM } from '../shared/constants.ts';
+import { ARENA_ROOM, BATTLE_ROOM } from '../shared/constants.ts';
 import { resolveOperations } from './cluster/config.ts';
 import { answerMatchmakingWhileDraining } from './cluster/drainingResponse.ts';
 import { installMatchmakingGate, serverDraining } from './cluster/matchmakingGuard.ts';
@@ -65,17 +65,22 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
   const { httpServer, transport, tokens } = security;
   instrumentTransport(transport, httpServer);
 
+  const roomConfig = {
+    patchIntervalMs: 1000 / config.patchHz,
+    defaultMaxPlayers: config.defaultMaxPlayers,
+    guestTokens: tokens,
+    seatReservationS: config.security.seatReservationS,
+    replayDir: config.replayDir,
+    replayChecksumTicks: config.replayChecksumTicks,
+    lifecycle: { reconnectWindowS: ops.reconnectWindowS, matchDurationS: ops.matchDurationS, drainDeadlineS: ops.drainDeadlineS },
+    maxSpectators: config.maxSpectators,
+    interest: config.interest,
+  };
   const server = defineServer({
     rooms: {
-      [ARENA_ROOM]: defineRoom(withRoomMetrics(arenaRoom({
-        patchIntervalMs: 1000 / config.patchHz,
-        defaultMaxPlayers: config.defaultMaxPlayers,
-        guestTokens: tokens,
-        seatReservationS: config.security.seatReservationS,
-        replayDir: config.replayDir,
-        replayChecksumTicks: config.replayChecksumTicks,
-        lifecycle: { reconnectWindowS: ops.reconnectWindowS, matchDurationS: ops.matchDurationS, drainDeadlineS: ops.drainDeadlineS },
-      }))).sortBy({ clients: -1 }),
+      [ARENA_ROOM]: defineRoom(withRoomMetrics(arenaRoom(roomConfig))).sortBy({ clients: -1 }),
+      // The large-room mode: up to 200 players on a map sized for the room (docs/INTEREST.md).
+      [BATTLE_ROOM]: defineRoom(withRoomMetrics(arenaRoom({ ...roomConfig, kind: 'battle' }))).sortBy({ clients: -1 }),
     },
     transport,
     presence: scaleOut?.presence,

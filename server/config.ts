@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MAX_PLAYERS_PER_ROOM, DEFAULT_PORT, MAX_PLAYERS_PER_ROOM_LIMIT, PATCH_HZ } from '../shared/constants.ts';
+import { DEFAULT_MAX_PLAYERS_PER_ROOM, DEFAULT_MAX_SPECTATORS_PER_ROOM, DEFAULT_PORT, MAX_PLAYERS_PER_ROOM_LIMIT, PATCH_HZ } from '../shared/constants.ts';
+import { DEFAULT_INTEREST, type InterestOptions } from './interest/config.ts';
 import { loadSecurityConfig, type SecurityConfig } from './security/limits.ts';
 
 /** Certificate and key files for serving HTTPS and WSS directly (PEM). */
@@ -32,6 +33,10 @@ export interface ServerConfig {
   replayChecksumTicks: number;
   /** Scale-out, heartbeats, reconnection, drain (server/cluster/config.ts); missing fields take their defaults. */
   operations?: Partial<OperationsConfig>;
+  /** Spectator seats per room, besides the players (default DEFAULT_MAX_SPECTATORS_PER_ROOM). */
+  maxSpectators?: number;
+  /** Interest management: areas, budget (server/interest/config.ts; default DEFAULT_INTEREST). */
+  interest?: InterestOptions;
 }
 
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
@@ -71,6 +76,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     metricsToken: secret(env, 'METRICS_TOKEN'),
     replayDir: env.REPLAY_DIR || null,
     replayChecksumTicks: int(env, 'REPLAY_CHECKSUM_TICKS', 30, 1, 3600),
+    maxSpectators: int(env, 'MAX_SPECTATORS', DEFAULT_MAX_SPECTATORS_PER_ROOM, 0, 1000),
+    interest: loadInterest(env),
+  };
+}
+
+function loadInterest(env: NodeJS.ProcessEnv): InterestOptions {
+  const mode = env.INTEREST_MANAGEMENT || 'on';
+  if (mode !== 'on' && mode !== 'off') throw new Error(`INTEREST_MANAGEMENT must be on or off (got "${mode}")`);
+  return {
+    ...DEFAULT_INTEREST,
+    enabled: mode === 'on',
+    budgetBytesPerPatch: int(env, 'PATCH_BUDGET_BYTES', DEFAULT_INTEREST.budgetBytesPerPatch, 0, 1_000_000),
   };
 }
 

@@ -35,6 +35,8 @@ export type GameCloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
 export const JOIN_REJECTIONS = {
   INVALID_OPTIONS: 'invalid_options',
   ROOM_FULL: 'room_full',
+  /** Every spectator seat of the room is taken (its players may still have room). */
+  SPECTATORS_FULL: 'spectators_full',
   /** Missing, expired or forged guest token (HTTP 401). */
   AUTH_FAILED: 'auth_failed',
   /** Too many requests from this address (HTTP 429). */

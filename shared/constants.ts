@@ -20,11 +20,12 @@ export const PATCH_HZ = 20;
 export const PATCH_INTERVAL_MS = 1000 / PATCH_HZ;
 
 /**
- * Positions and velocities are snapped to this grid after every step. 1/64 is a power of two,
- * so every snapped value in our world range is exact in float32: the wire format loses
- * nothing and client prediction replays from exactly the server's numbers.
+ * Positions (px) and velocities (px/s) are snapped to this grid after every step, and the wire
+ * carries them as 16-bit integers on the same grid (shared/wire.ts), so what a client receives
+ * is bit for bit the server's simulated value and prediction replays from exactly it. 1/8 is a
+ * power of two (exact in binary); 16 bits of it span 0–8191.875 px, the largest map allowed.
  */
-export const POSITION_QUANTUM_PX = 1 / 64;
+export const POSITION_QUANTUM_PX = 1 / 8;
 
 // --- Player movement (units: px, seconds) ---
 export const PLAYER_RADIUS_PX = 18;
@@ -52,6 +53,11 @@ export const AIM_STEPS_PER_TURN = 65536;
 export const ARENA_ROOM = 'arena';
 export const DEFAULT_MAX_PLAYERS_PER_ROOM = 16;
 export const MAX_PLAYERS_PER_ROOM_LIMIT = 64;
+/** The large-room mode: up to this many players on a map sized for the room (shared/maps.ts). */
+export const BATTLE_ROOM = 'battle';
+export const BATTLE_MAX_PLAYERS = 200;
+/** Spectators a room admits besides its players, unless the server is configured otherwise. */
+export const DEFAULT_MAX_SPECTATORS_PER_ROOM = 16;
 export const NAME_MAX_CHARS = 16;
 export const ROOM_CODE_CHARS = 5;
 /** Unambiguous alphabet for room codes a person reads aloud and types (no 0/O, 1/I/L). */
@@ -104,3 +110,16 @@ export const VIEW_TICK_MODULO = 256;
 export const NET_REPORT_INTERVAL_TICKS = 6;
 /** Longest interpolation delay a client uses (its adaptive delay's ceiling). */
 export const INTERP_DELAY_MAX_MS = 500;
+// --- Interest management (see docs/INTEREST.md) ---
+/** The game's view of the world (the canvas size): what a client's camera shows at once. */
+export const VIEWPORT_WIDTH_PX = 1600;
+export const VIEWPORT_HEIGHT_PX = 1000;
+/**
+ * A client receives every entity within this distance outside its camera rectangle (covers
+ * interpolation delay and latency: both sides moving at full speed for ~300 ms)...
+ */
+export const AOI_MARGIN_PX = 160;
+/** ...and keeps receiving it until it is this much farther out (no flicker at the edge). */
+export const AOI_HYSTERESIS_PX = 160;
+/** Aim of other players travels in this many bits (display only; prediction uses its own). */
+export const AIM_WIRE_BITS = 8;

@@ -8,7 +8,7 @@ import { AIM_STEPS_PER_TURN, POSITION_QUANTUM_PX } from './constants.ts';
 
 const INV_QUANTUM = 1 / POSITION_QUANTUM_PX;
 
-/** Snap to the position grid (exact in float32). `+ 0` turns -0 into 0 so hashes agree. */
+/** Snap to the position grid, which the wire carries exactly (shared/wire.ts). `+ 0` turns -0 into 0 so hashes agree. */
 export function quantize(v: number): number {
   return Math.round(v * INV_QUANTUM) / INV_QUANTUM + 0;
 }

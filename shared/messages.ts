@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAP_IDS } from './maps.ts';
-import { CHAT_MAX_CHARS, MAX_PLAYERS_PER_ROOM_LIMIT, NAME_MAX_CHARS, ROOM_CODE_ALPHABET, ROOM_CODE_CHARS } from './constants.ts';
+import { BATTLE_MAX_PLAYERS, CHAT_MAX_CHARS, NAME_MAX_CHARS, ROOM_CODE_ALPHABET, ROOM_CODE_CHARS } from './constants.ts';
 
 /**
  * Schemas for everything a client may say besides inputs. The server validates every message
@@ -36,10 +36,12 @@ export const joinOptionsSchema = z.strictObject({
   name: displayName,
   /** Create only: hide the room from quick play and the public list (join by code). */
   private: z.boolean().optional(),
-  /** Create only: room size. */
-  maxPlayers: z.number().int().min(2).max(MAX_PLAYERS_PER_ROOM_LIMIT).optional(),
-  /** Create only: which map. */
+  /** Create only: room size (each room type has its own limit: arena 64, battle 200). */
+  maxPlayers: z.number().int().min(2).max(BATTLE_MAX_PLAYERS).optional(),
+  /** Create only: which map (arena rooms; battle rooms size their own map). */
   map: z.enum(MAP_IDS).optional(),
+  /** Join only: watch without a player (a separate limit; see the `spectate` message). */
+  spectate: z.boolean().optional(),
 });
 export type JoinOptions = z.input<typeof joinOptionsSchema>;
 
@@ -57,11 +59,18 @@ export type NetPong = z.input<typeof netPongSchema>;
  * window, and the ticks in the window that found no input from it.
  */
 export type NetReport = [id: number, rttMs: number, spare: number, late: number];
+/** A spectator's camera: follow a player by session id, or roam to a point of the map. */
+export const spectateSchema = z.union([
+  z.strictObject({ follow: z.string().min(1).max(64) }),
+  z.strictObject({ x: z.number().finite().min(-1e6).max(1e6), y: z.number().finite().min(-1e6).max(1e6) }),
+]);
+export type SpectateMessage = z.input<typeof spectateSchema>;
 
 /** Client -> server messages (msgpackr-encoded Colyseus messages). */
 export const clientMessageSchemas = {
   chat: z.strictObject({ text: z.string().max(CHAT_MAX_CHARS * 4).transform(cleanText).pipe(z.string().min(1).max(CHAT_MAX_CHARS)) }),
   netp: netPongSchema,
+  spectate: spectateSchema,
 } as const;
 export type ClientMessageType = keyof typeof clientMessageSchemas;
 export type ClientMessage<T extends ClientMessageType> = z.input<(typeof clientMessageSchemas)[T]>;
@@ -106,12 +115,25 @@ export interface ArenaMetadata {
   code: string;
   private: boolean;
   mapId: string;
+  /** Room type (`arena` or `battle`). */
+  kind?: string;
+  /** Players and spectators now, and the room's limits for each. */
+  players?: number;
+  maxPlayers?: number;
+  spectators?: number;
+  maxSpectators?: number;
 }
 
 /** One entry of `GET /api/rooms`. */
 export interface RoomListing {
   code: string;
+  /** Players in the room (spectators are counted separately). */
   clients: number;
+  /** Player seats. */
   maxClients: number;
   mapId: string;
+  /** Room type (`arena` or `battle`). */
+  kind?: string;
+  spectators?: number;
+  maxSpectators?: number;
 }

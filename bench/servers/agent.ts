@@ -24,13 +24,18 @@ export interface ServerWindowStats {
   roomTicks: number;
   ccu: number;
   rooms: number;
+  /** Server-specific counters over the window (e.g. interest management totals), when the server reports them. */
+  extra?: Record<string, number>;
 }
 
 export type AgentRequest = { type: 'mark' } | { type: 'collect'; id: number } | { type: 'stop' };
 export type AgentReply = { type: 'ready'; port: number } | { type: 'stats'; id: number; stats: ServerWindowStats };
 
-/** Start answering the orchestrator. `load` reports the server's own player and room counts. */
-export function startAgent(port: number, load: () => { ccu: number; rooms: number }, stop: () => Promise<void>): void {
+/**
+ * Start answering the orchestrator. `load` reports the server's own player and room counts;
+ * `counters`, if given, cumulative counters reported as their change over the window.
+ */
+export function startAgent(port: number, load: () => { ccu: number; rooms: number }, stop: () => Promise<void>, counters?: () => Record<string, number>): void {
   if (!process.send) throw new Error('the benchmark agent must run in a child process with IPC');
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -41,6 +46,7 @@ export function startAgent(port: number, load: () => { ccu: number; rooms: numbe
   let serverTicks: number[] = [];
   let roomTicks: number[] = [];
   let rssPeak = process.memoryUsage().rss;
+  let countersAtMark = counters?.();
   // Drain the recorder's rings often enough that none of a long window is lost.
   const drain = () => {
     tickRecorder.flush();
@@ -63,6 +69,7 @@ export function startAgent(port: number, load: () => { ccu: number; rooms: numbe
       markedAt = performance.now();
       cpuAtMark = process.cpuUsage();
       rssPeak = process.memoryUsage().rss;
+      countersAtMark = counters?.();
       loop.reset();
     } else if (msg.type === 'collect') {
       drain();
@@ -82,6 +89,10 @@ export function startAgent(port: number, load: () => { ccu: number; rooms: numbe
         roomTicks: roomTicks.length,
         ...load(),
       };
+      if (counters !== undefined && countersAtMark !== undefined) {
+        const now = counters();
+        stats.extra = Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (countersAtMark![k] ?? 0)]));
+      }
       process.send!({ type: 'stats', id: msg.id, stats } satisfies AgentReply);
     } else if (msg.type === 'stop') {
       void stop().finally(() => process.exit(0));

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { DEFAULT_MAX_PLAYERS_PER_ROOM, PATCH_INTERVAL_MS, TICK_DT_S, TICK_MS } from '../../shared/constants.ts';
 import { normalizeInput, type PlayerInput } from '../../shared/input.ts';
-import { ARENA_MAP } from '../../shared/maps.ts';
+import { getMap } from '../../shared/maps.ts';
 import { seedFromString } from '../../shared/rng.ts';
 import { stepWorld } from '../../shared/sim/step.ts';
 import { addPlayer, createWorld, removePlayer, type World } from '../../shared/sim/world.ts';
@@ -24,6 +24,9 @@ interface Player { ws: WebSocket; id: string; queue: PlayerInput[] }
 interface JsonRoom { id: string; world: World; players: Map<string, Player>; timers: Array<ReturnType<typeof setInterval>> }
 
 const MAX_QUEUED_INPUTS = 16;
+/** Room size and map (bench:interest runs it with larger rooms on battle maps). */
+const ROOM_SIZE = Number(process.env.BENCH_ROOM_SIZE ?? DEFAULT_MAX_PLAYERS_PER_ROOM);
+const MAP = getMap(process.env.BENCH_MAP ?? 'arena');
 const rooms = new Map<string, JsonRoom>();
 let nextRoom = 1;
 let nextPlayer = 1;
@@ -39,7 +42,7 @@ function timed(fn: () => void): () => void {
 
 function createRoom(): JsonRoom {
   const id = `R${nextRoom++}`;
-  const room: JsonRoom = { id, world: createWorld(ARENA_MAP, seedFromString(id)), players: new Map(), timers: [] };
+  const room: JsonRoom = { id, world: createWorld(MAP, seedFromString(id)), players: new Map(), timers: [] };
   room.timers.push(setInterval(timed(() => step(room)), TICK_MS));
   room.timers.push(setInterval(timed(() => broadcast(room)), PATCH_INTERVAL_MS));
   rooms.set(id, room);
@@ -84,8 +87,8 @@ wss.on('connection', (ws, req) => {
   let room: JsonRoom | undefined;
   if (wanted === 'new') room = createRoom();
   else if (wanted) room = rooms.get(wanted);
-  else room = [...rooms.values()].find((r) => r.players.size < DEFAULT_MAX_PLAYERS_PER_ROOM) ?? createRoom();
-  if (!room || room.players.size >= DEFAULT_MAX_PLAYERS_PER_ROOM) return ws.close(4004, 'no such room or full');
+  else room = [...rooms.values()].find((r) => r.players.size < ROOM_SIZE) ?? createRoom();
+  if (!room || room.players.size >= ROOM_SIZE) return ws.close(4004, 'no such room or full');
   const player: Player = { ws, id: `p${nextPlayer++}`, queue: [] };
   const joined = room;
   joined.players.set(player.id, player);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, MAX_PLAYERS_PER_ROOM_LIMIT } from '../../shared/constants.ts';
+import { BATTLE_MAX_PLAYERS, DEFAULT_PORT } from '../../shared/constants.ts';
 import { BEHAVIOURS, type BehaviourName } from './behaviour.ts';
 import { RUN_DEFAULTS, type RunOptions } from './coordinator.ts';
 
@@ -14,7 +14,7 @@ export const USAGE = `Usage: npm run bots -- [options]
   --url URL             server (ws:// or http://)              default ws://127.0.0.1:${DEFAULT_PORT}
   --room NAME           room type to join                      default ${RUN_DEFAULTS.room}
   --rooms N             rooms to fill                          default ${RUN_DEFAULTS.rooms}
-  --per-room N          bots per room (1-${MAX_PLAYERS_PER_ROOM_LIMIT})                  default ${RUN_DEFAULTS.perRoom}
+  --per-room N          bots per room (1-${BATTLE_MAX_PLAYERS}; arena rooms take 64)  default ${RUN_DEFAULTS.perRoom}
   --duration S          run length in seconds, ramp included   default ${RUN_DEFAULTS.durationS}
   --ramp S              spread the joins over S seconds        default ${RUN_DEFAULTS.rampS}
   --behaviour B         ${BEHAVIOURS.join(' | ')}                default ${RUN_DEFAULTS.behaviour}
@@ -102,7 +102,7 @@ export function parseCli(argv: string[]): CliOptions {
   const join = v.join ?? RUN_DEFAULTS.join;
   if (join !== 'code' && join !== 'quick') throw new UsageError(`--join must be code or quick (got "${join}")`);
   const rooms = integer(v.rooms, 'rooms', RUN_DEFAULTS.rooms, 1, 10_000);
-  const perRoom = integer(v['per-room'], 'per-room', RUN_DEFAULTS.perRoom, 1, MAX_PLAYERS_PER_ROOM_LIMIT);
+  const perRoom = integer(v['per-room'], 'per-room', RUN_DEFAULTS.perRoom, 1, BATTLE_MAX_PLAYERS);
   const durationS = seconds(v.duration, 'duration', RUN_DEFAULTS.durationS, 1, 7 * 24 * 3600);
   const rampS = seconds(v.ramp, 'ramp', RUN_DEFAULTS.rampS, 0, durationS);
   const room = v.room ?? RUN_DEFAULTS.room;

@@ -4,7 +4,8 @@ import type { MapId } from '../../shared/maps.ts';
 import type { JoinOptions, RoomListing } from '../../shared/messages.ts';
 import { GuestAuth } from './guestAuth.ts';
 import { NetClient, type NetClientOptions } from './netClient.ts';
-import { ArenaSession, type NetTuning } from './session.ts';
+import { ArenaSession, type NetTuning, type SessionOptions } from './session.ts';
+import { SpectatorSession } from './spectator.ts';
 import type { ArenaStateView } from './stateTypes.ts';
 
 /** A join that failed, with text a player can read. */
@@ -20,6 +21,8 @@ function explain(err: unknown): JoinError {
   const message = e?.message ?? String(err);
   if (message.startsWith('invalid_options')) return new JoinError(message.replace(/^invalid_options:\s*/, ''), e.code);
   if (message.startsWith('auth_failed')) return new JoinError('Your guest session is no longer valid: reload the page.', e.code);
+  if (message.startsWith('room_full')) return new JoinError('That room is full: try quick play, or watch it.', e.code);
+  if (message.startsWith('spectators_full')) return new JoinError('No spectator seat left in that room.', e.code);
   if (message.startsWith('rate_limited')) return new JoinError('Too many attempts from your network: wait a few seconds.', e.code);
   if (message.startsWith('origin_not_allowed')) return new JoinError('This page is not allowed to use the game server.', e.code);
   if (e?.code === 522 || /not found|invalid room id|locked/i.test(message)) {
@@ -107,6 +110,15 @@ export class Lobby {
     return this.enter({ via: 'code', code: code.trim().toUpperCase() }, name);
   }
 
+  /** Watch a room by its code, without a player (see SpectatorSession). */
+  async spectate(code: string, name: string): Promise<SpectatorSession> {
+    try {
+      return await SpectatorSession.open(await this.client.joinById<ArenaStateView>(code.trim().toUpperCase(), { name, spectate: true } satisfies JoinOptions), this.sessionOptions());
+    } catch (err) {
+      throw explain(err);
+    }
+  }
+
   /**
    * Join and hand back the SDK room itself, without an `ArenaSession`: for light load-test bots
    * that never decode state (see game-client/bots/). Same matchmaking as the methods above.
@@ -136,12 +148,13 @@ export class Lobby {
 
   private async enter(route: JoinRoute, name: string): Promise<ArenaSession> {
     try {
-      return await ArenaSession.open(await this.matchmake<ArenaStateView>(route, name), undefined, {
-        tuning: this.tuning,
-        reconnect: { roomExists: (id) => this.roomExists(id) },
-      });
+      return await ArenaSession.open(await this.matchmake<ArenaStateView>(route, name), undefined, this.sessionOptions());
     } catch (err) {
       throw explain(err);
     }
+  }
+
+  private sessionOptions(): SessionOptions {
+    return { tuning: this.tuning, reconnect: { roomExists: (id) => this.roomExists(id) } };
   }
 }

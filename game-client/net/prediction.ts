@@ -4,6 +4,7 @@ import type { GameMap } from '../../shared/maps.ts';
 import { stepMovement } from '../../shared/sim/movement.ts';
 import { muzzleBlocked, projectileEndTick, shotFrom } from '../../shared/sim/step.ts';
 import type { ShotPath } from './snapshots.ts';
+import { inArea } from './interest.ts';
 import type { ArenaStateView, PlayerStateView } from './stateTypes.ts';
 
 /** A correction the reconciler applied to our own player. */
@@ -129,7 +130,8 @@ export class OwnPrediction {
   private ensureReconciler(): void {
     if (this.me !== undefined) return;
     const instance = this.room.state?.players?.get(this.sessionId);
-    if (instance === undefined) return;
+    // The roster entry can arrive before our body (interest management sends bodies separately).
+    if (instance === undefined || !inArea(instance)) return;
     this.instance = instance;
     this.me = this.predict.reconciler(instance as any, {
       input: this.input,

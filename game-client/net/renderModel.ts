@@ -33,8 +33,13 @@ export interface RenderFrame {
   tick: number;
   mapId: string;
   self: PlayerView | undefined;
+  /** Players whose body is in our area of interest (what can be drawn). */
   players: PlayerView[];
   projectiles: ProjectileView[];
+  /** Everyone in the room, for the scoreboard (absent: use `players`). */
+  roster?: ScoreLine[];
+  /** Where a spectator's camera looks (players follow `self`). */
+  camera?: { x: number; y: number };
 }
 
 export interface ScoreLine {
@@ -46,7 +51,7 @@ export interface ScoreLine {
 }
 
 /** Fullest scorer first; ties by fewer deaths, then name. */
-export function scoreboard(players: readonly PlayerView[]): ScoreLine[] {
+export function scoreboard(players: readonly ScoreLine[]): ScoreLine[] {
   return players
     .map((p) => ({ id: p.id, name: p.name, kills: p.kills, deaths: p.deaths, isSelf: p.isSelf }))
     .sort((a, b) => b.kills - a.kills || a.deaths - b.deaths || a.name.localeCompare(b.name));

@@ -10,7 +10,7 @@ import type { NetStats } from './netStats.ts';
 import { InputPacer, type PacerOptions } from './pacer.ts';
 import { PlayoutClock, type PlayoutOptions } from './playout.ts';
 import { OwnPrediction, type Correction } from './prediction.ts';
-import { playerView, type PlayerView, type ProjectileView, type RenderFrame } from './renderModel.ts';
+import { playerView, type PlayerView, type ProjectileView, type RenderFrame, type ScoreLine } from './renderModel.ts';
 import { shotAt, SnapshotBuffer, type SnapshotBufferOptions } from './snapshots.ts';
 import { InputSequence } from './inputSeq.ts';
 import { ConnectionKeeper, type ConnectionChange, type ReconnectOptions } from './reconnect.ts';
@@ -166,6 +166,10 @@ export class ArenaSession {
       players.push(playerView(this.sessionId, own, at.x, at.y, true));
     }
 
+    // Everyone in the room is on the roster (the scoreboard); only bodies in our area are drawn.
+    const roster: ScoreLine[] = [];
+    state.players.forEach((p, id) => roster.push({ id, name: p.name, kills: p.kills, deaths: p.deaths, isSelf: id === this.sessionId }));
+
     const projectiles: ProjectileView[] = [];
     for (const p of this.buffer.projectiles.values()) {
       const at = shotAt(p, renderTick);
@@ -176,7 +180,7 @@ export class ArenaSession {
       if (at !== undefined) projectiles.push({ id: `predicted-${s.seq}`, x: at.x, y: at.y, ownerId: this.sessionId });
     }
 
-    return { tick: renderTick, mapId: this.map.id, self: players.find((p) => p.isSelf), players, projectiles };
+    return { tick: renderTick, mapId: this.map.id, self: players.find((p) => p.isSelf), players, projectiles, roster };
   }
 
   stats(): NetStats {

@@ -2,6 +2,7 @@ import { AIM_STEPS_PER_TURN, PLAYER_MAX_SPEED_PX_PER_S, TICK_DT_S, TICK_MS } fro
 import type { GameMap } from '../../shared/maps.ts';
 import { projectileEndTick } from '../../shared/sim/step.ts';
 import { projectilePositionAt } from '../../shared/sim/world.ts';
+import { bodyAt, inArea } from './interest.ts';
 import type { ArenaStateView, PlayerStateView } from './stateTypes.ts';
 
 /** One player as a snapshot recorded it (plain numbers, detached from the schema). */
@@ -68,7 +69,7 @@ interface Smoothing {
   version: number;
 }
 
-const scratch: PlayerSnap = { name: '', x: 0, y: 0, vx: 0, vy: 0, aim: 0, hp: 0, alive: false, kills: 0, deaths: 0 };
+const scratch: PlayerSnap = { name: '', x: 0, y: 0, vx: 0, vy: 0, t: 0, aim: 0, hp: 0, alive: false, kills: 0, deaths: 0 };
 
 /**
  * Server snapshots on the tick timeline, and what remote entities look like at any tick
@@ -104,7 +105,11 @@ export class SnapshotBuffer {
     if (last !== undefined && tick <= last.tick) return;
     const players = new Map<string, PlayerSnap>();
     state.players.forEach((p, id) => {
-      players.set(id, { name: p.name, x: p.x, y: p.y, vx: p.vx, vy: p.vy, aim: p.aim, hp: p.hp, alive: p.alive, kills: p.kills, deaths: p.deaths });
+      // Interest management (net/interest.ts): a body outside our area is absent, and a body in
+      // it is dead-reckoned from the tick it was sampled at: place it at this snapshot's tick.
+      if (!inArea(p)) return;
+      const at = bodyAt(p, tick, tick);
+      players.set(id, { name: p.name, x: at.x, y: at.y, vx: p.vx, vy: p.vy, t: tick, aim: p.aim, hp: p.hp, alive: p.alive, kills: p.kills, deaths: p.deaths });
     });
     this.snaps.push({ tick, players });
     if (this.snaps.length > MAX_SNAPSHOTS) this.snaps.splice(0, this.snaps.length - MAX_SNAPSHOTS);

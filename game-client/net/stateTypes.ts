@@ -1,6 +1,11 @@
 /**
  * Structural view of the server's schema state as the SDK decodes it (server/rooms/ArenaState.ts).
  * The client learns the real classes from the join handshake; these interfaces only type them.
+ *
+ * A player's body fields (x, y, vx, vy, t, aim, hp, alive) are present only while the player is
+ * in this client's area of interest, and read `undefined` otherwise: check with `inArea()`, and
+ * place other players with `bodyAt()` (game-client/net/interest.ts): their x, y are where they
+ * were at tick t. name, kills and deaths are always there.
  */
 export interface PlayerStateView {
   name: string;
@@ -8,6 +13,8 @@ export interface PlayerStateView {
   y: number;
   vx: number;
   vy: number;
+  /** Tick (mod 65536) x, y, vx, vy are current at: see bodyAt() in interest.ts. */
+  t: number;
   aim: number;
   hp: number;
   alive: boolean;
@@ -34,5 +41,6 @@ export interface ArenaStateView {
   tick: number;
   mapId: string;
   players: MapLike<PlayerStateView>;
+  /** Only projectiles whose flight crosses this client's area. */
   projectiles: MapLike<ProjectileStateView>;
 }

@@ -4,12 +4,14 @@ import { getMap, type GameMap } from '../../shared/maps.ts';
 import { radiansToAim } from '../../shared/math.ts';
 import { describeMatchClock, describeMatchEnd } from '../net/matchText.ts';
 import { scoreboard, type PlayerView, type RenderFrame } from '../net/renderModel.ts';
-import type { ArenaSession, InputSample } from '../net/session.ts';
+import type { InputSample } from '../net/session.ts';
+import type { GameSession } from '../net/spectator.ts';
 import { el } from '../ui/dom.ts';
 import { NetGraphOverlay } from './NetGraphOverlay.ts';
 
 interface ArenaData {
-  session: ArenaSession;
+  /** A player's `ArenaSession` or a spectator's `SpectatorSession`. */
+  session: GameSession;
 }
 
 interface FeedLine {
@@ -21,6 +23,8 @@ const FEED_LINES = 5;
 const FEED_TTL_MS = 6000;
 const CHAT_LINES = 6;
 const CHAT_TTL_MS = 12000;
+/** Scoreboard lines (plus our own, if we are further down). */
+const SCORE_LINES = 10;
 
 /** Stable, distinct colour per player id. */
 function colourFor(id: string): number {
@@ -34,7 +38,7 @@ function colourFor(id: string): number {
  * samples. All networking is behind `ArenaSession`.
  */
 export class ArenaScene extends Phaser.Scene {
-  private session!: ArenaSession;
+  private session!: GameSession;
   private map!: GameMap;
   private dynamic!: Phaser.GameObjects.Graphics;
   private names = new Map<string, Phaser.GameObjects.Text>();
@@ -131,7 +135,8 @@ export class ArenaScene extends Phaser.Scene {
     this.drawFrame(frame);
     this.drawHud(frame, now);
     this.netGraph.update(this.session.stats(), now);
-    if (frame.self) this.cameras.main.centerOn(frame.self.x, frame.self.y);
+    const focus = frame.self ?? frame.camera;
+    if (focus) this.cameras.main.centerOn(focus.x, focus.y);
   }
 
   private sampleInput(): InputSample {
@@ -201,17 +206,30 @@ export class ArenaScene extends Phaser.Scene {
     const stats = this.session.stats();
     const ping = stats.pingMs === undefined ? '…' : `${Math.round(stats.pingMs)} ms`;
     const clock = describeMatchClock(this.session.match, frame.tick);
-    this.hudTop.setText(`Room ${this.session.code}   ping ${ping}   players ${frame.players.length}${clock ? `   ${clock}` : ''}`);
-    const lines = scoreboard(frame.players).map((s) => `${s.isSelf ? '▶ ' : ''}${s.name.padEnd(16)} ${String(s.kills).padStart(3)} / ${String(s.deaths).padEnd(3)}`);
+    const everyone = frame.roster ?? frame.players;
+    this.hudTop.setText(`Room ${this.session.code}   ping ${ping}   players ${everyone.length}${clock ? `   ${clock}` : ''}`);
+    const ranked = scoreboard(everyone);
+    const shown = ranked.slice(0, SCORE_LINES);
+    const own = ranked.findIndex((l) => l.isSelf);
+    if (own >= SCORE_LINES) shown.push(ranked[own]!);
+    const lines = shown.map((s) => `${s.isSelf ? '▶ ' : ''}${s.name.padEnd(16)} ${String(s.kills).padStart(3)} / ${String(s.deaths).padEnd(3)}`);
     this.hudScores.setText(['NAME               K / D', ...lines].join('\n'));
     this.feed = this.feed.filter((f) => now - f.atMs < FEED_TTL_MS).slice(-FEED_LINES);
     this.hudFeed.setY(this.hudScores.y + this.hudScores.height + 16).setText(this.feed.map((f) => f.text).join('\n'));
     this.chat = this.chat.filter((c) => now - c.atMs < CHAT_TTL_MS).slice(-CHAT_LINES);
     this.hudChat.setText(this.chat.map((c) => c.text).join('\n'));
     const self = frame.self;
-    this.hudCentre.setText(this.session.status === 'reconnecting'
-      ? 'Connection lost\nreconnecting…'
-      : self && !self.alive ? `Eliminated${this.lastKiller ? ` by ${this.lastKiller}` : ''}\nrespawning…` : '');
+    if (this.session.status === 'reconnecting') {
+      this.hudCentre.setText('Connection lost\nreconnecting…');
+      return;
+    }
+    const watching = (this.session as { target?: string }).target;
+    if (frame.camera !== undefined && self === undefined) {
+      const name = watching === undefined ? undefined : everyone.find((p) => p.id === watching)?.name;
+      this.hudCentre.setY(40).setText(`Spectating${name ? ` ${name}` : ''}  ·  click: next player  ·  WASD: roam`).setFontSize(18);
+      return;
+    }
+    this.hudCentre.setText(self && !self.alive ? `Eliminated${this.lastKiller ? ` by ${this.lastKiller}` : ''}\nrespawning…` : '');
   }
 
   private openChat(): void {

@@ -2,7 +2,7 @@ import Phaser from 'phaser';
 import { NAME_MAX_CHARS, ROOM_CODE_CHARS } from '../../shared/constants.ts';
 import type { RoomListing } from '../../shared/messages.ts';
 import type { Lobby } from '../net/lobby.ts';
-import type { ArenaSession } from '../net/session.ts';
+import type { GameSession } from '../net/spectator.ts';
 import { el } from '../ui/dom.ts';
 
 const NAME_KEY = 'arena.name';
@@ -22,7 +22,8 @@ export class LobbyScene extends Phaser.Scene {
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
   private busy = false;
 
-  constructor(private readonly lobby: Lobby) {
+  /** `battle`: the same guest's lobby for the large-room mode (quick play into a `battle` room). */
+  constructor(private readonly lobby: Lobby, private readonly battle?: Lobby) {
     super('lobby');
   }
 
@@ -48,9 +49,12 @@ export class LobbyScene extends Phaser.Scene {
     const list = el('ul', { id: 'rooms' });
     const quick = el('button', { className: 'primary', id: 'quick-play' }, 'Quick play');
     const create = el('button', { id: 'create-private' }, 'Create private room');
+    const battle = el('button', { id: 'quick-battle' }, 'Battle (200)');
     const join = el('button', { id: 'join-code' }, 'Join');
+    const watchCode = el('button', { id: 'watch-code', className: 'watch' }, 'Watch');
 
-    const act = async (enter: (playerName: string) => Promise<ArenaSession>) => {
+    const buttons = [quick, create, join, battle, watchCode];
+    const act = async (enter: (playerName: string) => Promise<GameSession>) => {
       if (this.busy) return;
       const playerName = name.value.trim();
       if (!playerName) {
@@ -60,22 +64,26 @@ export class LobbyScene extends Phaser.Scene {
       }
       localStorage.setItem(NAME_KEY, playerName);
       this.busy = true;
-      for (const b of [quick, create, join]) b.disabled = true;
+      for (const b of buttons) b.disabled = true;
       error.textContent = '';
       try {
         const session = await enter(playerName);
         this.scene.start('arena', { session });
       } catch (err) {
         error.textContent = (err as Error).message;
-        for (const b of [quick, create, join]) b.disabled = false;
+        for (const b of buttons) b.disabled = false;
         this.busy = false;
       }
     };
 
     quick.addEventListener('click', () => act((n) => this.lobby.quickPlay(n)));
     create.addEventListener('click', () => act((n) => this.lobby.createPrivate(n)));
+    const battleLobby = this.battle;
+    if (battleLobby) battle.addEventListener('click', () => act((n) => battleLobby.quickPlay(n)));
+    else battle.hidden = true;
     const joinTyped = () => act((n) => this.lobby.joinByCode(code.value, n));
     join.addEventListener('click', joinTyped);
+    watchCode.addEventListener('click', () => act((n) => this.lobby.spectate(code.value, n)));
     code.addEventListener('keydown', (e) => { if (e.key === 'Enter') joinTyped(); });
     name.addEventListener('keydown', (e) => { if (e.key === 'Enter') act((n) => this.lobby.quickPlay(n)); });
 
@@ -86,9 +94,12 @@ export class LobbyScene extends Phaser.Scene {
         return;
       }
       for (const room of rooms) {
-        const button = el('button', {}, 'Join');
+        const button = el('button', { disabled: room.clients >= room.maxClients }, 'Join');
         button.addEventListener('click', () => act((n) => this.lobby.joinByCode(room.code, n)));
-        list.appendChild(el('li', {}, el('span', {}, `${room.code}  ${room.clients}/${room.maxClients}`), button));
+        const watch = el('button', { className: 'watch', disabled: (room.spectators ?? 0) >= (room.maxSpectators ?? 0) }, 'Watch');
+        watch.addEventListener('click', () => act((n) => this.lobby.spectate(room.code, n)));
+        const kind = room.kind === 'battle' ? ' battle' : '';
+        list.appendChild(el('li', {}, el('span', {}, `${room.code}  ${room.clients}/${room.maxClients}${kind}`), el('span', { className: 'actions' }, watch, button)));
       }
     };
     const refresh = () => {
@@ -102,11 +113,12 @@ export class LobbyScene extends Phaser.Scene {
       el('p', { className: 'sub' }, 'Top-down shooter. Last one standing is just the next target.'),
       el('label', { htmlFor: 'name' }, 'Name'), name,
       el('div', { className: 'row' }, quick, create),
+      el('div', { className: 'row' }, battle),
       el('label', { htmlFor: 'code' }, 'Join a room by code'),
-      el('div', { className: 'row' }, code, join),
+      el('div', { className: 'row' }, code, join, watchCode),
       error,
       el('label', {}, 'Public rooms'), list,
-      el('div', { className: 'help' }, 'Move: WASD or arrows. Aim: mouse. Fire: click or space. Chat: Enter. Net graph: N. Leave: Esc.'),
+      el('div', { className: 'help' }, 'Move: WASD or arrows. Aim: mouse. Fire: click or space. Chat: Enter. Net graph: N. Leave: Esc. Watching: click follows the next player, WASD roams.'),
     );
   }
 

@@ -2,16 +2,29 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { matchMaker } from '@colyseus/core';
 import express, { type Application } from 'express';
-import { ARENA_ROOM } from '../../shared/constants.ts';
+import { ARENA_ROOM, BATTLE_ROOM } from '../../shared/constants.ts';
 import type { ArenaMetadata, RoomListing } from '../../shared/messages.ts';
 
-/** Public rooms with their player counts, fullest first (what the lobby shows). */
+/**
+ * Public rooms of both types with their player counts, fullest first (what the lobby shows).
+ * A room whose player seats are all taken stays listed (spectators may still join it), though
+ * quick play no longer picks it.
+ */
 export async function listPublicRooms(): Promise<RoomListing[]> {
-  const rooms = await matchMaker.query({ name: ARENA_ROOM, private: false });
+  const rooms = [...await matchMaker.query({ name: ARENA_ROOM }), ...await matchMaker.query({ name: BATTLE_ROOM })];
   return rooms
+    .filter((r) => (r.metadata as Partial<ArenaMetadata> | undefined)?.private === false)
     .map((r) => {
-      const meta = r.metadata as Partial<ArenaMetadata> | undefined;
-      return { code: r.roomId, clients: r.clients, maxClients: r.maxClients, mapId: meta?.mapId ?? 'arena' };
+      const meta = r.metadata as Partial<ArenaMetadata>;
+      return {
+        code: r.roomId,
+        clients: meta.players ?? r.clients,
+        maxClients: meta.maxPlayers ?? r.maxClients,
+        mapId: meta.mapId ?? 'arena',
+        kind: meta.kind ?? r.name,
+        spectators: meta.spectators ?? 0,
+        maxSpectators: meta.maxSpectators ?? 0,
+      };
     })
     .sort((a, b) => b.clients - a.clients || a.code.localeCompare(b.code));
 }

@@ -129,7 +129,8 @@ export function withRoomMetrics<T extends ArenaRoomClass>(Base: T): T {
       return {
         code: this.roomId,
         clients: this.clients.length,
-        maxClients: this.maxClients,
+        // Player seats (Colyseus' maxClients also counts spectator seats).
+        maxClients: meta?.maxPlayers ?? this.maxClients,
         mapId: meta?.mapId ?? '?',
         private: meta?.private ?? false,
         tickMsP99: percentile(this.recentTicks.latest(ROOM_RING_SAMPLES), 99),

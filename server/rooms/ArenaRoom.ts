@@ -3,13 +3,13 @@ import type { z } from 'zod';
 import { CLOSE_CODES, JOIN_REJECTIONS } from '../../shared/closeCodes.ts';
 import {
   DEFAULT_MAX_PLAYERS_PER_ROOM,
+  DEFAULT_MAX_SPECTATORS_PER_ROOM,
   INPUT_BUFFER_MAX_INPUTS,
   MAX_MESSAGES_PER_SECOND,
   PATCH_INTERVAL_MS,
   TICK_HZ,
 } from '../../shared/constants.ts';
 import { INPUT_RANGES, normalizeInput, type PlayerInput } from '../../shared/input.ts';
-import { getMap } from '../../shared/maps.ts';
 import { clientMessageSchemas, joinOptionsSchema, type ArenaMetadata, type ServerMessages } from '../../shared/messages.ts';
 import { seedFromString } from '../../shared/rng.ts';
 import { stepWorld } from '../../shared/sim/step.ts';
@@ -17,6 +17,9 @@ import { addPlayer, createWorld, removePlayer, type World } from '../../shared/s
 import { RoomNetcode } from '../netcode/roomNetcode.ts';
 import { ReplayRecorder } from '../replay/recorder.ts';
 import { DEFAULT_MATCH_LIFECYCLE, MatchLifecycle, type MatchLifecycleOptions } from '../lifecycle/matchLifecycle.ts';
+import { attachInterest } from '../interest/attach.ts';
+import { DEFAULT_INTEREST, type InterestOptions } from '../interest/config.ts';
+import type { InterestManager } from '../interest/manager.ts';
 import { log } from '../observability/log.ts';
 import { joinRejectionsTotal, roomErrorsTotal } from '../observability/metrics.ts';
 import type { GuestTokens } from '../security/guestTokens.ts';
@@ -24,10 +27,12 @@ import { CHAT_LIMIT } from '../security/limits.ts';
 import { recordRejection, type RejectionReason } from '../security/rejections.ts';
 import { TokenBucket } from '../security/tokenBucket.ts';
 import { ArenaState } from './ArenaState.ts';
+import { Audience, type Seat } from './audience.ts';
 import { ChatLog } from './chatLog.ts';
 import { GuestSeats } from './guestSeats.ts';
 import { InputMessage } from './inputSchema.ts';
 import { allocateRoomCode } from './roomCode.ts';
+import { roomSetup, type RoomKindName } from './roomKinds.ts';
 import { StateSync } from './stateSync.ts';
 import { ViolationTracker } from './violations.ts';
 
@@ -46,6 +51,12 @@ export interface ArenaRoomConfig {
   replayChecksumTicks?: number;
   /** Reconnection window, match length, drain deadline (server/lifecycle/matchLifecycle.ts). */
   lifecycle?: MatchLifecycleOptions;
+  /** Room type: `arena` (default) or `battle` (large rooms on a map sized for them). */
+  kind?: RoomKindName;
+  /** Spectator seats besides the players. */
+  maxSpectators?: number;
+  /** What each client receives (server/interest/). */
+  interest?: InterestOptions;
 }
 
 export const DEFAULT_ARENA_CONFIG: ArenaRoomConfig = {
@@ -53,9 +64,8 @@ export const DEFAULT_ARENA_CONFIG: ArenaRoomConfig = {
   defaultMaxPlayers: DEFAULT_MAX_PLAYERS_PER_ROOM,
 };
 
-
 type JoinOptions = z.output<typeof joinOptionsSchema>;
-interface PlayerAuth { name: string; guestId?: string }
+interface PlayerAuth { name: string; guestId?: string; spectate?: boolean }
 
 /** Parse join/create options or refuse with a reason the client can show. */
 function parseJoinOptions(raw: unknown): JoinOptions {
@@ -81,7 +91,8 @@ export async function authorizeJoin(tokens: GuestTokens, token: string | undefin
     recordRejection('auth', `token_${check.reason}` as RejectionReason);
     throw new ServerError(401, `${JOIN_REJECTIONS.AUTH_FAILED}: ${check.reason}`);
   }
-  return { name: parseJoinOptions(options).name, guestId: check.guestId };
+  const parsed = parseJoinOptions(options);
+  return { name: parsed.name, guestId: check.guestId, spectate: parsed.spectate };
 }
 
 /**
@@ -104,6 +115,10 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
 
   protected world!: World;
   protected lifecycle!: MatchLifecycle;
+  /** Who sees what: areas of interest, priorities, spectators (server/interest/). */
+  protected interest!: InterestManager;
+  private audience!: Audience;
+  private listedPrivate = false;
   private readonly sync = new StateSync(this.state);
   private readonly violations = new ViolationTracker(() => this.roomId);
   private readonly stepInputs = new Map<string, PlayerInput>();
@@ -119,22 +134,25 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
 
   /** Runs before any seat is reserved: a bad name never gets a seat. */
   static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<PlayerAuth> {
-    return { name: parseJoinOptions(options).name };
+    const parsed = parseJoinOptions(options);
+    return { name: parsed.name, spectate: parsed.spectate };
   }
 
   override async onCreate(rawOptions: unknown): Promise<void> {
     const options = parseJoinOptions(rawOptions);
+    const kind = this.config.kind ?? 'arena';
+    const { maxPlayers, map, isPrivate } = roomSetup(kind, options, this.config.defaultMaxPlayers);
+    this.interest = attachInterest(this, this.state, this.sync, map, this.config.interest ?? DEFAULT_INTEREST);
     this.roomId = await allocateRoomCode();
-    this.maxClients = options.maxPlayers ?? this.config.defaultMaxPlayers;
+    this.audience = new Audience(maxPlayers, this.config.maxSpectators ?? DEFAULT_MAX_SPECTATORS_PER_ROOM);
+    this.maxClients = maxPlayers + this.audience.maxSpectators;
     this.patchRate = this.config.patchIntervalMs;
     if (this.config.seatReservationS !== undefined) this.seatReservationTimeout = this.config.seatReservationS;
-    const map = getMap(options.map ?? 'arena');
-    // Quick play must always land on the default map, so other maps are join-by-code only.
-    const isPrivate = options.private === true || map.id !== 'arena';
     this.world = createWorld(map, seedFromString(this.roomId));
     if (this.config.replayDir) this.replay = new ReplayRecorder(this.config.replayDir, this.roomId, this.world, this.config.replayChecksumTicks ?? 30);
     this.state.mapId = map.id;
-    await this.setMetadata({ code: this.roomId, private: isPrivate, mapId: map.id });
+    await this.setMetadata({ code: this.roomId, private: isPrivate, mapId: map.id, kind, players: 0, maxPlayers, spectators: 0, maxSpectators: this.audience.maxSpectators });
+    this.listedPrivate = isPrivate;
     if (isPrivate) await this.setPrivate(true);
 
     this.registerMessages();
@@ -145,13 +163,24 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
 
   override onJoin(client: Client, _options: unknown, auth?: PlayerAuth): void {
     const name = auth?.name ?? client.sessionId;
-    if (auth?.guestId !== undefined) {
+    const seat: Seat = auth?.spectate === true ? 'spectator' : 'player';
+    const admitted = this.audience.admit(client.sessionId, seat);
+    if (!admitted.ok) {
+      joinRejectionsTotal.inc({ reason: admitted.reason });
+      throw new ServerError(409, admitted.reason);
+    }
+    // One avatar per guest; watching is not an avatar (a player may watch its own room from another tab).
+    if (auth?.guestId !== undefined && seat === 'player') {
       const displaced = this.guestSeats.claim(auth.guestId, client.sessionId);
       if (displaced !== undefined) this.evict(displaced);
     }
-    addPlayer(this.world, client.sessionId, name);
+    if (seat === 'player') {
+      addPlayer(this.world, client.sessionId, name);
+      this.replay?.join(this.world, client.sessionId, name);
+    }
     this.net.join(client.sessionId);
-    this.replay?.join(this.world, client.sessionId, name);
+    this.interest.addViewer(client.sessionId, seat);
+    this.publishAudience();
     const lines = this.chatLog.recent();
     if (lines.length > 0) client.send('chatHistory', { lines } satisfies ServerMessages['chatHistory']);
     this.lifecycle.welcome(client);
@@ -180,10 +209,16 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   }
 
   override onLeave(client: Client): void {
-    removePlayer(this.world, client.sessionId);
+    const seat = this.audience.seatOf(client.sessionId);
+    this.audience.release(client.sessionId);
+    this.interest.removeViewer(client.sessionId);
     this.net.leave(client.sessionId);
-    this.replay?.leave(this.world, client.sessionId);
-    this.sync.removePlayer(client.sessionId);
+    if (seat === 'player') {
+      removePlayer(this.world, client.sessionId);
+      this.replay?.leave(this.world, client.sessionId);
+      this.sync.removePlayer(client.sessionId);
+    }
+    if (seat !== undefined) this.publishAudience();
     this.guestSeats.release(client.sessionId);
     this.chatBuckets.delete(client.sessionId);
   }
@@ -221,9 +256,28 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
       if (!parsed.success) return this.violations.record(client, 'invalid_message', `netp: ${parsed.error.issues[0]?.message}`);
       this.net.onPong(client.sessionId, parsed.data);
     });
+    this.onMessage('spectate', (client, raw) => {
+      const parsed = clientMessageSchemas.spectate.safeParse(raw);
+      if (!parsed.success) return this.violations.record(client, 'invalid_message', `spectate: ${parsed.error.issues[0]?.message}`);
+      this.interest.spectate(client.sessionId, parsed.data);
+    });
     this.onMessage('*', (client, type) => {
       this.violations.record(client, 'unknown_message', `type ${String(type).slice(0, 40)}`);
     });
+  }
+
+  /**
+   * Keep the room's listing current: player and spectator counts, and out of quick play while
+   * every player seat is taken (spectators can still join it by code).
+   */
+  private publishAudience(): void {
+    const meta = this.metadata;
+    const hidden = meta.private || this.audience.playersFull;
+    if (hidden !== this.listedPrivate) {
+      this.listedPrivate = hidden;
+      void this.setPrivate(hidden);
+    }
+    void this.setMetadata({ ...meta, players: this.audience.playerCount, spectators: this.audience.spectatorCount });
   }
 
   /** Chat lines are rate-limited per player (valid ones only: invalid ones are strikes). */
@@ -273,8 +327,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
         victimName: this.world.players.get(event.victimId)?.name ?? '?',
         tick: event.tick,
       };
-      // After the patch, so the feed never announces a death the state has not shown yet.
-      this.broadcast('kill', kill, { afterNextPatch: true });
+      // After the patch, so the feed never announces a death the state has not shown yet; only to
+      // those who had either player in view (docs/INTEREST.md).
+      for (const id of this.interest.audienceOf(event.victimId, event.killerId)) this.clients.getById(id)?.send('kill', kill, { afterNextPatch: true });
     }
   }
 }

@@ -1,20 +1,29 @@
 import { schema, t, type SchemaType } from '@colyseus/schema';
+import { AIM_WIRE, POSITION_WIRE, VELOCITY_WIRE } from '../../shared/wire.ts';
 
 /**
- * What clients see. Positions and velocities are on the simulation's 1/64 px grid, which float32
- * carries exactly. Velocity is sent so the owner can reconcile and others can extrapolate.
+ * What clients see. `name`, `kills` and `deaths` are the room's roster: every client gets them.
+ * The body (`.view()` fields) reaches a client only while the player is inside that client's
+ * area of interest (server/interest/): it is deleted (reads `undefined`) when the player leaves
+ * the area. Positions and velocities travel as 16-bit steps of the simulation's own grid
+ * (shared/wire.ts), so a client decodes exactly the server's numbers.
  */
 export const PlayerState = schema({
   name: t.string().default(''),
-  x: t.float32().default(0),
-  y: t.float32().default(0),
-  vx: t.float32().default(0),
-  vy: t.float32().default(0),
-  aim: t.uint16().default(0),
-  hp: t.uint8().default(0),
-  alive: t.boolean().default(false),
   kills: t.uint16().default(0),
   deaths: t.uint16().default(0),
+  x: t.quantized(POSITION_WIRE).view().default(0),
+  y: t.quantized(POSITION_WIRE).view().default(0),
+  vx: t.quantized(VELOCITY_WIRE).view().default(0),
+  vy: t.quantized(VELOCITY_WIRE).view().default(0),
+  /**
+   * Tick (mod 65536) that x, y, vx, vy are current at. Other players' bodies are sent only when
+   * their position stops following shared/wire.ts `extrapolate()` from there (dead reckoning).
+   */
+  t: t.uint16().view().default(0),
+  aim: t.quantized(AIM_WIRE).view().default(0),
+  hp: t.uint8().view().default(0),
+  alive: t.boolean().view().default(false),
 }, 'Player');
 export type PlayerState = SchemaType<typeof PlayerState>;
 
@@ -24,10 +33,10 @@ export type PlayerState = SchemaType<typeof PlayerState>;
  */
 export const ProjectileState = schema({
   ownerId: t.string().default(''),
-  x0: t.float32().default(0),
-  y0: t.float32().default(0),
-  vx: t.float32().default(0),
-  vy: t.float32().default(0),
+  x0: t.quantized(POSITION_WIRE).default(0),
+  y0: t.quantized(POSITION_WIRE).default(0),
+  vx: t.quantized(VELOCITY_WIRE).default(0),
+  vy: t.quantized(VELOCITY_WIRE).default(0),
   spawnTick: t.uint32().default(0),
 }, 'Projectile');
 export type ProjectileState = SchemaType<typeof ProjectileState>;
@@ -36,7 +45,9 @@ export const ArenaState = schema({
   /** Simulation tick this state reflects; clients place snapshots on the server timeline by it. */
   tick: t.uint32().default(0),
   mapId: t.string().default('arena'),
+  /** Everyone in the room (the roster); each body only within the client's area (see above). */
   players: t.map(PlayerState),
-  projectiles: t.map(ProjectileState),
+  /** Projectiles whose flight crosses the client's area (a per-client view). */
+  projectiles: t.map(ProjectileState).view(),
 }, 'ArenaState');
 export type ArenaState = SchemaType<typeof ArenaState>;

@@ -35,6 +35,16 @@ export async function joinArenaById(endpoint: string, code: string, options: Rec
   return waitForState(await sdk(endpoint, as, net).joinById<ArenaStateView>(code, options));
 }
 
+/** Create a room of any type (`arena`, `battle`) through the real matchmaker and wait for the first state. */
+export async function createRoomOf(endpoint: string, roomName: string, options: Record<string, unknown>, as?: GuestAuth): Promise<ArenaRoom> {
+  return waitForState(await sdk(endpoint, as).create<ArenaStateView>(roomName, options));
+}
+
+/** Quick play into a room type (`arena`, `battle`) and wait for the first state. */
+export async function joinOrCreateRoomOf(endpoint: string, roomName: string, options: Record<string, unknown>, as?: GuestAuth): Promise<ArenaRoom> {
+  return waitForState(await sdk(endpoint, as).joinOrCreate<ArenaStateView>(roomName, options));
+}
+
 /** Take a dropped seat back with the room's reconnection token (`room.reconnectionToken`). */
 export async function reconnectArena(endpoint: string, reconnectionToken: string, as?: GuestAuth): Promise<ArenaRoom> {
   return waitForState(await sdk(endpoint, as).reconnect<ArenaStateView>(reconnectionToken));

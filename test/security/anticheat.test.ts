@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRE_COOLDOWN_TICKS, PLAYER_MAX_SPEED_PX_PER_S, TICK_HZ } from '../../shared/constants.ts';
 import { type Baseline, expectBackToBaseline, type HonestPlayer, honestPlayer, takeBaseline } from '../helpers/attack.ts';
+import { bodyAt } from '../../game-client/net/interest.ts';
 import { joinRaw } from '../helpers/clients.ts';
 import { inputFrame, u32 } from '../helpers/frames.ts';
 import { startTestServer } from '../helpers/server.ts';
@@ -23,7 +24,11 @@ afterAll(async () => {
 async function cheater() {
   const raw = await joinRaw(server.endpoint, { room: { method: 'joinById', nameOrId: honest.room.roomId }, join: { name: 'cheater' } });
   await waitFor('cheater alive', () => honest.room.state.players.get(raw.seat.sessionId)?.alive);
-  const me = () => honest.room.state.players.get(raw.seat.sessionId)!;
+  // Where the honest client sees the cheater now (other players' bodies are dead-reckoned).
+  const me = () => {
+    const state = honest.room.state;
+    return bodyAt(state.players.get(raw.seat.sessionId)!, state.tick, state.tick);
+  };
   return { raw, me };
 }
 
@@ -69,7 +74,8 @@ describe('the simulation, not the client, decides what a player can do', () => {
   it('holding fire and spamming inputs fires no faster than the weapon cooldown', async () => {
     const { raw } = await cheater();
     const shots = new Set<string>();
-    const watch = setInterval(() => honest.room.state.projectiles.forEach((p, id) => { if (p.ownerId === raw.seat.sessionId) shots.add(id); }), 5);
+    // The honest player never fires, so every shot it sees is the cheater's (only owners learn a shot's owner).
+    const watch = setInterval(() => honest.room.state.projectiles.forEach((p, id) => { if (p.ownerId !== honest.room.sessionId) shots.add(id); }), 5);
     const tick0 = honest.room.state.tick;
     for (let i = 1; i <= TICK_HZ * 3; i++) {
       // Claims to see the present (viewTick, field 5), so no shot is lag-compensated into the

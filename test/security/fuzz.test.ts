@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { InputDecoder, InputEncoder } from '@colyseus/schema/input';
 import { Packr, unpack } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AIM_STEPS_PER_TURN, CHAT_MAX_CHARS, MAX_MESSAGE_BYTES, MAX_PLAYERS_PER_ROOM_LIMIT, NAME_MAX_CHARS } from '../../shared/constants.ts';
+import { AIM_STEPS_PER_TURN, BATTLE_MAX_PLAYERS, CHAT_MAX_CHARS, MAX_MESSAGE_BYTES, NAME_MAX_CHARS } from '../../shared/constants.ts';
 import { normalizeInput } from '../../shared/input.ts';
 import { cleanText, clientMessageSchemas, joinOptionsSchema } from '../../shared/messages.ts';
 import { InputMessage } from '../../server/rooms/inputSchema.ts';
@@ -126,18 +126,19 @@ describe('handlers and decoders under property-based fuzzing', () => {
   it('join and create options: validation never throws and lets only bounded, known fields through', () => {
     const options = fc.oneof(
       fc.anything({ maxDepth: 2 }),
-      fc.record({ name: fc.string({ unit: 'binary', maxLength: 80 }), maxPlayers: fc.double(), private: fc.anything({ maxDepth: 0 }), map: fc.string() }, { requiredKeys: ['name'] }),
+      fc.record({ name: fc.string({ unit: 'binary', maxLength: 80 }), maxPlayers: fc.double(), private: fc.anything({ maxDepth: 0 }), map: fc.string(), spectate: fc.anything({ maxDepth: 0 }) }, { requiredKeys: ['name'] }),
     );
     fc.assert(fc.property(options, (raw) => {
       const parsed = joinOptionsSchema.safeParse(raw);
       if (!parsed.success) return;
-      expect(Object.keys(parsed.data).every((k) => ['name', 'private', 'maxPlayers', 'map'].includes(k))).toBe(true);
+      expect(Object.keys(parsed.data).every((k) => ['name', 'private', 'maxPlayers', 'map', 'spectate'].includes(k))).toBe(true);
       expect([...parsed.data.name].length).toBeGreaterThan(0);
       expect([...parsed.data.name].length).toBeLessThanOrEqual(NAME_MAX_CHARS);
       expect(parsed.data.name).not.toMatch(INVISIBLE);
       if (parsed.data.maxPlayers !== undefined) {
         expect(Number.isInteger(parsed.data.maxPlayers)).toBe(true);
-        expect(parsed.data.maxPlayers).toBeLessThanOrEqual(MAX_PLAYERS_PER_ROOM_LIMIT);
+        // The schema's bound is the largest room type's; arena rooms refuse more than their own limit at creation.
+        expect(parsed.data.maxPlayers).toBeLessThanOrEqual(BATTLE_MAX_PLAYERS);
       }
     }), { numRuns: 3000 });
   });

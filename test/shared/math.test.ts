@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AIM_STEPS_PER_TURN } from '../../shared/constants.ts';
+import { AIM_STEPS_PER_TURN, POSITION_QUANTUM_PX } from '../../shared/constants.ts';
 import { aimToDirection, aimToRadians, quantize, radiansToAim } from '../../shared/math.ts';
 import { nextRandom, seedFromString } from '../../shared/rng.ts';
 
@@ -20,9 +20,11 @@ describe('deterministic math', () => {
     expect(radiansToAim(Math.PI * 4)).toBe(0);
   });
 
-  it('quantize snaps to 1/64 and never yields -0', () => {
-    expect(quantize(1.015625 + 1e-9)).toBe(1.015625);
-    expect(quantize(1.01)).toBe(1.015625);
+  it('quantize snaps to the POSITION_QUANTUM_PX grid (1/8) and never yields -0', () => {
+    expect(POSITION_QUANTUM_PX).toBe(1 / 8);
+    expect(quantize(1.125 + 1e-9)).toBe(1.125);
+    expect(quantize(1.1)).toBe(1.125);
+    expect(quantize(1.06)).toBe(1);
     expect(Object.is(quantize(-0.001), 0)).toBe(true);
   });
 

@@ -38,6 +38,12 @@ async function clientsOnServer(): Promise<number> {
   return matchMaker.stats.local.ccu;
 }
 
+/** Clients whose join the rooms have acknowledged (their full state is on its way). */
+async function joinedOnServer(): Promise<number> {
+  const listings = await matchMaker.query({});
+  return listings.reduce((n, l) => n + ((matchMaker.getLocalRoomById(l.roomId) as unknown as { clients?: Array<{ state: number }> } | undefined)?.clients?.filter((c) => c.state === 1).length ?? 0), 0);
+}
+
 describe('bot runner against a real server', () => {
   it('fills the rooms with full and light bots that play, and reports what they saw', async () => {
     const seen: { rooms?: Array<{ roomId: string; clients: number }>; moved?: boolean; fired?: boolean } = {};
@@ -107,6 +113,10 @@ describe('bot runner against a real server', () => {
     const t0 = Date.now();
     const running = runBots(options({ durationS: 120, full: 2 }), { signal: abort.signal });
     await waitFor('bots in', async () => (await clientsOnServer()) === 8, { timeoutMs: 10_000 });
+    // The matchmaker counts a client from its seat reservation; give the last joins time to land
+    // on the bots' side (full bots also wait for their first state) before pulling the plug.
+    await waitFor('bots joined', async () => (await joinedOnServer()) === 8, { timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
     abort.abort('SIGINT');
     const report = await running;
     expect(Date.now() - t0).toBeLessThan(20_000);

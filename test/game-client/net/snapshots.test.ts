@@ -4,7 +4,9 @@ import { DUEL_MAP } from '../../../shared/maps.ts';
 import { SnapshotBuffer, shotAt, type PlayerSnap } from '../../../game-client/net/snapshots.ts';
 import type { ArenaStateView, PlayerStateView, ProjectileStateView } from '../../../game-client/net/stateTypes.ts';
 
-function player(over: Partial<PlayerStateView>): PlayerStateView {
+type TestPlayer = Omit<PlayerStateView, 't'> & { t?: number };
+
+function player(over: Partial<PlayerStateView>): TestPlayer {
   return { name: 'p', x: 100, y: 100, vx: 0, vy: 0, aim: 0, hp: 100, alive: true, kills: 0, deaths: 0, ...over };
 }
 
@@ -13,11 +15,13 @@ function mapOf<V>(entries: Record<string, V>) {
   return { get: (k: string) => m.get(k), forEach: (cb: (v: V, k: string) => void) => m.forEach(cb), size: m.size };
 }
 
-function state(tick: number, players: Record<string, PlayerStateView>, projectiles: Record<string, ProjectileStateView> = {}): ArenaStateView {
-  return { tick, mapId: 'duel', players: mapOf(players), projectiles: mapOf(projectiles) };
+/** A state whose bodies were sampled at its own tick unless a player says otherwise (`t`). */
+function state(tick: number, players: Record<string, TestPlayer>, projectiles: Record<string, ProjectileStateView> = {}): ArenaStateView {
+  const bodies = Object.fromEntries(Object.entries(players).map(([id, p]) => [id, { ...p, t: p.t ?? tick % 65536 }]));
+  return { tick, mapId: 'duel', players: mapOf(bodies), projectiles: mapOf(projectiles) };
 }
 
-const out = (): PlayerSnap => player({});
+const out = (): PlayerSnap => ({ ...player({}), t: 0 });
 
 describe('snapshot buffer', () => {
   it('interpolates between snapshots on the tick timeline, aim along the short arc', () => {

@@ -4,6 +4,7 @@ import {
   PLAYER_MAX_HEALTH,
   PLAYER_MAX_SPEED_PX_PER_S,
   PLAYER_RADIUS_PX,
+  POSITION_QUANTUM_PX,
   PROJECTILE_DAMAGE,
   RESPAWN_DELAY_TICKS,
   TICK_DT_S,
@@ -137,15 +138,14 @@ describe('simulation step', () => {
     expect(p.y).toBe(PLAYER_RADIUS_PX);
   });
 
-  it('keeps positions on the 1/64 px grid (exact in float32)', () => {
+  it('keeps positions and velocities on the POSITION_QUANTUM_PX grid the wire carries', () => {
     const world = createWorld(ARENA_MAP, 9);
     addPlayer(world, 'a', 'a');
     for (let t = 1; t <= 200; t++) {
       stepWorld(world, new Map([['a', input(t, { moveX: t % 40 < 20 ? 1 : -1, moveY: t % 30 < 10 ? 1 : 0 })]]), TICK_DT_S);
       const p = world.players.get('a')!;
       for (const v of [p.x, p.y, p.vx, p.vy]) {
-        expect(Math.fround(v)).toBe(v);
-        expect(Number.isInteger(v * 64)).toBe(true);
+        expect(Number.isInteger(v / POSITION_QUANTUM_PX)).toBe(true);
       }
     }
   });

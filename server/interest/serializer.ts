@@ -1,0 +1,162 @@
+import { ClientState, Protocol, ProtocolModifier, SchemaSerializer, type Client } from '@colyseus/core';
+import { $changes, Encoder, encode, type Iterator, type Root, type Schema, type StateView } from '@colyseus/schema';
+import type { InterestManager } from './manager.ts';
+import { interestTotals } from './stats.ts';
+
+/** `PatchTimingContext` of @colyseus/core (not exported): server time for the TIMED prefix. */
+interface PatchTiming { sNow: number }
+
+/**
+ * Schema's encoder, minus the per-client walk over every changed entity: in a view pass,
+ * `encode()` would walk the room's whole change list once per client (cost clients ×
+ * entities). The interest manager already queued into each view exactly the fields that
+ * client gets, which `encodeView` drains; the walk has nothing left to add.
+ */
+export class InterestEncoder<T extends Schema = any> extends Encoder<T> {
+  override encode(it: Iterator = { offset: 0 }, view?: StateView, buffer: Uint8Array = this.sharedBuffer, initialOffset = it.offset): Uint8Array {
+    if (view !== undefined) return buffer.subarray(0, it.offset);
+    return super.encode(it, view, buffer, initialOffset);
+  }
+}
+
+const TIMED_PREFIX_BYTES = 8;
+
+/**
+ * Finish a patch encoded with a gap for the prefix (`[code][8 free bytes][schema bytes]`, its own
+ * buffer): with timing, the TIMED prefix in place; without, the code moved next to the body.
+ */
+function framed(b: Uint8Array, client: Client, timing: PatchTiming | undefined): Uint8Array {
+  if (timing === undefined) {
+    b[TIMED_PREFIX_BYTES] = b[0]!;
+    return b.subarray(TIMED_PREFIX_BYTES);
+  }
+  b[0] = b[0]! | ProtocolModifier.TIMED;
+  const it: Iterator = { offset: 1 };
+  encode.uint32(b, timing.sNow >>> 0, it);
+  encode.uint32(b, processedInputSeq(client) >>> 0, it);
+  return b;
+}
+
+/**
+ * `[code | TIMED][uint32 server ms][uint32 last processed input][schema bytes]`, as Colyseus'
+ * own serializer frames a patch for rooms with `defineInput()`; a fresh buffer per client
+ * (the transport may hold it after we return).
+ */
+function timedFrame(body: Uint8Array, sNow: number, inputSeq: number): Buffer {
+  const out = Buffer.allocUnsafe(1 + TIMED_PREFIX_BYTES + body.length - 1);
+  out[0] = body[0]! | ProtocolModifier.TIMED;
+  const it: Iterator = { offset: 1 };
+  encode.uint32(out, sNow >>> 0, it);
+  encode.uint32(out, inputSeq >>> 0, it);
+  out.set(body.subarray(1), it.offset);
+  return out;
+}
+
+function processedInputSeq(client: Client): number {
+  return (client as Client & { _inputBuffer?: { ackSeq: number } })._inputBuffer?.ackSeq ?? 0;
+}
+
+/**
+ * The room's serializer with interest management: the shared part of a patch (roster, tick) is
+ * encoded once for everyone; then each client gets its own view's bytes, which the interest
+ * manager prepared in time proportional to what changed near that client. The wire format is
+ * Colyseus' own, so the SDK decodes it unchanged.
+ */
+export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
+  constructor(private readonly interest: InterestManager) {
+    super();
+  }
+
+  override reset(newState: T): void {
+    // Keep the Root the room's default serializer already bound the state to: reference ids
+    // are handed out by it, and a second Root would hand the same ones out again.
+    this.encoder = new InterestEncoder(newState, (newState as unknown as { [$changes]?: { root?: Root } })[$changes]?.root);
+    this.hasFilters = true;
+    this.hasUnreliableFields = false;
+    this.fullEncodeBuffer[0] = Protocol.ROOM_STATE;
+    this.needFullEncode = true;
+  }
+
+  /** Sent when a client's join is acknowledged (and after a reconnection): the shared state only. */
+  override getFullState(client?: Client, timing?: PatchTiming): Uint8Array {
+    if (this.needFullEncode || this.encoder.root.changes.next !== undefined) {
+      this.sharedOffsetCache = { offset: 1 };
+      this.fullEncodeCache = this.encoder.encodeAll(this.sharedOffsetCache, this.fullEncodeBuffer);
+      this.needFullEncode = false;
+    }
+    if (client === undefined) return this.fullEncodeCache;
+    // Its view starts empty: what is in its area arrives with the next patch. The snapshot
+    // carries the view as it is now (just the projectiles map, bound) so the client never sees
+    // the state without it.
+    const viewer = this.interest.activate(client.sessionId);
+    const body = viewer === undefined
+      ? this.fullEncodeCache
+      : this.encoder.encodeAllView(viewer.view, this.sharedOffsetCache.offset, { ...this.sharedOffsetCache }, this.fullEncodeBuffer);
+    viewer?.view.changes.clear();
+    return timing ? timedFrame(body, timing.sNow, processedInputSeq(client)) : body;
+  }
+
+  override applyPatches(clients: Client[], _state?: unknown, timing?: PatchTiming): boolean {
+    const encoder = this.encoder;
+    if (clients.length === 0) {
+      if (encoder.hasChanges) this.needFullEncode = true;
+      encoder.discardChanges();
+      this.interest.idle();
+      return false;
+    }
+    for (let i = 0; i < clients.length; i++) {
+      const viewer = this.interest.viewers.get(clients[i]!.sessionId);
+      if (viewer !== undefined) viewer.ready = clients[i]!.state === ClientState.JOINED;
+    }
+    this.interest.beforePatch();
+    const totals = interestTotals;
+
+    const t0 = performance.now();
+    const shared = encoder.hasChanges;
+    if (shared) this.needFullEncode = true;
+    // The patch is encoded after a gap for the TIMED prefix, so each client's frame is one buffer:
+    // [code][8-byte prefix, filled per client][shared part][its view's part].
+    const it: Iterator = { offset: 1 + TIMED_PREFIX_BYTES };
+    encoder.sharedBuffer[0] = Protocol.ROOM_STATE_PATCH;
+    if (shared) encoder.encode(it);
+    const sharedOffset = it.offset;
+    const t1 = performance.now();
+    totals.sharedEncodeMs += t1 - t0;
+
+    let viewMs = 0;
+    let sent = false;
+    for (let i = 0; i < clients.length; i++) {
+      const client = clients[i]!;
+      if (client.state !== ClientState.JOINED) continue;
+      const viewer = this.interest.viewers.get(client.sessionId);
+      let frame: Uint8Array | undefined;
+      if (viewer !== undefined && viewer.active && viewer.view.changes.size > 0) {
+        const v0 = performance.now();
+        // A fresh buffer: the shared part followed by this view's part.
+        frame = encoder.encodeView(viewer.view, sharedOffset, { offset: sharedOffset });
+        this.interest.afterEncode(viewer);
+        viewMs += performance.now() - v0;
+      } else if (shared) {
+        frame = encoder.sharedBuffer.slice(0, sharedOffset);
+      }
+      if (frame === undefined) {
+        // Nothing for this client: Colyseus' heartbeat keeps its clock and input ack fresh.
+        if (timing) this.send(client, timedFrame(Buffer.from([Protocol.ROOM_STATE_PATCH]), timing.sNow, processedInputSeq(client)));
+        continue;
+      }
+      this.send(client, framed(frame, client, timing));
+      sent = true;
+    }
+    encoder.discardChanges();
+    const t2 = performance.now();
+    totals.viewEncodeMs += viewMs;
+    totals.sendMs += t2 - t1 - viewMs;
+    return sent;
+  }
+
+  private send(client: Client, frame: Uint8Array): void {
+    interestTotals.frames++;
+    interestTotals.frameBytes += frame.length;
+    client.raw(frame);
+  }
+}

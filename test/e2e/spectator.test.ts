@@ -1,0 +1,106 @@
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
+
+interface FrameProbe {
+  sessionId: string;
+  code: string;
+  mapId: string;
+  self: { x: number; y: number } | null;
+  camera: { x: number; y: number } | null;
+  players: Array<{ id: string; name: string; x: number; y: number; alive: boolean }>;
+  roster: number;
+}
+
+/** Read the running game's state through the client's read-only debug hook. */
+function probe(page: Page): Promise<FrameProbe | null> {
+  return page.evaluate(() => {
+    const s = (window as unknown as { __arena?: { session?: { sessionId: string; code: string; frame(): any } } }).__arena?.session;
+    if (!s) return null;
+    const f = s.frame();
+    return {
+      sessionId: s.sessionId,
+      code: s.code,
+      mapId: f.mapId,
+      self: f.self ? { x: f.self.x, y: f.self.y } : null,
+      camera: f.camera ?? null,
+      players: f.players.map((p: any) => ({ id: p.id, name: p.name, x: p.x, y: p.y, alive: p.alive })),
+      roster: (f.roster ?? f.players).length,
+    };
+  });
+}
+
+/** Browser pages take longer than in-process clients. */
+const SLOW = { timeoutMs: 10_000, intervalMs: 50 };
+
+let server: ServerProcess;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+beforeAll(async () => {
+  server = await startServerProcess();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('spectating and the battle room in real Chromium', () => {
+  it('a spectator watches a room by code and sees the player move; another player quick-plays into a battle room', async () => {
+    const errors: string[] = [];
+    const host = await browser.context.newPage();
+    const watcher = await browser.context.newPage();
+    const soldier = await browser.context.newPage();
+    for (const page of [host, watcher, soldier]) page.on('pageerror', (e) => errors.push(e.message));
+
+    await host.goto(server.url);
+    await host.fill('#name', 'Alpha');
+    await host.click('#create-private');
+    const hostProbe = await waitFor('host in a room', () => probe(host), SLOW);
+
+    await watcher.goto(server.url);
+    await watcher.fill('#name', 'Watcher');
+    await watcher.fill('#code', hostProbe.code);
+    await watcher.click('#watch-code');
+    const watching = await waitFor('spectator in the room', () => probe(watcher), SLOW);
+    expect(watching.code).toBe(hostProbe.code);
+    // No body of its own; a camera instead. The roster counts players only.
+    expect(watching.self).toBeNull();
+    expect(watching.camera).not.toBeNull();
+    expect(watching.roster).toBe(1);
+
+    const alpha = () => probe(watcher).then((p) => p?.players.find((q) => q.id === hostProbe.sessionId && q.alive));
+    const start = await waitFor('spectator sees Alpha', alpha, SLOW);
+    await host.bringToFront();
+    const key = start.x < 800 ? 'd' : 'a';
+    await host.keyboard.down(key);
+    await waitFor('spectator sees Alpha move', async () => {
+      const now = await alpha();
+      return now && Math.abs(now.x - start.x) > 100 ? now : null;
+    }, SLOW);
+    await host.keyboard.up(key);
+    // Following Alpha (the only player): the camera is on Alpha.
+    const followed = await waitFor('camera on Alpha', async () => {
+      const p = await probe(watcher);
+      const a = p?.players.find((q) => q.id === hostProbe.sessionId);
+      return p?.camera && a && Math.abs(p.camera.x - a.x) < 1 ? p : null;
+    }, SLOW);
+    expect(followed.camera).not.toBeNull();
+
+    await soldier.goto(server.url);
+    await soldier.fill('#name', 'Bravo');
+    await soldier.click('#quick-battle');
+    const inBattle = await waitFor('player in a battle room', () => probe(soldier), SLOW);
+    expect(inBattle.mapId).toBe('battle');
+    expect(inBattle.self).not.toBeNull();
+
+    await watcher.screenshot({ path: `${ARTIFACTS}/spectator.png` });
+    await soldier.screenshot({ path: `${ARTIFACTS}/battle.png` });
+    expect(errors).toEqual([]);
+  });
+});
