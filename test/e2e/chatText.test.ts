@@ -1,36 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { joinArenaById, type ArenaRoom } from '../helpers/clients.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
+import { gameInBrowser } from '../helpers/game.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-let server: ServerProcess;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+const game = gameInBrowser();
 let intruder: ArenaRoom | undefined;
 
-beforeAll(async () => {
-  server = await startServerProcess();
-  browser = await launchBrowser();
-});
 afterAll(async () => {
   await intruder?.leave(true).catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
 });
 
 const MARKUP = '<img src=x onerror="window.__pwned=1"><b id="injected">bold</b>';
 
 describe('chat in real Chromium', () => {
   it('shows hostile markup from another player as plain text, and runs none of it', async () => {
-    const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(server.url);
-    await page.fill('#name', 'Reader');
+    const page = await game.lobbyPage('Reader');
     await page.click('#create-private');
     const code = await waitFor('in a room', () => page.evaluate(() => (window as unknown as { __arena?: { session?: { code: string } } }).__arena?.session?.code), { timeoutMs: 10_000 });
 
-    intruder = await joinArenaById(server.url.replace(/\/$/, ''), code, { name: '<i>x</i>' });
+    intruder = await joinArenaById(game.server.url.replace(/\/$/, ''), code, { name: '<i>x</i>' });
     intruder.send('chat', { text: MARKUP });
 
     const chatText = () => page.evaluate(() => {
@@ -44,6 +32,6 @@ describe('chat in real Chromium', () => {
       injected: document.querySelector('#injected') !== null,
       images: document.querySelectorAll('img').length,
     }))).toEqual({ pwned: undefined, injected: false, images: 0 });
-    expect(errors).toEqual([]);
+    expect(game.errors).toEqual([]);
   });
 });

@@ -1,12 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, gameInBrowser } from '../helpers/game.ts';
 import type { NetStats } from '../../game-client/net/netStats.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
 import { waitFor } from '../helpers/wait.ts';
-
-const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
 
 interface Probe { stats: NetStats; graph: { visible: boolean; lines: string[] } }
 
@@ -17,25 +13,11 @@ function probe(page: Page): Promise<Probe | null> {
   });
 }
 
-let server: ServerProcess;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-beforeAll(async () => {
-  server = await startServerProcess();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const game = gameInBrowser();
 
 describe('net graph and network simulator in real Chromium', () => {
   it('?netsim= plays through the simulator, N toggles the net graph, and moving alone needs no correction', async () => {
-    const errors: string[] = [];
-    const page = await browser.context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}?netsim=rtt=120,jitter=10`);
-    await page.fill('#name', 'Grapher');
+    const page = await game.lobbyPage('Grapher', '?netsim=rtt=120,jitter=10');
     await page.click('#create-private');
     await waitFor('in a room', () => probe(page), { timeoutMs: 15_000, intervalMs: 100 });
 
@@ -60,6 +42,6 @@ describe('net graph and network simulator in real Chromium', () => {
 
     await page.keyboard.press('n');
     await waitFor('net graph off', async () => !(await probe(page))?.graph.visible, { timeoutMs: 5000, intervalMs: 100 });
-    expect(errors).toEqual([]);
+    expect(game.errors).toEqual([]);
   });
 });

@@ -1,11 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, gameInBrowser } from '../helpers/game.ts';
 import { waitFor } from '../helpers/wait.ts';
-
-const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
 
 interface FrameProbe {
   sessionId: string;
@@ -38,33 +34,15 @@ function probe(page: Page): Promise<FrameProbe | null> {
 /** Browser pages take longer than in-process clients. */
 const SLOW = { timeoutMs: 10_000, intervalMs: 50 };
 
-let server: ServerProcess;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-beforeAll(async () => {
-  server = await startServerProcess();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const game = gameInBrowser();
 
 describe('spectating and the battle room in real Chromium', () => {
   it('a spectator watches a room by code and sees the player move; another player quick-plays into a battle room', async () => {
-    const errors: string[] = [];
-    const host = await browser.context.newPage();
-    const watcher = await browser.context.newPage();
-    const soldier = await browser.context.newPage();
-    for (const page of [host, watcher, soldier]) page.on('pageerror', (e) => errors.push(e.message));
-
-    await host.goto(server.url);
-    await host.fill('#name', 'Alpha');
+    const host = await game.lobbyPage('Alpha');
     await host.click('#create-private');
     const hostProbe = await waitFor('host in a room', () => probe(host), SLOW);
 
-    await watcher.goto(server.url);
-    await watcher.fill('#name', 'Watcher');
+    const watcher = await game.lobbyPage('Watcher');
     await watcher.fill('#code', hostProbe.code);
     await watcher.click('#watch-code');
     const watching = await waitFor('spectator in the room', () => probe(watcher), SLOW);
@@ -92,8 +70,7 @@ describe('spectating and the battle room in real Chromium', () => {
     }, SLOW);
     expect(followed.camera).not.toBeNull();
 
-    await soldier.goto(server.url);
-    await soldier.fill('#name', 'Bravo');
+    const soldier = await game.lobbyPage('Bravo');
     await soldier.click('#quick-battle');
     const inBattle = await waitFor('player in a battle room', () => probe(soldier), SLOW);
     expect(inBattle.mapId).toBe('battle');
@@ -101,6 +78,6 @@ describe('spectating and the battle room in real Chromium', () => {
 
     await watcher.screenshot({ path: `${ARTIFACTS}/spectator.png` });
     await soldier.screenshot({ path: `${ARTIFACTS}/battle.png` });
-    expect(errors).toEqual([]);
+    expect(game.errors).toEqual([]);
   });
 });

@@ -1,10 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
-
-const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, gameInBrowser } from '../helpers/game.ts';
 
 interface FrameProbe { sessionId: string; code: string; players: Array<{ id: string; name: string; x: number; y: number; alive: boolean }> }
 
@@ -27,33 +23,16 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
   throw new Error(`timed out waiting for ${what}`);
 }
 
-let server: ServerProcess;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-beforeAll(async () => {
-  server = await startServerProcess();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const game = gameInBrowser();
 
 describe('two players in real Chromium', () => {
   it('one creates a private room, the other joins by code, and sees the first one move', async () => {
-    const errors: string[] = [];
-    const host = await browser.context.newPage();
-    const guest = await browser.context.newPage();
-    for (const page of [host, guest]) page.on('pageerror', (e) => errors.push(e.message));
-
-    await host.goto(server.url);
-    await host.fill('#name', 'Alpha');
+    const host = await game.lobbyPage('Alpha');
     await host.click('#create-private');
     const hostProbe = await until('host in a room', () => probe(host));
     expect(hostProbe.code).toMatch(/^[A-Z2-9]{5}$/);
 
-    await guest.goto(server.url);
-    await guest.fill('#name', 'Bravo');
+    const guest = await game.lobbyPage('Bravo');
     await guest.fill('#code', hostProbe.code.toLowerCase());
     await guest.click('#join-code');
     const guestProbe = await until('guest in the same room', () => probe(guest));
@@ -75,6 +54,6 @@ describe('two players in real Chromium', () => {
 
     await guest.screenshot({ path: `${ARTIFACTS}/two-players-guest.png` });
     await host.screenshot({ path: `${ARTIFACTS}/two-players-host.png` });
-    expect(errors).toEqual([]);
+    expect(game.errors).toEqual([]);
   });
 });
