@@ -106,8 +106,11 @@ export const DEFAULT_PORT = 2567;
 export const LAG_COMP_MAX_TICKS = 30;
 /** Inputs carry the tick the shooter was viewing modulo this (one byte on the wire). */
 export const VIEW_TICK_MODULO = 256;
-/** Server -> client netcode report cadence (input-buffer depth, ping, measured RTT). */
-export const NET_REPORT_INTERVAL_TICKS = 6;
+/**
+ * Server -> client netcode report cadence (input-buffer depth, ping, measured RTT). Reports ride
+ * the patch cycle (the same socket write as the patch), every this many ms rounded to patches.
+ */
+export const NET_REPORT_INTERVAL_MS = 200;
 /** Longest interpolation delay a client uses (its adaptive delay's ceiling). */
 export const INTERP_DELAY_MAX_MS = 500;
 // --- Interest management (see docs/INTEREST.md) ---

@@ -36,8 +36,9 @@ export function emptyInput(seq = 0): PlayerInput {
 }
 
 /** Coerce an untrusted input into the domain the simulation expects (integers within range). */
+const axis = (v: number): number => (v > 0 ? 1 : v < 0 ? -1 : 0);
+
 export function normalizeInput(raw: PlayerInput): PlayerInput {
-  const axis = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : 0);
   const aim = Number.isFinite(raw.aim) ? Math.trunc(raw.aim) : 0;
   return {
     seq: raw.seq,

@@ -53,7 +53,7 @@ export const netPongSchema = z.tuple([z.number().int().min(0).max(255), z.number
 export type NetPong = z.input<typeof netPongSchema>;
 
 /**
- * Server -> client netcode report, every NET_REPORT_INTERVAL_TICKS:
+ * Server -> client netcode report, every NET_REPORT_INTERVAL_MS (with a patch):
  * `[id, rttMs, spare, late]`: a ping id to echo, the last round trip the server measured
  * (-1: none since the last report), the fewest spare inputs it held for this client over the
  * window, and the ticks in the window that found no input from it.

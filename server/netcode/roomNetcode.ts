@@ -2,7 +2,8 @@ import type { Client } from '@colyseus/core';
 import {
   INTERP_DELAY_MAX_MS,
   LAG_COMP_MAX_TICKS,
-  NET_REPORT_INTERVAL_TICKS,
+  NET_REPORT_INTERVAL_MS,
+  PATCH_HZ,
   TICK_MS,
   VIEW_TICK_MODULO,
 } from '../../shared/constants.ts';
@@ -41,9 +42,9 @@ class Peer {
  * The room's side of the netcode (docs/NETCODE.md):
  *
  * - watches each client's input buffer as the fixed step consumes it (the fewest spare inputs
- *   over a window, and ticks that found none) and reports it back every
- *   NET_REPORT_INTERVAL_TICKS, with a ping: 4 small numbers, so the client can steer its input
- *   clock (time dilation) and keep its RTT fresh while idle;
+ *   over a window, and ticks that found none) and reports it back every NET_REPORT_INTERVAL_MS,
+ *   right after a patch (one socket write with it), with a ping: 4 small numbers, so the client
+ *   can steer its input clock (time dilation) and keep its RTT fresh while idle;
  * - measures each client's round trip itself from those pings' echoes;
  * - turns a firing input's `viewTick` into the shot's rewind, clamped per client to what its
  *   measured round trip (the smoothed one plus two deviations, or the worst of the last 10 s if
@@ -54,9 +55,12 @@ class Peer {
 export class RoomNetcode {
   private readonly peers = new Map<string, Peer>();
   private reportId = 0;
-  private ticksSinceReport = 0;
+  private patchesSinceReport = 0;
+  private readonly reportEveryPatches: number;
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(private readonly now: () => number = () => performance.now(), patchIntervalMs = 1000 / PATCH_HZ) {
+    this.reportEveryPatches = Math.max(1, Math.round(NET_REPORT_INTERVAL_MS / patchIntervalMs));
+  }
 
   join(sessionId: string): void {
     this.peers.set(sessionId, new Peer());
@@ -102,10 +106,14 @@ export class RoomNetcode {
     if (rtt >= 0 && rtt < PING_TIMEOUT_MS) peer.rttSample(rtt, now);
   }
 
-  /** After each fixed step: every NET_REPORT_INTERVAL_TICKS, report to and ping every client. */
-  afterStep(clients: Iterable<Client>): void {
-    if (++this.ticksSinceReport < NET_REPORT_INTERVAL_TICKS) return;
-    this.ticksSinceReport = 0;
+  /**
+   * After each patch is sent: every NET_REPORT_INTERVAL_MS, report to and ping every client. The
+   * ping's send time is taken now, when it is written, so batching it with the patch does not
+   * inflate the round trip.
+   */
+  afterPatch(clients: Iterable<Client>): void {
+    if (++this.patchesSinceReport < this.reportEveryPatches) return;
+    this.patchesSinceReport = 0;
     const id = (this.reportId = (this.reportId + 1) % PING_SLOTS);
     const now = this.now();
     for (const client of clients) {

@@ -33,6 +33,7 @@ import { GuestSeats } from './guestSeats.ts';
 import { InputMessage } from './inputSchema.ts';
 import { allocateRoomCode } from './roomCode.ts';
 import { roomSetup, type RoomKindName } from './roomKinds.ts';
+import { batchWrites } from './socketBatch.ts';
 import { StateSync } from './stateSync.ts';
 import { ViolationTracker } from './violations.ts';
 
@@ -128,7 +129,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   /** Seats held for dropped players, by session, so a newer join of the same guest can end them. */
   private readonly heldSeats = new Map<string, { reject?: (reason?: unknown) => void }>();
   /** Input-buffer reports, pings, per-client lag-compensation clamp (docs/NETCODE.md). */
-  protected readonly net = new RoomNetcode();
+  protected net!: RoomNetcode;
   /** Set when the server records replays (REPLAY_DIR). */
   protected replay: ReplayRecorder | undefined;
 
@@ -147,6 +148,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     this.audience = new Audience(maxPlayers, this.config.maxSpectators ?? DEFAULT_MAX_SPECTATORS_PER_ROOM);
     this.maxClients = maxPlayers + this.audience.maxSpectators;
     this.patchRate = this.config.patchIntervalMs;
+    this.net = new RoomNetcode(undefined, this.config.patchIntervalMs);
     if (this.config.seatReservationS !== undefined) this.seatReservationTimeout = this.config.seatReservationS;
     this.world = createWorld(map, seedFromString(this.roomId));
     if (this.config.replayDir) this.replay = new ReplayRecorder(this.config.replayDir, this.roomId, this.world, this.config.replayChecksumTicks ?? 30);
@@ -295,6 +297,18 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     return false;
   }
 
+  /**
+   * A patch, then the netcode report when one is due, each client's frames corked into one
+   * socket write (events queued with `afterNextPatch` join it too).
+   */
+  override broadcastPatch(): boolean {
+    return batchWrites(this.clients, () => {
+      const changed = super.broadcastPatch();
+      this.net.afterPatch(this.clients);
+      return changed;
+    });
+  }
+
   /** One fixed step: at most one input per player, then the shared simulation. */
   protected step(dtS: number): void {
     this.stepInputs.clear();
@@ -312,7 +326,6 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     stepWorld(this.world, this.stepInputs, dtS);
     this.replay?.step(this.world, this.stepInputs);
     this.sync.apply(this.world);
-    this.net.afterStep(this.clients);
     this.announce();
     this.lifecycle.afterStep();
   }

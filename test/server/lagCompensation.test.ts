@@ -138,7 +138,7 @@ describe('per-client rewind clamp', () => {
     const sent: number[] = [];
     // 100 ms round trips, 100 ms interpolation: about (100 + 100) / 33 + margin ticks.
     for (let i = 0; i < 40; i++) {
-      for (let k = 0; k < 6; k++) net.afterStep([client]);
+      for (let k = 0; k < 4; k++) net.afterPatch([client]);
       now += 100;
       const pong: NetPong = [sent.at(-1)!, 100];
       net.onPong('a', pong);

@@ -1,6 +1,8 @@
 import type { Client } from '@colyseus/core';
 import { describe, expect, it } from 'vitest';
-import { TICK_MS } from '../../../shared/constants.ts';
+import { PATCH_HZ, TICK_MS } from '../../../shared/constants.ts';
+
+const PATCH_MS = 1000 / PATCH_HZ;
 import type { NetReport } from '../../../shared/messages.ts';
 import { nextRandom } from '../../../shared/rng.ts';
 import { InputPacer } from '../../../game-client/net/pacer.ts';
@@ -10,7 +12,7 @@ import { RoomNetcode } from '../../../server/netcode/roomNetcode.ts';
  * A client and a server in simulated time: the client's frames run the pacer and send inputs
  * over a jittery one-way path; the server ticks every TICK_MS (one input per tick, Colyseus'
  * catch-up rule after a hitch: at most 5 steps, the rest dropped), reports through the real
- * RoomNetcode, and the report travels back. Returns how long each input waited in the buffer.
+ * RoomNetcode after its patches, and the report travels back. Returns how long each input waited in the buffer.
  */
 function simulate(opts: { durationMs: number; oneWayMs: number; jitterMs: number; hitchAtMs?: number; hitchMs?: number; withPacer: boolean }) {
   let now = 0;
@@ -28,6 +30,7 @@ function simulate(opts: { durationMs: number; oneWayMs: number; jitterMs: number
   let nextFrame = 0;
   let acc = 0;
   let lastTickClock = 0;
+  let nextPatch = 0;
   for (now = 0; now <= opts.durationMs; now += 1) {
     if (now >= nextFrame) {
       nextFrame += 1000 / 60;
@@ -54,9 +57,12 @@ function simulate(opts: { durationMs: number; oneWayMs: number; jitterMs: number
       server.observeDepth('c', buffer.length);
       const input = buffer.shift();
       if (input) waits.push({ at: now, waitMs: now - input.arrivedAt });
-      server.afterStep([client]);
     }
     if (ran === 5) acc = 0;
+    if (ran > 0 && now >= nextPatch) {
+      nextPatch = now + PATCH_MS;
+      server.afterPatch([client]);
+    }
   }
   const meanWait = (from: number, to: number) => {
     const w = waits.filter((x) => x.at >= from && x.at < to);

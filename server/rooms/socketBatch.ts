@@ -1,0 +1,29 @@
+import type { Client } from '@colyseus/core';
+
+interface Corkable { cork(): void; uncork(): void }
+
+/** The TCP socket under a client's WebSocket (`ws` keeps it as `_socket`), if it has one. */
+function socketOf(client: Client): Corkable | undefined {
+  const socket = (client.ref as { _socket?: Partial<Corkable> } | undefined)?._socket;
+  return typeof socket?.cork === 'function' && typeof socket.uncork === 'function' ? (socket as Corkable) : undefined;
+}
+
+/**
+ * Run `send` with every client's socket corked, so what it writes to one client (its patch, then
+ * any report or event riding the same cycle) leaves in one `writev` instead of one per frame:
+ * syscalls, not bytes, are what a patch cycle of many small frames costs.
+ */
+export function batchWrites<T>(clients: Iterable<Client>, send: () => T): T {
+  const corked: Corkable[] = [];
+  for (const client of clients) {
+    const socket = socketOf(client);
+    if (socket === undefined) continue;
+    socket.cork();
+    corked.push(socket);
+  }
+  try {
+    return send();
+  } finally {
+    for (let i = 0; i < corked.length; i++) corked[i]!.uncork();
+  }
+}
