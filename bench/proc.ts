@@ -43,7 +43,9 @@ export interface Child<Req, Rep> {
 }
 
 export function startChild<Req, Rep extends { type: string }>(script: string, cores: string | null, env: Record<string, string> = {}, profileDir?: string): Child<Req, Rep> {
-  const nodeArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', TSX_LOADER, script];
+  // BENCH_NODE_ARGS: extra V8/Node flags for every bench process (e.g. `--trace-gc`, which NODE_OPTIONS refuses).
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const nodeArgs = [...extra, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', TSX_LOADER, script];
   const [cmd, args] = cores === null ? [process.execPath, nodeArgs] : ['taskset', ['-c', cores, process.execPath, ...nodeArgs]];
   const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

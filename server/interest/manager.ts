@@ -34,6 +34,25 @@ export class Body {
   }
 }
 
+/**
+ * A projectile's view entries depend only on which of its fields are set: one pair of maps per
+ * combination, shared by every shot (the encoder only reads them), so a shot allocates no maps.
+ */
+const projectileEntries = new Map<number, { forOwner: Map<number, number>; forOthers: Map<number, number> }>();
+function projectileEntriesFor(live: number): { forOwner: Map<number, number>; forOthers: Map<number, number> } {
+  let entries = projectileEntries.get(live);
+  if (entries === undefined) {
+    const forOwner = new Map<number, number>();
+    for (let i = 0, bits = live; bits !== 0; i++, bits >>>= 1) if (bits & 1) forOwner.set(i, OPERATION.ADD);
+    const forOthers = new Map(forOwner);
+    forOthers.delete(PROJECTILE_OWNER_INDEX);
+    entries = { forOwner, forOthers };
+    projectileEntries.set(live, entries);
+    for (const m of [forOwner, forOthers]) sharedEntrySet.add(m);
+  }
+  return entries;
+}
+
 /** A projectile in flight: its whole path is known at spawn. */
 export class Shot {
   readonly cells: number[] = [];
@@ -50,11 +69,11 @@ export class Shot {
     this.refId = state[$refId]!;
     this.index = state[$changes]!.parentIndex!;
     this.ownerId = state.ownerId;
-    const all = new Map<number, number>();
-    state[$changes]!.forEachLive((index: number) => all.set(index, OPERATION.ADD));
-    this.fieldsForOwner = all;
-    this.fields = new Map(all);
-    this.fields.delete(PROJECTILE_OWNER_INDEX);
+    let live = 0;
+    state[$changes]!.forEachLive((index: number) => { live |= 1 << index; });
+    const entries = projectileEntriesFor(live);
+    this.fieldsForOwner = entries.forOwner;
+    this.fields = entries.forOthers;
   }
 
   /**
@@ -69,6 +88,25 @@ export class Shot {
 /** Body fields that move it: sent together, whenever the client's extrapolation would be wrong. */
 const MOTION_BITS = BODY_BIT.x | BODY_BIT.y | BODY_BIT.t;
 const byPriority = (a: { priority: number }, b: { priority: number }) => b.priority - a.priority;
+/** Up to this many candidates are sorted in place by insertion (`Array.sort` allocates scratch). */
+const INSERTION_SORT_MAX = 48;
+
+/** Highest priority first, stable, without allocating for the usual few candidates. */
+function sortByPriority<T extends { priority: number }>(list: T[]): void {
+  if (list.length > INSERTION_SORT_MAX) {
+    list.sort(byPriority);
+    return;
+  }
+  for (let i = 1; i < list.length; i++) {
+    const item = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && list[j]!.priority < item.priority) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = item;
+  }
+}
 
 /**
  * A body update's view entries depend only on which fields it sends: one map per combination of
@@ -607,7 +645,7 @@ export class InterestManager implements SyncListener {
       candidates.push(track);
     }
     if (candidates.length === 0) return;
-    candidates.sort(byPriority);
+    sortByPriority(candidates);
     let left = this.budget - v.bytes;
     for (let i = 0; i < candidates.length; i++) {
       const track = candidates[i]!;

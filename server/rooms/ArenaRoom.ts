@@ -31,6 +31,7 @@ import { Audience, type Seat } from './audience.ts';
 import { ChatLog } from './chatLog.ts';
 import { GuestSeats } from './guestSeats.ts';
 import { InputMessage } from './inputSchema.ts';
+import { releaseConsumedInput } from './inputRelease.ts';
 import { allocateRoomCode } from './roomCode.ts';
 import { roomSetup, type RoomKindName } from './roomKinds.ts';
 import { batchWrites } from './socketBatch.ts';
@@ -317,7 +318,11 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
       this.net.observeDepth(player.id, buffered.size);
       // Skip anything at or below what was already applied (the buffer is bounded, so is this).
       let next = buffered.next();
-      while (next !== undefined && next.seq <= player.lastInputSeq) next = buffered.next();
+      releaseConsumedInput(buffered);
+      while (next !== undefined && next.seq <= player.lastInputSeq) {
+        next = buffered.next();
+        releaseConsumedInput(buffered);
+      }
       if (next === undefined) continue;
       const input = normalizeInput(next);
       if (input.fire) input.rewind = this.net.rewindFor(player.id, next.viewTick, this.world.tick + 1);

@@ -121,7 +121,9 @@ describe('lag compensation over real connections (150 ms ± 30 ms, 5% loss)', ()
     // gives fewer of them, so the floor is low and the ratios carry the assertion.
     expect(honestShots).toBeGreaterThanOrEqual(6);
     expect(lateShots).toBeGreaterThanOrEqual(6);
-    expect(honest.hits / honestShots).toBeGreaterThan(0.75);
+    // With 10-20 shots a 0.85 hit rate lands at or below 11/16 about one run in eight, so the floor
+    // sits well under it; the gap to the late shooter below is what a broken rewind would close.
+    expect(honest.hits / honestShots).toBeGreaterThan(0.6);
     // A view far past the window is judged by where the target really was: it hits only by
     // chance (the target paces a short corridor, so chance is not zero).
     expect(late.hits / lateShots).toBeLessThan(0.5);
