@@ -76,7 +76,8 @@ export class ArenaScene extends Phaser.Scene {
     this.dynamic = this.add.graphics().setDepth(1);
     const hudStyle = { fontFamily: 'ui-monospace, monospace', fontSize: '18px', color: '#e6edf3' };
     this.hudTop = this.add.text(12, 10, '', hudStyle).setDepth(10).setScrollFactor(0);
-    this.hudScores = this.add.text(this.scale.width - 12, 10, '', { ...hudStyle, align: 'right' }).setOrigin(1, 0).setDepth(10).setScrollFactor(0);
+    // A faint backdrop keeps the scoreboard readable over players in the top-right corner, who stay visible.
+    this.hudScores = this.add.text(this.scale.width - 12, 10, '', { ...hudStyle, align: 'right', backgroundColor: 'rgba(13, 17, 23, 0.45)', padding: { x: 8, y: 4 } }).setOrigin(1, 0).setDepth(10).setScrollFactor(0);
     this.hudFeed = this.add.text(this.scale.width - 12, 300, '', { ...hudStyle, fontSize: '16px', align: 'right', color: '#ffa657' }).setOrigin(1, 0).setDepth(10).setScrollFactor(0);
     this.hudChat = this.add.text(12, this.scale.height - 60, '', { ...hudStyle, fontSize: '16px' }).setOrigin(0, 1).setDepth(10).setScrollFactor(0);
     this.hudCentre = this.add.text(this.scale.width / 2, this.scale.height / 2 - 120, '', { ...hudStyle, fontSize: '28px', align: 'center' }).setOrigin(0.5).setDepth(10).setScrollFactor(0);
