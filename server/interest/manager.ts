@@ -91,13 +91,14 @@ const byPriority = (a: { priority: number }, b: { priority: number }) => b.prior
 /** Up to this many candidates are sorted in place by insertion (`Array.sort` allocates scratch). */
 const INSERTION_SORT_MAX = 48;
 
-/** Highest priority first, stable, without allocating for the usual few candidates. */
-function sortByPriority<T extends { priority: number }>(list: T[]): void {
-  if (list.length > INSERTION_SORT_MAX) {
+/** The first `n` of `list`, highest priority first, stable, without allocating for the usual few. */
+function sortByPriority<T extends { priority: number }>(list: T[], n: number): void {
+  if (n > INSERTION_SORT_MAX) {
+    list.length = n;
     list.sort(byPriority);
     return;
   }
-  for (let i = 1; i < list.length; i++) {
+  for (let i = 1; i < n; i++) {
     const item = list[i]!;
     let j = i - 1;
     while (j >= 0 && list[j]!.priority < item.priority) {
@@ -193,7 +194,12 @@ export class Viewer {
   /** Bytes queued into the view this patch. */
   bytes = 0;
   /** Tracks with entries queued, and the projectiles map's entries: emptied once the view is encoded. */
+  /**
+   * Tracks with bits queued in the view, the first `queuedCount` of them (a count, not
+   * `length = 0`, which would drop the array's storage every patch).
+   */
   readonly queuedTracks: Track[] = [];
+  queuedCount = 0;
   constructor(readonly sessionId: string, readonly kind: ViewerKind, map: GameMap) {
     this.roamX = map.widthPx / 2;
     this.roamY = map.heightPx / 2;
@@ -603,8 +609,9 @@ export class InterestManager implements SyncListener {
    * by priority within the budget.
    */
   private flush(v: Viewer, patch: number): void {
+    // Filled up to `n` (not emptied with `length = 0`, which drops the array's storage each time).
     const candidates = this.candidates;
-    candidates.length = 0;
+    let n = 0;
     const totals = interestTotals;
     const now = this.now;
     const list = v.list;
@@ -642,12 +649,12 @@ export class InterestManager implements SyncListener {
       }
       track.priority += this.weight(v, body, track, want, ticks);
       track.want = want;
-      candidates.push(track);
+      candidates[n++] = track;
     }
-    if (candidates.length === 0) return;
-    sortByPriority(candidates);
+    if (n === 0) return;
+    sortByPriority(candidates, n);
     let left = this.budget - v.bytes;
-    for (let i = 0; i < candidates.length; i++) {
+    for (let i = 0; i < n; i++) {
       const track = candidates[i]!;
       const cost = bodyUpdateBytes(track.body.refId, track.want);
       if (cost <= left) {
@@ -695,12 +702,12 @@ export class InterestManager implements SyncListener {
 
   /** The view was encoded (its changes drained). */
   afterEncode(v: Viewer): void {
-    for (const track of v.queuedTracks) track.queued = 0;
-    v.queuedTracks.length = 0;
+    for (let i = 0; i < v.queuedCount; i++) v.queuedTracks[i]!.queued = 0;
+    v.queuedCount = 0;
   }
 
   private send(v: Viewer, body: Body, track: Track, want: number, patch: number): void {
-    if (track.queued === 0) v.queuedTracks.push(track);
+    if (track.queued === 0) v.queuedTracks[v.queuedCount++] = track;
     track.queued |= want;
     v.view.changes.set(body.refId, entriesFor(track.queued) as Map<number, OPERATION>);
     v.bytes += bodyUpdateBytes(body.refId, want);

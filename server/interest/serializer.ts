@@ -2,6 +2,7 @@ import { ClientState, Protocol, ProtocolModifier, SchemaSerializer, type Client 
 import { $changes, Encoder, encode, type Iterator, type Root, type Schema, type StateView } from '@colyseus/schema';
 import type { InterestManager } from './manager.ts';
 import { interestTotals } from './stats.ts';
+import { ViewDrain } from './viewDrain.ts';
 
 /** `PatchTimingContext` of @colyseus/core (not exported): server time for the TIMED prefix. */
 interface PatchTiming { sNow: number }
@@ -13,9 +14,17 @@ interface PatchTiming { sNow: number }
  * client gets, which `encodeView` drains; the walk has nothing left to add.
  */
 export class InterestEncoder<T extends Schema = any> extends Encoder<T> {
+  private readonly drainer = new ViewDrain();
+
   override encode(it: Iterator = { offset: 0 }, view?: StateView, buffer: Uint8Array = this.sharedBuffer, initialOffset = it.offset): Uint8Array {
     if (view !== undefined) return buffer.subarray(0, it.offset);
     return super.encode(it, view, buffer, initialOffset);
+  }
+
+  /** The view's queued changes after the shared part, in a pooled `Buffer` (see ViewDrain). */
+  override encodeView(view: StateView, sharedOffset: number, it: Iterator, bytes: Uint8Array = this.sharedBuffer): Uint8Array {
+    (this as unknown as { _emitStreamPriority(view: StateView): void })._emitStreamPriority(view);
+    return this.drainer.drain(this, view, sharedOffset, it, bytes);
   }
 }
 
