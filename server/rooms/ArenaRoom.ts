@@ -240,8 +240,15 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   }
 
   override onUncaughtException(error: RoomException, methodName: string): void {
+    const cause = error.cause ?? error;
+    // A join this room refused on purpose (full seats): counted as a join rejection already, and
+    // the client gets its reason; Colyseus routes the throw here too, but it is not a fault.
+    if (methodName === 'onJoin' && cause instanceof ServerError) {
+      log.info({ roomId: this.roomId, reason: cause.message }, 'join refused');
+      return;
+    }
     roomErrorsTotal.inc({ method: methodName });
-    log.error({ roomId: this.roomId, method: methodName, err: error.cause ?? error }, 'room error contained');
+    log.error({ roomId: this.roomId, method: methodName, err: cause }, 'room error contained');
   }
 
   private registerMessages(): void {

@@ -109,8 +109,13 @@ describe('the battle room over real connections', () => {
       const me = rooms.find((r) => r.code === a.roomId);
       return me !== undefined && me.clients === 2 && me.maxClients === 2 && me.kind === 'arena' && me.maxSpectators === 2;
     });
-    // A third player is refused this room by code, and quick play opens another.
+    // A third player is refused this room by code, and quick play opens another. The refusal is a
+    // join rejection with its reason, not a contained room error.
+    const before = await scrape(server.endpoint);
     await expect(joinArenaById(server.endpoint, a.roomId, { name: 'c' })).rejects.toThrow(/room_full/);
+    const after = await scrape(server.endpoint);
+    expect(metricValue(after, 'game_join_rejections_total', { reason: 'room_full' }) - metricValue(before, 'game_join_rejections_total', { reason: 'room_full' })).toBe(1);
+    expect(metricValue(after, 'game_room_errors_total')).toBe(metricValue(before, 'game_room_errors_total'));
     const c = await joinArena(server.endpoint, { name: 'c' });
     open.push(c);
     expect(c.roomId).not.toBe(a.roomId);
