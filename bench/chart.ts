@@ -7,6 +7,28 @@ const W = 420;
 const H = 260;
 const PAD = { left: 56, right: 16, top: 34, bottom: 44 };
 
+/** A point already placed on the panel: pixel position, and what orders it along its line. */
+export interface PlacedPoint { server: string; px: number; py: number; order: number }
+
+/** One line with dots per server, in its colour. */
+export function seriesSvg(points: PlacedPoint[], colours: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const server of new Set(points.map((p) => p.server))) {
+    const series = points.filter((p) => p.server === server).sort((a, b) => a.order - b.order);
+    const colour = colours[server] ?? '#666';
+    out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${series.map((p) => `${p.px.toFixed(1)},${p.py.toFixed(1)}`).join(' ')}"/>`);
+    for (const p of series) out.push(`<circle cx="${p.px.toFixed(1)}" cy="${p.py.toFixed(1)}" r="3" fill="${colour}"/>`);
+  }
+  return out;
+}
+
+/** A colour key, one entry per server, in a row at height `top`. */
+export function legendSvg(servers: string[], colours: Record<string, string>, spacing: number, top: number): string {
+  return [...new Set(servers)]
+    .map((s, i) => `<rect x="${20 + i * spacing}" y="${top + 8}" width="12" height="12" fill="${colours[s] ?? '#666'}"/><text x="${38 + i * spacing}" y="${top + 18}" font-size="12">${s}</text>`)
+    .join('\n');
+}
+
 function niceMax(v: number): number {
   if (v <= 0) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
@@ -14,7 +36,6 @@ function niceMax(v: number): number {
 }
 
 function panel(points: ChartPoint[], key: 'tickMsP99' | 'cpuMsPerPlayerSecond', title: string, yLabel: string, offsetX: number): string {
-  const servers = [...new Set(points.map((p) => p.server))];
   const xMax = niceMax(Math.max(...points.map((p) => p.ccu)));
   const yMax = niceMax(Math.max(...points.map((p) => p[key])));
   const x = (v: number) => offsetX + PAD.left + (v / xMax) * (W - PAD.left - PAD.right);
@@ -30,18 +51,12 @@ function panel(points: ChartPoint[], key: 'tickMsP99' | 'cpuMsPerPlayerSecond', 
   }
   out.push(`<text x="${x(xMax / 2)}" y="${H - 8}" text-anchor="middle" font-size="11">CCU</text>`);
   out.push(`<text transform="translate(${offsetX + 14},${(PAD.top + H - PAD.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="11">${yLabel}</text>`);
-  for (const server of servers) {
-    const series = points.filter((p) => p.server === server).sort((a, b) => a.ccu - b.ccu);
-    const colour = COLOURS[server] ?? '#666';
-    out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${series.map((p) => `${x(p.ccu).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ')}"/>`);
-    for (const p of series) out.push(`<circle cx="${x(p.ccu).toFixed(1)}" cy="${y(p[key]).toFixed(1)}" r="3" fill="${colour}"/>`);
-  }
+  out.push(...seriesSvg(points.map((p) => ({ server: p.server, px: x(p.ccu), py: y(p[key]), order: p.ccu })), COLOURS));
   return out.join('\n');
 }
 
 export function renderChart(points: ChartPoint[], subtitle: string): string {
-  const servers = [...new Set(points.map((p) => p.server))];
-  const legend = servers.map((s, i) => `<rect x="${20 + i * 170}" y="${H + 8}" width="12" height="12" fill="${COLOURS[s] ?? '#666'}"/><text x="${38 + i * 170}" y="${H + 18}" font-size="12">${s}</text>`).join('\n');
+  const legend = legendSvg(points.map((p) => p.server), COLOURS, 170, H);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * 2}" height="${H + 50}" viewBox="0 0 ${W * 2} ${H + 50}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>
 ${panel(points, 'tickMsP99', 'Server tick p99 (ms)', 'ms', 0)}

@@ -1,3 +1,5 @@
+import { legendSvg, seriesSvg } from '../chart.ts';
+
 /** A small dependency-free SVG chart for bench:interest: downstream per client, log scale, one line per server. */
 
 export interface CurvePoint { server: string; x: number; kbps: number }
@@ -13,7 +15,6 @@ const H = 280;
 const PAD = { left: 60, right: 16, top: 34, bottom: 44 };
 
 function panel(points: CurvePoint[], title: string, xLabel: string, offsetX: number, yMin: number, yMax: number): string {
-  const servers = [...new Set(points.map((p) => p.server))];
   const xs = [...new Set(points.map((p) => p.x))].sort((a, b) => a - b);
   const xMax = Math.max(...xs) * 1.05;
   const x = (v: number) => offsetX + PAD.left + (v / xMax) * (W - PAD.left - PAD.right);
@@ -31,12 +32,7 @@ function panel(points: CurvePoint[], title: string, xLabel: string, offsetX: num
   for (const v of xs) out.push(`<text x="${x(v)}" y="${H - PAD.bottom + 14}" text-anchor="middle" font-size="10">${v}</text>`);
   out.push(`<text x="${offsetX + PAD.left + (W - PAD.left - PAD.right) / 2}" y="${H - 8}" text-anchor="middle" font-size="11">${xLabel}</text>`);
   out.push(`<text transform="translate(${offsetX + 14},${(PAD.top + H - PAD.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="11">kbps down per client (log)</text>`);
-  for (const server of servers) {
-    const series = points.filter((p) => p.server === server).sort((a, b) => a.x - b.x);
-    const colour = COLOURS[server] ?? '#666';
-    out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${series.map((p) => `${x(p.x).toFixed(1)},${y(p.kbps).toFixed(1)}`).join(' ')}"/>`);
-    for (const p of series) out.push(`<circle cx="${x(p.x).toFixed(1)}" cy="${y(p.kbps).toFixed(1)}" r="3" fill="${colour}"/>`);
-  }
+  out.push(...seriesSvg(points.map((p) => ({ server: p.server, px: x(p.x), py: y(p.kbps), order: p.x })), COLOURS));
   return out.join('\n');
 }
 
@@ -44,8 +40,7 @@ export function renderInterestChart(visible: CurvePoint[], size: CurvePoint[], s
   const all = [...visible, ...size];
   const yMin = 10 ** Math.floor(Math.log10(Math.max(1, Math.min(...all.map((p) => p.kbps)))));
   const yMax = 10 ** Math.ceil(Math.log10(Math.max(100, ...all.map((p) => p.kbps))));
-  const servers = [...new Set(all.map((p) => p.server))];
-  const legend = servers.map((s, i) => `<rect x="${20 + i * 200}" y="${H + 8}" width="12" height="12" fill="${COLOURS[s] ?? '#666'}"/><text x="${38 + i * 200}" y="${H + 18}" font-size="12">${s}</text>`).join('\n');
+  const legend = legendSvg(all.map((p) => p.server), COLOURS, 200, H);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W * 2}" height="${H + 50}" viewBox="0 0 ${W * 2} ${H + 50}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>
 ${panel(visible, 'Visible moving players (arena map, all in view)', 'players in view', 0, yMin, yMax)}

@@ -31,7 +31,7 @@ import { Audience, type Seat } from './audience.ts';
 import { ChatLog } from './chatLog.ts';
 import { GuestSeats } from './guestSeats.ts';
 import { InputMessage } from './inputSchema.ts';
-import { releaseConsumedInput } from './inputRelease.ts';
+import { takeInput } from './takeInput.ts';
 import { allocateRoomCode } from './roomCode.ts';
 import { roomSetup, type RoomKindName } from './roomKinds.ts';
 import { batchWrites } from './socketBatch.ts';
@@ -324,12 +324,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
       const buffered = this.inputs.get(player.id);
       this.net.observeDepth(player.id, buffered.size);
       // Skip anything at or below what was already applied (the buffer is bounded, so is this).
-      let next = buffered.next();
-      releaseConsumedInput(buffered);
-      while (next !== undefined && next.seq <= player.lastInputSeq) {
-        next = buffered.next();
-        releaseConsumedInput(buffered);
-      }
+      let next = takeInput(buffered);
+      while (next !== undefined && next.seq <= player.lastInputSeq) next = takeInput(buffered);
       if (next === undefined) continue;
       const input = normalizeInput(next);
       if (input.fire) input.rewind = this.net.rewindFor(player.id, next.viewTick, this.world.tick + 1);
