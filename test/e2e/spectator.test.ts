@@ -72,7 +72,12 @@ describe('spectating and the battle room in real Chromium', () => {
 
     const soldier = await game.lobbyPage('Bravo');
     await soldier.click('#quick-battle');
-    const inBattle = await waitFor('player in a battle room', () => probe(soldier), SLOW);
+    // The join's full state carries the roster only; the player's own body arrives with the next
+    // patch, so wait for it rather than for the scene's first frame.
+    const inBattle = await waitFor('player in a battle room, with its own body', async () => {
+      const p = await probe(soldier);
+      return p?.self ? p : null;
+    }, SLOW);
     expect(inBattle.mapId).toBe('battle');
     expect(inBattle.self).not.toBeNull();
 
