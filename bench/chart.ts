@@ -2,7 +2,9 @@
 
 export interface ChartPoint { server: string; ccu: number; tickMsP99: number; cpuMsPerPlayerSecond: number }
 
-const COLOURS: Record<string, string> = { this: '#2f81f7', 'json-baseline': '#d29922', 'tutorial-baseline': '#db6d28' };
+const COLOURS: Record<string, string> = { this: '#2f81f7', 'ws-floor': '#6e7781', 'json-baseline': '#d29922', 'tutorial-baseline': '#db6d28' };
+/** A server's colour; an earlier commit of this server (`this@<sha>`) in a lighter blue. */
+const colourOf = (colours: Record<string, string>, server: string) => colours[server] ?? (server.startsWith('this@') ? '#8cb8ff' : '#666');
 const W = 420;
 const H = 260;
 const PAD = { left: 56, right: 16, top: 34, bottom: 44 };
@@ -15,7 +17,7 @@ export function seriesSvg(points: PlacedPoint[], colours: Record<string, string>
   const out: string[] = [];
   for (const server of new Set(points.map((p) => p.server))) {
     const series = points.filter((p) => p.server === server).sort((a, b) => a.order - b.order);
-    const colour = colours[server] ?? '#666';
+    const colour = colourOf(colours, server);
     out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${series.map((p) => `${p.px.toFixed(1)},${p.py.toFixed(1)}`).join(' ')}"/>`);
     for (const p of series) out.push(`<circle cx="${p.px.toFixed(1)}" cy="${p.py.toFixed(1)}" r="3" fill="${colour}"/>`);
   }
@@ -25,7 +27,7 @@ export function seriesSvg(points: PlacedPoint[], colours: Record<string, string>
 /** A colour key, one entry per server, in a row at height `top`. */
 export function legendSvg(servers: string[], colours: Record<string, string>, spacing: number, top: number): string {
   return [...new Set(servers)]
-    .map((s, i) => `<rect x="${20 + i * spacing}" y="${top + 8}" width="12" height="12" fill="${colours[s] ?? '#666'}"/><text x="${38 + i * spacing}" y="${top + 18}" font-size="12">${s}</text>`)
+    .map((s, i) => `<rect x="${20 + i * spacing}" y="${top + 8}" width="12" height="12" fill="${colourOf(colours, s)}"/><text x="${38 + i * spacing}" y="${top + 18}" font-size="12">${s}</text>`)
     .join('\n');
 }
 

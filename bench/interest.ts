@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { RunOptions } from '../game-client/bots/coordinator.ts';
-import { GENERATOR_CPU_LIMIT_PERCENT, GENERATOR_LAG_LIMIT_MS, mergeTotals } from '../game-client/bots/report.ts';
-import { ARENA_ROOM, BATTLE_ROOM, PATCH_HZ, TICK_HZ } from '../shared/constants.ts';
+import type { RunOptions } from '../tools/bots/coordinator.ts';
+import { GENERATOR_CPU_LIMIT_PERCENT, GENERATOR_LAG_LIMIT_MS, mergeTotals } from '../tools/bots/report.ts';
+import { ARENA_ROOM, BATTLE_ROOM, DEFAULT_PATCH_HZ, TICK_HZ } from '../shared/limits.ts';
 import { battleMapFor } from '../shared/maps.ts';
 import { DEFAULT_INTEREST } from '../server/interest/config.ts';
 import { renderInterestChart } from './interest/chart.ts';
@@ -25,7 +25,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 const VARIANTS = {
   this: { script: here('./servers/this.ts'), env: {}, linkModule: undefined },
-  'this-no-budget': { script: here('./servers/this.ts'), env: { PATCH_BUDGET_BYTES: '0' }, linkModule: undefined },
+  'this-no-budget': { script: here('./servers/this.ts'), env: { DOWNSTREAM_BUDGET_KBPS: '0' }, linkModule: undefined },
   'this-no-interest': { script: here('./servers/this.ts'), env: { INTEREST_MANAGEMENT: 'off' }, linkModule: undefined },
   'json-baseline': { script: here('./servers/jsonBaseline.ts'), env: {}, linkModule: here('./links/jsonLink.ts') },
 } as const;
@@ -37,6 +37,8 @@ const RAMP_JOINS_PER_S = 50;
 interface Settings {
   visible: number[];
   sizes: number[];
+  /** Players in the "crowd" scenario (0: skip it). */
+  crowd: number;
   variants: VariantName[];
   windowS: number;
   warmupS: number;
@@ -46,7 +48,12 @@ interface Settings {
 }
 
 export interface Row {
-  curve: 'visible' | 'size';
+  /**
+   * `visible`: one arena room, everyone in view; `size`: one battle room on its sized map, blind
+   * light bots; `crowd`: one battle room of `npm run bots`' default players (full bots that see and
+   * chase what is near, wander role), the heaviest downstream of the three.
+   */
+  curve: 'visible' | 'size' | 'crowd';
   server: VariantName;
   /** Players in the room. */
   players: number;
@@ -87,6 +94,7 @@ function parseSettings(argv: string[]): Settings {
       quick: { type: 'boolean' },
       visible: { type: 'string' },
       sizes: { type: 'string' },
+      crowd: { type: 'string' },
       servers: { type: 'string' },
       window: { type: 'string' },
       warmup: { type: 'string' },
@@ -95,7 +103,7 @@ function parseSettings(argv: string[]): Settings {
     },
   });
   if (values.help) {
-    process.stdout.write(`Usage: npm run bench:interest -- [--quick] [--visible 10,20,50] [--sizes 16,50,100,200]
+    process.stdout.write(`Usage: npm run bench:interest -- [--quick] [--visible 10,20,50] [--sizes 16,50,100,200] [--crowd 100]
                                 [--servers ${VARIANT_NAMES.join(',')}] [--window S] [--warmup S] [--out FILE]
   --quick   smoke run: 10 and 20 in view, rooms of 16 and 50, short windows; writes bench/results/tmp/interest-quick.json
 `);
@@ -117,6 +125,7 @@ function parseSettings(argv: string[]): Settings {
   return {
     visible: list(values.visible, quick ? '10,20' : '10,20,50', 63),
     sizes: list(values.sizes, quick ? '16,50' : '16,50,100,200', 200),
+    crowd: values.crowd === '0' ? 0 : list(values.crowd, quick ? '30' : '100', 200)[0]!,
     variants,
     windowS: secs(values.window, quick ? 4 : 15),
     warmupS: secs(values.warmup, quick ? 2 : 5),
@@ -130,8 +139,9 @@ const r = (v: number, d = 2) => Number(v.toFixed(d));
 
 async function runOne(curve: Row['curve'], server: VariantName, players: number, s: Settings, pin: ReturnType<typeof pinning>): Promise<Row> {
   const variant = VARIANTS[server];
-  // The visible curve: one arena room where everyone is in everyone's view. The size curve: a battle room on its sized map.
+  // The visible curve: one arena room where everyone is in everyone's view. The size and crowd curves: a battle room on its sized map.
   const room = curve === 'visible' ? ARENA_ROOM : BATTLE_ROOM;
+  const crowd = curve === 'crowd';
   const mapId = curve === 'visible' ? 'arena' : battleMapFor(players).id;
   const env: Record<string, string> = { ...variant.env, BENCH_ROOM_SIZE: String(players), BENCH_MAP: mapId };
   const srv = startChild<AgentRequest, AgentReply>(variant.script, pin?.server ?? null, env);
@@ -149,15 +159,17 @@ async function runOne(curve: Row['curve'], server: VariantName, players: number,
       total: players,
       durationS: 3600,
       rampS,
-      behaviour: 'chase',
+      // The crowd plays as `npm run bots` does by default: full bots (they see, chase and shoot
+      // what is near), wandering; the other curves use blind light bots that never stop.
+      behaviour: crowd ? 'wander' : 'chase',
       join: 'code',
-      full: 0,
+      full: crowd ? players : 0,
       workers: 1,
       seed: 7,
       joinTimeoutMs: 20_000,
       maxConcurrentJoins: 32,
       linkModule: variant.linkModule,
-      patchHz: PATCH_HZ,
+      patchHz: DEFAULT_PATCH_HZ,
     };
     const { server: st, bots: shards } = await measureWindow(srv, gen, options, s, `${server} @ ${players}`);
     return row(curve, server, players, room, mapId, st, shards);
@@ -230,7 +242,7 @@ async function main(): Promise<void> {
     loadAverageAtStart: loadavg().map((v) => r(v, 2)),
     date: new Date().toISOString(),
   };
-  process.stdout.write(`Interest benchmark: ${s.variants.join(', ')}; in view ${s.visible.join(', ')}; rooms of ${s.sizes.join(', ')}; ${TICK_HZ} Hz ticks, ${PATCH_HZ} Hz patches, budget ${DEFAULT_INTEREST.budgetBytesPerPatch} B/patch; ` +
+  process.stdout.write(`Interest benchmark: ${s.variants.join(', ')}; in view ${s.visible.join(', ')}; rooms of ${s.sizes.join(', ')}; a crowd of ${s.crowd}; ${TICK_HZ} Hz ticks, ${DEFAULT_PATCH_HZ} Hz patches, budget ${DEFAULT_INTEREST.budgetBytesPerPatch} B/patch (whole frame); ` +
     `window ${s.windowS} s after ${s.warmupS} s; ${pin ? `server on core ${pin.server}, bots on core ${pin.bots}` : 'NOT pinned'}\n`);
   const rows: Row[] = [];
   const log = (x: Row) => process.stdout.write(`  ${x.curve.padEnd(7)} ${x.server.padEnd(16)} ${String(x.players).padStart(4)} players: ${x.downKbpsPerClient} kbps down per client` +
@@ -250,6 +262,13 @@ async function main(): Promise<void> {
       log(x);
     }
   }
+  if (s.crowd > 0) {
+    for (const v of s.variants.filter((x) => x === 'this' || x === 'this-no-budget')) {
+      const x = await runOne('crowd', v, s.crowd, s, pin);
+      rows.push(x);
+      log(x);
+    }
+  }
   process.stdout.write(`  encode cost of a 200-player room in-process (${s.encodeS} s each)...\n`);
   const cost = (['interest', 'stock'] as const).map((mode) => measureEncodeCost({ players: 200, seconds: s.encodeS, mode }));
   for (const c of cost) delete c.totals;
@@ -259,9 +278,12 @@ async function main(): Promise<void> {
   const ours100 = find('size', 'this', 100);
   const json100 = find('size', 'json-baseline', 100);
   const ours200 = find('size', 'this', 200);
+  const crowdRow = find('crowd', 'this', s.crowd);
   const targets = {
     kbpsWith20VisibleBelow: 32,
     kbpsWith20Visible: at20?.downKbpsPerClient ?? null,
+    kbpsInCrowdAtMost: 32,
+    kbpsInCrowd: crowdRow?.downKbpsPerClient ?? null,
     vsJsonAt100PlayersAtMost: 0.1,
     vsJsonAt100Players: ours100 && json100 ? r(ours100.downBytesPerClientPerSec / json100.downBytesPerClientPerSec, 4) : null,
     tickP99At200PlayersBelowMs: 10,
@@ -273,7 +295,7 @@ async function main(): Promise<void> {
   const result = {
     machine,
     pinned: pin ? `server on core ${pin.server}, bots on core ${pin.bots} (taskset -c)` : null,
-    settings: { tickHz: TICK_HZ, patchHz: PATCH_HZ, budgetBytesPerPatch: DEFAULT_INTEREST.budgetBytesPerPatch, windowS: s.windowS, warmupS: s.warmupS, bots: 'light, blind chase: always moving, aim sweeping, firing in bursts', quick: s.quick },
+    settings: { tickHz: TICK_HZ, patchHz: DEFAULT_PATCH_HZ, budgetBytesPerPatch: DEFAULT_INTEREST.budgetBytesPerPatch, windowS: s.windowS, warmupS: s.warmupS, bots: 'light, blind chase: always moving, aim sweeping, firing in bursts', quick: s.quick },
     rows,
     encodeCost: cost,
     targets,

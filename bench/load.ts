@@ -1,6 +1,7 @@
-import '../game-client/bots/nodeWebSocket.ts';
-import { BotRun, type RunOptions } from '../game-client/bots/coordinator.ts';
-import { mergeTotals } from '../game-client/bots/report.ts';
+import '../tools/bots/nodeWebSocket.ts';
+import { BotRun, type RunOptions } from '../tools/bots/coordinator.ts';
+import { mergeTotals } from '../tools/bots/report.ts';
+import { WindowProfiler } from './windowProfiler.ts';
 
 /**
  * The benchmark's load generator: the bot runner of `npm run bots`, steered over IPC by
@@ -26,6 +27,7 @@ export type LoadReply =
 
 const reply = (m: LoadReply) => { if (process.connected) process.send!(m); };
 let run: BotRun | undefined;
+const profiler = new WindowProfiler();
 
 process.on('SIGINT', () => undefined);
 process.on('disconnect', () => { void (run?.stop('aborted') ?? Promise.resolve()).finally(() => process.exit(0)); });
@@ -45,8 +47,10 @@ process.on('message', (msg: LoadRequest) => {
       break;
     case 'mark':
       run?.mark();
+      void profiler.start();
       break;
     case 'window':
+      void profiler.stop();
       run!.totals(true).then((totals) => reply({ type: 'window', id: msg.id, totals }), fail);
       break;
     case 'stop':

@@ -4,9 +4,9 @@ import { Lobby } from '../game-client/net/lobby.ts';
 import { parseNetSim } from '../game-client/net/netsim/config.ts';
 import type { RenderFrame } from '../game-client/net/renderModel.ts';
 import type { ArenaSession } from '../game-client/net/session.ts';
-import { wanderer } from '../test/helpers/netBots.ts';
-import { startServerProcess } from '../test/helpers/serverProcess.ts';
-import { sleep } from '../test/helpers/wait.ts';
+import { wanderer } from '../tools/bots/wanderer.ts';
+import { startServerProcess } from '../tools/harness/serverProcess.ts';
+import { sleep } from '../tools/harness/wait.ts';
 import { NaiveClient, OursClient, PredictDefaultsClient, type BenchClient } from './netcode/clients.ts';
 import { summarize, type ClientSummary } from './netcode/metrics.ts';
 

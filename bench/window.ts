@@ -1,5 +1,6 @@
-import type { RunOptions } from '../game-client/bots/coordinator.ts';
+import type { RunOptions } from '../tools/bots/coordinator.ts';
 import type { LoadReply, LoadRequest } from './load.ts';
+import { machineBusyMs } from './machineLoad.ts';
 import type { Child } from './proc.ts';
 import type { AgentReply, AgentRequest, ServerWindowStats } from './servers/agent.ts';
 
@@ -25,6 +26,8 @@ export async function collectServer(srv: Child<AgentRequest, AgentReply>, what: 
 export interface WindowResult {
   server: ServerWindowStats;
   bots: Extract<LoadReply, { type: 'window' }>['totals'];
+  /** CPU the rest of the machine used during the window (everything but the server and the bots), as a share of one core. */
+  otherLoadCores: number | undefined;
 }
 
 /**
@@ -50,11 +53,17 @@ export async function measureWindow(
   await sleep(timing.warmupS * 1000);
   srv.send({ type: 'mark' });
   gen.send({ type: 'mark' });
+  const busyAtMark = machineBusyMs();
+  const t0 = performance.now();
   await sleep(timing.windowS * 1000);
+  const busyAtEnd = machineBusyMs();
+  const wallMs = performance.now() - t0;
   const wid = requestId++;
   const [server, bots] = await Promise.all([
     collectServer(srv, 'server stats'),
     ask(gen, { type: 'window', id: wid }, (m): m is Extract<LoadReply, { type: 'window' }> => m.type === 'window' && m.id === wid, 'bot window').then((r) => r.totals),
   ]);
-  return { server, bots };
+  const ours = server.cpuMs + bots.reduce((n, shard) => n + (shard.cpuPercent / 100) * shard.elapsedMs, 0);
+  const otherLoadCores = busyAtMark === undefined || busyAtEnd === undefined ? undefined : Math.max(0, (busyAtEnd - busyAtMark - ours) / wallMs);
+  return { server, bots, otherLoadCores };
 }

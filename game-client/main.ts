@@ -1,32 +1,65 @@
-import Phaser from 'phaser';
-import { BATTLE_ROOM, VIEWPORT_HEIGHT_PX, VIEWPORT_WIDTH_PX } from '../shared/constants.ts';
+import { BATTLE_ROOM } from '../shared/limits.ts';
+import { SoundSystem } from './audio/sound.ts';
 import { sameOriginEndpoint } from './net/endpoint.ts';
-import { Lobby } from './net/lobby.ts';
 import { parseNetSim } from './net/netsim/config.ts';
-import { ArenaScene } from './scenes/ArenaScene.ts';
-import { LobbyScene } from './scenes/LobbyScene.ts';
+import { fetchRooms } from './net/roomList.ts';
+import type { GameSession } from './net/spectator.ts';
+import { settings } from './settings/settings.ts';
+import { showLobby, type LobbyActions } from './ui/lobbyForm.ts';
+import { LOBBY_INTERACTIVE_MARK, markOnce } from './ui/marks.ts';
 
+/**
+ * The page's first chunk: the DOM lobby and nothing heavy. The network layer (Colyseus SDK) and
+ * the game (Phaser, scenes) are separate chunks that start downloading at once, while the player
+ * types a name; a click before they have arrived waits for them (README, "Page load").
+ */
+const endpoint = sameOriginEndpoint(window.location);
 // Dev setting: `?netsim=mobile` or `?netsim=rtt=150,jitter=30,loss=5,kbps=512` plays through the
 // network condition simulator (see docs/NETCODE.md). The net graph (N) shows it.
 const netsimParam = new URLSearchParams(window.location.search).get('netsim');
 const netsim = netsimParam ? parseNetSim(netsimParam) : undefined;
 if (netsim) console.info(`netsim: ${netsim.label}`);
-const lobby = new Lobby(sameOriginEndpoint(window.location), { netsim });
-// The large-room mode, as the same guest.
-const battle = new Lobby(sameOriginEndpoint(window.location), { roomName: BATTLE_ROOM, auth: lobby.auth, netsim });
 
-const game = new Phaser.Game({
-  type: Phaser.AUTO,
-  parent: 'game',
-  backgroundColor: '#0e1116',
-  // The camera's view; the server's area of interest is built around it (shared/constants.ts).
-  width: VIEWPORT_WIDTH_PX,
-  height: VIEWPORT_HEIGHT_PX,
-  scale: { mode: Phaser.Scale.FIT, autoCenter: Phaser.Scale.CENTER_BOTH },
-  // Keep running when the tab loses focus: the server keeps simulating either way.
-  disableContextMenu: true,
-  scene: [new LobbyScene(lobby, battle), new ArenaScene()],
+// Sound starts with the player's first click, key or tap (browsers allow no sooner): made here,
+// with the lobby, so the click that joins a room is that gesture even while the game downloads.
+const sound = new SoundSystem(settings);
+
+const lobbies = import('./net/lobby.ts').then(({ Lobby }) => {
+  const lobby = new Lobby(endpoint, { netsim });
+  // The large-room mode, as the same guest.
+  const battle = new Lobby(endpoint, { roomName: BATTLE_ROOM, auth: lobby.auth, netsim });
+  return { lobby, battle };
 });
+const game = import('./game.ts');
+// Boot Phaser as soon as it has arrived; a failed download surfaces on the click that needs it,
+// as the lobby's error line.
+lobbies.catch(() => undefined);
+game.then((view) => view.prepare(), () => undefined);
 
-// A read-only hook for end-to-end tests and curious players (`__arena.frame()` in the console).
-(window as unknown as { __arena: unknown }).__arena = { game };
+const actions: LobbyActions = {
+  listRooms: () => fetchRooms(endpoint),
+  quickPlay: async (name) => (await lobbies).lobby.quickPlay(name),
+  createPrivate: async (name) => (await lobbies).lobby.createPrivate(name),
+  joinByCode: async (code, name) => (await lobbies).lobby.joinByCode(code, name),
+  spectate: async (code, name) => (await lobbies).lobby.spectate(code, name),
+  battle: async (name) => (await lobbies).battle.quickPlay(name),
+  profile: async (name) => (await (await lobbies).lobby.auth?.signIn(name)) ?? null,
+};
+
+async function enter(session: GameSession): Promise<void> {
+  let view: Awaited<typeof game>;
+  try {
+    view = await game;
+  } catch {
+    await session.leave().catch(() => undefined);
+    throw new Error('The game could not be loaded: check your connection and reload the page.');
+  }
+  closeLobby();
+  // The results screen shows the match's record (written by the server just after the end).
+  let matchId: string | undefined;
+  session.events.on('matchEnd', (end) => { matchId = end.matchId; });
+  view.play(session, sound, (message) => { closeLobby = showLobby(actions, message, enter, matchId); });
+}
+
+let closeLobby = showLobby(actions, '', enter);
+markOnce(LOBBY_INTERACTIVE_MARK);

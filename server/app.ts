@@ -1,24 +1,36 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
-import { ARENA_ROOM, BATTLE_ROOM } from '../shared/constants.ts';
+import { BALL_GAME, BALL_ROOM } from '../shared/games/ball/definition.ts';
+import { gameListings } from '../shared/games/catalog.ts';
+import { ARENA_ROOM, BATTLE_ROOM } from '../shared/limits.ts';
 import { resolveOperations } from './cluster/config.ts';
 import { answerMatchmakingWhileDraining } from './cluster/drainingResponse.ts';
 import { installMatchmakingGate, serverDraining } from './cluster/matchmakingGuard.ts';
 import { matchmakingUnavailable } from './cluster/guardedDriver.ts';
 import { createPlacement } from './cluster/placement.ts';
 import { connectScaleOut, type ScaleOut } from './cluster/redis.ts';
-import { mountOperationsRoutes, serviceUnavailableHandler } from './cluster/routes.ts';
+import { mountOperationsRoutes } from './cluster/routes.ts';
 import type { ServerConfig } from './config.ts';
-import { mountGuestAuth } from './http/auth.ts';
+import { mountGuestAuth } from './security/guestAuthRoute.ts';
+import { mountPlayerApi } from './api/playerApi.ts';
+import { mountAdminApi } from './api/adminApi.ts';
+import { mountQuickPlayApi } from './api/quickPlayApi.ts';
+import { profileJoinCheck } from './store/profiles/joinCheck.ts';
+import { openStore, type Store } from './store/store.ts';
+import { mountErrorHandling } from './http/errors.ts';
 import { mountRoutes } from './http/routes.ts';
+import { mountSecurityHeaders, socketSources } from './http/securityHeaders.ts';
 import { liveRooms } from './lifecycle/roomRegistry.ts';
 import { colyseusLogger } from './observability/colyseusLogger.ts';
 import { log } from './observability/log.ts';
+import { watchDraining, watchRedis } from './observability/metrics.ts';
 import { withRoomMetrics } from './observability/roomMetrics.ts';
-import { mountObservability } from './observability/routes.ts';
+import { mountObservability } from './dashboard/routes.ts';
 import { instrumentTransport } from './observability/transportMetrics.ts';
 import { arenaRoom } from './rooms/ArenaRoom.ts';
+import { gameRoom } from './rooms/GameRoom.ts';
+import { InputMessage } from './rooms/inputSchema.ts';
 import { createSecurity, type Security } from './security/setup.ts';
 
 export interface RunningServer {
@@ -33,6 +45,8 @@ export interface RunningServer {
   security: Security;
   /** Redis presence, driver and health when running scale-out (REDIS_URL), else undefined. */
   scaleOut: ScaleOut | undefined;
+  /** Profiles, match records, ratings (server/store/), unless the configuration turned them off. */
+  store: Store | undefined;
   /**
    * Graceful drain (SIGTERM): refuse new players and rooms, tell players, let matches end on
    * their own or at the drain deadline, then stop. Resolves once every room is closed.
@@ -53,15 +67,21 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
   const publicAddress = ops.redisUrl
     ? ops.publicAddress ?? `${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`
     : ops.publicAddress ?? undefined;
+  // The schema is brought up to date before anything else: a database that cannot be reached or
+  // migrated stops the start here, with its reason.
+  if (config.adminToken && !config.store) throw new Error('ADMIN_TOKEN needs the store (bans, audit): unset STORE=off');
+  const store = config.store ? await openStore(config.store) : undefined;
   const scaleOut = ops.redisUrl ? await connectScaleOut(ops.redisUrl, ops.redisKeyPrefix, ops.matchmakeTimeoutMs) : undefined;
   let draining = false;
+  watchDraining(() => draining);
+  if (scaleOut) watchRedis(() => scaleOut.health.up);
   const removeGate = installMatchmakingGate({
     timeoutMs: ops.matchmakeTimeoutMs,
     refusal: () => draining ? serverDraining() : scaleOut && !scaleOut.health.up ? matchmakingUnavailable(scaleOut.health.reason) : undefined,
   });
 
   // Dead connections (no pong) are terminated after this many missed pings.
-  const security = createSecurity(config, { intervalMs: ops.heartbeatIntervalMs, maxMissed: ops.heartbeatMaxMissed });
+  const security = createSecurity(config, { intervalMs: ops.heartbeatIntervalMs, maxMissed: ops.heartbeatMaxMissed }, InputMessage);
   const { httpServer, transport, tokens } = security;
   instrumentTransport(transport, httpServer);
 
@@ -75,27 +95,38 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     lifecycle: { reconnectWindowS: ops.reconnectWindowS, matchDurationS: ops.matchDurationS, drainDeadlineS: ops.drainDeadlineS },
     maxSpectators: config.maxSpectators,
     interest: config.interest,
+    rateLimitExempt: security.guesses.exempt,
+    results: store ? { sink: store, checkpointIntervalS: store.config.checkpointIntervalS } : undefined,
+    profileCheck: store ? profileJoinCheck(store.profiles) : undefined,
   };
   const server = defineServer({
     rooms: {
       [ARENA_ROOM]: defineRoom(withRoomMetrics(arenaRoom(roomConfig))).sortBy({ clients: -1 }),
       // The large-room mode: up to 200 players on a map sized for the room (docs/INTEREST.md).
       [BATTLE_ROOM]: defineRoom(withRoomMetrics(arenaRoom({ ...roomConfig, kind: 'battle' }))).sortBy({ clients: -1 }),
+      // A small game without interest management: everyone gets the whole state (server/rooms/GameRoom.ts).
+      [BALL_ROOM]: defineRoom(withRoomMetrics(gameRoom(BALL_GAME, roomConfig))).sortBy({ clients: -1 }),
     },
     transport,
     presence: scaleOut?.presence,
     driver: scaleOut?.driver,
     publicAddress,
-    selectProcessIdToCreateRoom: scaleOut ? createPlacement() : undefined,
+    selectProcessIdToCreateRoom: scaleOut ? createPlacement(ops.roomPlacement) : undefined,
     logger: colyseusLogger,
     greet: false,
     gracefullyShutdown: false,
     express: (app) => {
-      mountGuestAuth(app, tokens);
-      mountObservability(app, config);
-      mountOperationsRoutes(app, { health: scaleOut?.health, draining: () => draining });
-      mountRoutes(app, config.clientDir);
-      app.use(serviceUnavailableHandler);
+      mountSecurityHeaders(app, () => socketSources(security.origins.list(), publicAddress));
+      mountGuestAuth(app, tokens, store ? { store, secure: (req) => config.tls !== null || req.secure } : undefined);
+      if (store) mountPlayerApi(app, store);
+      // Quick play by rating (docs/RESULTS.md): the guest token's profile claim names the player.
+      if (store) mountQuickPlayApi(app, tokens, store);
+      if (store && config.adminToken) mountAdminApi(app, config.adminToken, store, security.guesses);
+      mountObservability(app, config, security.guesses);
+      mountOperationsRoutes(app, { health: scaleOut?.health, draining: () => draining, guesses: security.guesses });
+      mountRoutes(app, config.clientDir, gameListings(config.defaultMaxPlayers));
+      // Last: unknown paths, wrong methods and every error, as JSON (server/http/errors.ts).
+      mountErrorHandling(app);
     },
   });
 
@@ -104,6 +135,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     const timer = setTimeout(() => reject(new Error(`listen on ${config.host}:${config.port} timed out`)), LISTEN_TIMEOUT_MS);
     const onError = (err: Error) => { clearTimeout(timer); reject(err); };
     httpServer.once('error', onError);
+    httpServer.once('error', () => void store?.close(0).catch(() => undefined));
     server.listen(config.port, config.host).then(() => {
       clearTimeout(timer);
       httpServer.off('error', onError);
@@ -116,6 +148,8 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
   const secure = config.tls !== null;
   answerMatchmakingWhileDraining(httpServer, () => draining);
   scaleOut?.start();
+  // Matches this process left running before a restart, and any other process' lost ones: interrupted.
+  await store?.startRecovery(publicAddress ?? `${config.host}:${port}`);
   log.info({ port, host: config.host, tls: secure, publicAddress, redis: scaleOut ? 'on' : 'off' }, 'listening');
 
   let stopping: Promise<void> | undefined;
@@ -126,6 +160,8 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     stopping ??= server.gracefullyShutdown(false).finally(async () => {
       removeGate();
       await scaleOut?.close();
+      // After the rooms: their final records are queued by now, and are written before it closes.
+      await store?.close();
     });
     return stopping;
   };
@@ -137,6 +173,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     wsUrl: `${secure ? 'wss' : 'ws'}://${shownHost}:${port}`,
     security,
     scaleOut,
+    store,
     drain: () => stop(undefined),
     close: () => stop(0),
   };

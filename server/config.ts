@@ -1,14 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MAX_PLAYERS_PER_ROOM, DEFAULT_MAX_SPECTATORS_PER_ROOM, DEFAULT_PORT, MAX_PLAYERS_PER_ROOM_LIMIT, PATCH_HZ } from '../shared/constants.ts';
-import { DEFAULT_INTEREST, type InterestOptions } from './interest/config.ts';
+import { DEFAULT_MAX_PLAYERS_PER_ROOM, DEFAULT_MAX_SPECTATORS_PER_ROOM, DEFAULT_PORT, MAX_PLAYERS_PER_ROOM_LIMIT, DEFAULT_PATCH_HZ } from '../shared/limits.ts';
+import { budgetBytesPerPatch, DEFAULT_DOWNSTREAM_BUDGET_KBPS, DEFAULT_INTEREST, reservedBytesPerPatch, type InterestOptions } from './interest/config.ts';
 import { loadSecurityConfig, type SecurityConfig } from './security/limits.ts';
-
-/** Certificate and key files for serving HTTPS and WSS directly (PEM). */
-export interface TlsFiles {
-  certPath: string;
-  keyPath: string;
-}
+import type { TlsFiles } from './security/setup.ts';
 import { loadOperationsConfig, type OperationsConfig } from './cluster/config.ts';
+import { int } from './env.ts';
+import { loadStoreConfig, type StoreConfig } from './store/config.ts';
+
+export type { TlsFiles };
 
 export interface ServerConfig {
   port: number;
@@ -37,19 +36,17 @@ export interface ServerConfig {
   maxSpectators?: number;
   /** Interest management: areas, budget (server/interest/config.ts; default DEFAULT_INTEREST). */
   interest?: InterestOptions;
+  /** Token of the admin API (X-Admin-Token header); null: the admin API is off. Needs the store. */
+  adminToken?: string | null;
+  /** Profiles, match records, ratings (server/store/config.ts); null or absent: keep nothing. */
+  store?: StoreConfig | null;
 }
 
-export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../dist/client', import.meta.url));
-
-export function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
-  }
-  return value;
-}
+/**
+ * The built client: dist/client. From the compiled server (dist/server/config.js) that is
+ * `../client`; from the sources (server/config.ts, run by tsx in tests) `../dist/client`.
+ */
+export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/client' : '../client', import.meta.url));
 
 /** Shortest secret accepted for the dashboard and metrics tokens. */
 export const MIN_SECRET_CHARS = 16;
@@ -63,31 +60,43 @@ function secret(env: NodeJS.ProcessEnv, name: string): string | null {
 
 /** Configuration from environment variables; see the README's configuration table. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const patchHz = int(env, 'PATCH_HZ', DEFAULT_PATCH_HZ, 1, 60);
   return {
     operations: loadOperationsConfig(env),
     port: int(env, 'PORT', DEFAULT_PORT, 0, 65535),
     host: env.HOST || '127.0.0.1',
-    patchHz: int(env, 'PATCH_HZ', PATCH_HZ, 1, 60),
+    patchHz,
     defaultMaxPlayers: int(env, 'MAX_PLAYERS', DEFAULT_MAX_PLAYERS_PER_ROOM, 2, MAX_PLAYERS_PER_ROOM_LIMIT),
     clientDir: env.CLIENT_DIR === 'none' ? null : env.CLIENT_DIR || DEFAULT_CLIENT_DIR,
     tls: loadTls(env),
     security: loadSecurityConfig(env),
     dashboardToken: secret(env, 'DASHBOARD_TOKEN'),
     metricsToken: secret(env, 'METRICS_TOKEN'),
+    adminToken: secret(env, 'ADMIN_TOKEN'),
     replayDir: env.REPLAY_DIR || null,
     replayChecksumTicks: int(env, 'REPLAY_CHECKSUM_TICKS', 30, 1, 3600),
     maxSpectators: int(env, 'MAX_SPECTATORS', DEFAULT_MAX_SPECTATORS_PER_ROOM, 0, 1000),
-    interest: loadInterest(env),
+    interest: loadInterest(env, patchHz),
+    store: loadStoreSetting(env),
   };
 }
 
-function loadInterest(env: NodeJS.ProcessEnv): InterestOptions {
+/** STORE=off keeps nothing (no profiles, no results: the server as it was before it had a store). */
+function loadStoreSetting(env: NodeJS.ProcessEnv): StoreConfig | null {
+  const mode = env.STORE || 'on';
+  if (mode !== 'on' && mode !== 'off') throw new Error(`STORE must be on or off (got "${mode}")`);
+  return mode === 'off' ? null : loadStoreConfig(env);
+}
+
+function loadInterest(env: NodeJS.ProcessEnv, patchHz: number): InterestOptions {
   const mode = env.INTEREST_MANAGEMENT || 'on';
   if (mode !== 'on' && mode !== 'off') throw new Error(`INTEREST_MANAGEMENT must be on or off (got "${mode}")`);
+  const kbps = int(env, 'DOWNSTREAM_BUDGET_KBPS', DEFAULT_DOWNSTREAM_BUDGET_KBPS, 0, 100_000);
   return {
     ...DEFAULT_INTEREST,
     enabled: mode === 'on',
-    budgetBytesPerPatch: int(env, 'PATCH_BUDGET_BYTES', DEFAULT_INTEREST.budgetBytesPerPatch, 0, 1_000_000),
+    budgetBytesPerPatch: budgetBytesPerPatch(kbps, patchHz),
+    reservedBytesPerPatch: reservedBytesPerPatch(patchHz),
   };
 }
 

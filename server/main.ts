@@ -1,3 +1,5 @@
+// First: sets NODE_ENV before any library reads it.
+import './productionDefault.ts';
 import { loadConfig } from './config.ts';
 import { startGameServer } from './app.ts';
 import { resolveOperations } from './cluster/config.ts';

@@ -13,6 +13,8 @@ export const CLOSE_CODES = {
   JOIN_TIMEOUT: 4102,
   /** The same guest session joined this room on another connection (one avatar per session). */
   SESSION_REPLACED: 4103,
+  /** An operator removed the player (admin API: kick, or a ban of its profile). */
+  KICKED_BY_ADMIN: 4104,
   /** The match ran its full length; a `matchEnd` message with the final scores came just before. */
   MATCH_ENDED: 4200,
   /**
@@ -43,6 +45,8 @@ export const JOIN_REJECTIONS = {
   RATE_LIMITED: 'rate_limited',
   /** The page's origin is not allowed to use this server (HTTP 403). */
   ORIGIN_NOT_ALLOWED: 'origin_not_allowed',
+  /** The player's profile is banned (HTTP 403; the operator's reason follows). */
+  BANNED: 'banned',
 } as const;
 
 export type JoinRejection = (typeof JOIN_REJECTIONS)[keyof typeof JOIN_REJECTIONS];

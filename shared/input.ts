@@ -1,4 +1,6 @@
-import { AIM_STEPS_PER_TURN, LAG_COMP_MAX_TICKS, VIEW_TICK_MODULO } from './constants.ts';
+import { inputRanges } from './game/input.ts';
+import { ARENA_INPUT } from './games/arena/input.ts';
+import { AIM_STEPS_PER_TURN, LAG_COMP_MAX_TICKS } from './limits.ts';
 
 /**
  * One player's command for one fixed step. The client samples it once per tick and sends it on
@@ -23,13 +25,8 @@ export interface PlayerInput {
   rewind?: number;
 }
 
-/** Field ranges, used as the server's sanitize clamps (NaN and out-of-range values are clamped). */
-export const INPUT_RANGES = {
-  moveX: [-1, 1],
-  moveY: [-1, 1],
-  aim: [0, AIM_STEPS_PER_TURN - 1],
-  viewTick: [0, VIEW_TICK_MODULO - 1],
-} as const;
+/** Field ranges, used as the server's sanitize clamps (NaN and out-of-range values are clamped); declared in ARENA_INPUT. */
+export const INPUT_RANGES = inputRanges(ARENA_INPUT);
 
 export function emptyInput(seq = 0): PlayerInput {
   return { seq, moveX: 0, moveY: 0, aim: 0, fire: false };
@@ -39,15 +36,19 @@ export function emptyInput(seq = 0): PlayerInput {
 const axis = (v: number): number => (v > 0 ? 1 : v < 0 ? -1 : 0);
 
 export function normalizeInput(raw: PlayerInput): PlayerInput {
-  const aim = Number.isFinite(raw.aim) ? Math.trunc(raw.aim) : 0;
-  return {
-    seq: raw.seq,
-    moveX: axis(raw.moveX),
-    moveY: axis(raw.moveY),
-    aim: aim < 0 ? 0 : aim >= AIM_STEPS_PER_TURN ? AIM_STEPS_PER_TURN - 1 : aim,
-    fire: raw.fire === true,
-    rewind: clampRewind(raw.rewind),
-  };
+  return normalizeInputInto(raw.seq, raw.moveX, raw.moveY, raw.aim, raw.fire === true, raw.rewind, emptyInput());
+}
+
+/** `normalizeInput` of these values, written into `out` (a server reuses one object per player). */
+export function normalizeInputInto(seq: number, moveX: number, moveY: number, rawAim: number, fire: boolean, rewind: number | undefined, out: PlayerInput): PlayerInput {
+  const aim = Number.isFinite(rawAim) ? Math.trunc(rawAim) : 0;
+  out.seq = seq;
+  out.moveX = axis(moveX);
+  out.moveY = axis(moveY);
+  out.aim = aim < 0 ? 0 : aim >= AIM_STEPS_PER_TURN ? AIM_STEPS_PER_TURN - 1 : aim;
+  out.fire = fire;
+  out.rewind = clampRewind(rewind);
+  return out;
 }
 
 function clampRewind(v: number | undefined): number {

@@ -20,6 +20,12 @@ export interface GameMap {
   readonly heightPx: number;
   readonly obstacles: readonly Rect[];
   readonly spawns: readonly Point[];
+  /**
+   * How a spawn point is chosen (shared/sim/step.ts): `farthest` (default) from every live
+   * player; `gather-when-sparse`: while few play for the map's size, near the others (at a safe
+   * distance), so that a handful of players on a large map find each other; farthest otherwise.
+   */
+  readonly spawnRule?: 'farthest' | 'gather-when-sparse';
 }
 
 /** Mirror a list of rects through the map centre so both halves play the same. */
@@ -122,7 +128,7 @@ export function battleMap(tiles: number): GameMap {
       spawns.push({ x: ox + BATTLE_TILE_W_PX / 2, y: oy + BATTLE_TILE_H_PX / 2 });
     }
   }
-  const map: GameMap = { id, widthPx: tiles * BATTLE_TILE_W_PX, heightPx: tiles * BATTLE_TILE_H_PX, obstacles, spawns };
+  const map: GameMap = { id, widthPx: tiles * BATTLE_TILE_W_PX, heightPx: tiles * BATTLE_TILE_H_PX, obstacles, spawns, spawnRule: 'gather-when-sparse' };
   battleMaps.set(tiles, map);
   return map;
 }

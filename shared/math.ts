@@ -1,4 +1,4 @@
-import { AIM_STEPS_PER_TURN, POSITION_QUANTUM_PX } from './constants.ts';
+import { AIM_STEPS_PER_TURN, POSITION_QUANTUM_PX } from './limits.ts';
 
 /**
  * Deterministic math for the simulation. Only +, -, *, / and Math.sqrt are used: IEEE 754

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAP_IDS } from './maps.ts';
-import { BATTLE_MAX_PLAYERS, CHAT_MAX_CHARS, NAME_MAX_CHARS, ROOM_CODE_ALPHABET, ROOM_CODE_CHARS } from './constants.ts';
+import { normalizeRoomCode } from './roomCode.ts';
+import { BATTLE_MAX_PLAYERS, CHAT_MAX_CHARS, NAME_MAX_CHARS, NET_PONG_DELAY_MAX_MS, PRIVATE_ROOM_CODE_CHARS, PUBLIC_ROOM_CODE_CHARS, ROOM_CODE_ALPHABET } from './limits.ts';
 
 /**
  * Schemas for everything a client may say besides inputs. The server validates every message
@@ -28,8 +29,8 @@ export const displayName = z
   .transform(cleanText)
   .pipe(z.string().min(1, 'name is empty').max(NAME_MAX_CHARS, `name is longer than ${NAME_MAX_CHARS} characters`));
 
-const roomCodePattern = new RegExp(`^[${ROOM_CODE_ALPHABET}]{${ROOM_CODE_CHARS}}$`);
-export const roomCode = z.string().transform((s) => s.trim().toUpperCase()).pipe(z.string().regex(roomCodePattern, 'not a room code'));
+const roomCodePattern = new RegExp(`^([${ROOM_CODE_ALPHABET}]{${PUBLIC_ROOM_CODE_CHARS}}|[${ROOM_CODE_ALPHABET}]{${PRIVATE_ROOM_CODE_CHARS}})$`);
+export const roomCode = z.string().max(64).transform(normalizeRoomCode).pipe(z.string().regex(roomCodePattern, 'not a room code'));
 
 /** Options a client passes to join or create an arena room. */
 export const joinOptionsSchema = z.strictObject({
@@ -49,7 +50,7 @@ export type JoinOptions = z.input<typeof joinOptionsSchema>;
  * Client -> server echo of a netcode report: `[report id, interpolation delay ms]`. The server
  * times the round trip itself and bounds the client's lag compensation with it.
  */
-export const netPongSchema = z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(5000)]);
+export const netPongSchema = z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(NET_PONG_DELAY_MAX_MS)]);
 export type NetPong = z.input<typeof netPongSchema>;
 
 /**
@@ -85,14 +86,16 @@ export interface ServerMessages {
   chatHistory: { lines: Array<{ fromId: string; name: string; text: string }> };
   /** Netcode report (input buffer depth, ping). */
   net: NetReport;
-  /** The match clock and connection policy: sent on join, on reconnect and whenever it changes. */
-  match: MatchInfo;
   /** The match is over (final scores); the room closes right after with MATCH_ENDED or SHUTDOWN_DEADLINE. */
   matchEnd: MatchEnd;
   /** Sent to a player who reconnected: the last of their inputs the server applied before the drop. */
   resumed: { lastInputSeq: number };
 }
 
+/**
+ * The match clock and connection policy. Carried in the room state (matchEndsAtTick, draining,
+ * reconnectWindowS), so a client has it from its first full state; the session turns it into this.
+ */
 export interface MatchInfo {
   /** Tick at which the match ends (null: it runs until everyone leaves). */
   endsAtTick: number | null;
@@ -103,11 +106,16 @@ export interface MatchInfo {
 }
 
 export interface MatchEnd {
-  /** `time`: the match ran its length. `shutdown`: the server's drain deadline cut it short. */
-  reason: 'time' | 'shutdown';
+  /**
+   * `time`: the match ran its length. `decided`: the game's own end (a score reached).
+   * `shutdown`: the server's drain deadline cut it short.
+   */
+  reason: 'time' | 'decided' | 'shutdown';
   tick: number;
   /** Best first (kills, then fewer deaths). */
   scores: Array<{ id: string; name: string; kills: number; deaths: number }>;
+  /** The match's record (GET /api/matches/{matchId}: its table and rating changes), when the server keeps results. */
+  matchId?: string;
 }
 
 /** Metadata the arena room publishes to matchmaking and the public room list. */
@@ -122,6 +130,16 @@ export interface ArenaMetadata {
   maxPlayers?: number;
   spectators?: number;
   maxSpectators?: number;
+  /** Mean skill (OpenSkill μ) of the rated players seated now, null when none is; quick play reads it (docs/RESULTS.md). */
+  meanSkill?: number | null;
+}
+
+/** Quick play's choice by rating (server/api/quickPlayApi.ts): `GET` with the guest token, `?kind=` the room type. */
+export const QUICK_PLAY_PATH = '/api/quickplay';
+/** Its answer: the room to join by id, or null to matchmake as usual (fullest room with space, else a new one). */
+export interface QuickPlayAnswer {
+  roomId: string | null;
+  reason: 'near_rating' | 'unrated' | 'none_near';
 }
 
 /** One entry of `GET /api/rooms`. */

@@ -1,4 +1,4 @@
-import { AIM_STEPS_PER_TURN, AIM_WIRE_BITS, POSITION_QUANTUM_PX, TICK_DT_S } from './constants.ts';
+import { AIM_STEPS_PER_TURN, AIM_WIRE_BITS, POSITION_QUANTUM_PX, TICK_DT_S } from './limits.ts';
 import { quantize } from './math.ts';
 
 /**

@@ -1,16 +1,16 @@
 import { ClientState, SchemaSerializer, type Client } from '@colyseus/core';
 import { StateView } from '@colyseus/schema';
-import { TICK_DT_S } from '../../shared/constants.ts';
+import { TICK_DT_S } from '../../shared/limits.ts';
 import type { PlayerInput } from '../../shared/input.ts';
-import { battleMapFor } from '../../shared/maps.ts';
+import { battleMapFor, getMap } from '../../shared/maps.ts';
 import { seedFromString } from '../../shared/rng.ts';
 import { stepWorld } from '../../shared/sim/step.ts';
 import { addPlayer, createWorld } from '../../shared/sim/world.ts';
-import { BotBrain } from '../../game-client/bots/behaviour.ts';
+import { BotBrain } from '../../tools/bots/behaviour.ts';
 import { attachInterest } from '../../server/interest/attach.ts';
 import { DEFAULT_INTEREST, type InterestOptions } from '../../server/interest/config.ts';
 import { diffTotals, snapshotTotals, type InterestTotals } from '../../server/interest/stats.ts';
-import { ArenaState } from '../../server/rooms/ArenaState.ts';
+import { ArenaState } from '../../server/state/ArenaState.ts';
 import { StateSync } from '../../server/rooms/stateSync.ts';
 
 /**
@@ -34,6 +34,10 @@ export interface EncodeCostOptions {
   seed?: number;
   /** Bots fire (default true): projectiles are most of what a crowd sends. */
   fire?: boolean;
+  /** Map id (default: the battle map sized for `players`). */
+  mapId?: string;
+  /** The bots' role (default `chase`: everyone always moving). */
+  role?: 'chase' | 'wander';
 }
 
 export interface EncodeCost {
@@ -77,7 +81,7 @@ function stubClient(sessionId: string, sink: { bytes: number }): Client {
 }
 
 export function measureEncodeCost(o: EncodeCostOptions): EncodeCost {
-  const map = battleMapFor(o.players);
+  const map = o.mapId === undefined ? battleMapFor(o.players) : getMap(o.mapId);
   const state = new ArenaState();
   const sync = new StateSync(state);
   // As a Colyseus room does: the default serializer binds the state first.
@@ -87,7 +91,7 @@ export function measureEncodeCost(o: EncodeCostOptions): EncodeCost {
   let manager: ReturnType<typeof attachInterest> | undefined;
   if (o.mode === 'interest') {
     const room = { setSerializer(s: SchemaSerializer<typeof state>) { serializer = s; } };
-    manager = attachInterest(room as never, state, sync, map, o.interest ?? DEFAULT_INTEREST);
+    manager = attachInterest(room as never, state, sync, map, o.interest ?? DEFAULT_INTEREST, () => 0);
   }
   const world = createWorld(map, seedFromString(`cost-${o.seed ?? 1}`));
   state.mapId = map.id;
@@ -98,7 +102,7 @@ export function measureEncodeCost(o: EncodeCostOptions): EncodeCost {
   for (let i = 0; i < o.players; i++) {
     const id = `p${i}`;
     addPlayer(world, id, id);
-    brains.set(id, new BotBrain('chase', (o.seed ?? 1) * 1000 + i));
+    brains.set(id, new BotBrain(o.role ?? 'chase', (o.seed ?? 1) * 1000 + i));
     const client = stubClient(id, sink);
     clients.push(client);
     manager?.addViewer(id, 'player');
@@ -114,10 +118,10 @@ export function measureEncodeCost(o: EncodeCostOptions): EncodeCost {
       inputs.set(id, { seq, ...sample, fire: sample.fire && o.fire !== false });
     }
     stepWorld(world, inputs, TICK_DT_S);
-    sync.apply(world);
   };
   // Spawn everyone, then give each client its full state (and, in stock mode, a view with everyone in it).
   step();
+  sync.apply(world);
   for (const c of clients) serializer.getFullState(c, timing);
   if (o.mode === 'stock') {
     for (const c of clients) {
@@ -164,6 +168,8 @@ export function measureEncodeCost(o: EncodeCostOptions): EncodeCost {
     // 20 Hz patches on a 30 Hz tick: after ticks 2 and 3 of every 3.
     if (t % 3 !== 1) {
       timing.sNow = t * 33;
+      // As the room does: the state follows the simulation once per patch.
+      sync.apply(world);
       serializer.applyPatches(clients, state, timing);
       p = performance.now() - s1;
     }

@@ -1,7 +1,6 @@
 import WebSocket from 'ws';
-import { lightLink } from '../../game-client/bots/lightLink.ts';
-import type { TrafficCounters } from '../../game-client/bots/meteredClient.ts';
-import type { BotLink, JoinPlan, LinkFactory, LinkMeters, LinkTarget } from '../../game-client/bots/types.ts';
+import { lightLink } from '../../tools/bots/lightLink.ts';
+import type { BotLink, JoinPlan, LinkFactory, LinkMeters, LinkTarget, TrafficCounters } from '../../tools/bots/types.ts';
 
 /**
  * Bots for the JSON baseline (bench/servers/jsonBaseline.ts): its own tiny protocol over `ws`,
@@ -24,7 +23,7 @@ async function join(target: LinkTarget, plan: JoinPlan, meters: LinkMeters): Pro
   const route = plan.route;
   const room = route.via === 'create' ? 'new' : route.via === 'code' ? route.code : '';
   const ws = new WebSocket(wsUrl(target.url, room, plan.name), { perMessageDeflate: false, skipUTF8Validation: true });
-  const traffic: TrafficCounters = { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0, patches: 0 };
+  const traffic: TrafficCounters = { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0, patches: 0, patchBytes: 0 };
   let lastPatchAt = -1;
   let pingSentAt = -1;
   let pingMs: number | undefined;
@@ -45,6 +44,7 @@ async function join(target: LinkTarget, plan: JoinPlan, meters: LinkMeters): Pro
       traffic.framesIn++;
       if (data.subarray(0, STATE_PREFIX.length).equals(STATE_PREFIX)) {
         traffic.patches++;
+        traffic.patchBytes += data.length;
         const now = performance.now();
         if (lastPatchAt >= 0) meters.patchGaps.record(now - lastPatchAt);
         lastPatchAt = now;

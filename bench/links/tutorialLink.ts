@@ -1,6 +1,6 @@
-import { meteredLobby } from '../../game-client/bots/arenaLinks.ts';
-import { lightLink } from '../../game-client/bots/lightLink.ts';
-import type { BotLink, JoinPlan, LinkFactory, LinkMeters, LinkTarget } from '../../game-client/bots/types.ts';
+import { meteredLobby } from '../../tools/bots/arenaLinks.ts';
+import { lightLink } from '../../tools/bots/lightLink.ts';
+import type { BotLink, JoinPlan, LinkFactory, LinkMeters, LinkTarget } from '../../tools/bots/types.ts';
 
 /**
  * Bots for the tutorial-style baseline: the same matchmaking path (`Lobby`, a metered SDK client

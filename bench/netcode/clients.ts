@@ -8,8 +8,8 @@ import { InputClock } from '../../game-client/net/inputClock.ts';
 import { playerView, type PlayerView, type RenderFrame } from '../../game-client/net/renderModel.ts';
 import type { ArenaSession, InputSample } from '../../game-client/net/session.ts';
 import type { PlayerStateView } from '../../game-client/net/stateTypes.ts';
-import { joinArenaById, type ArenaRoom } from '../../test/helpers/clients.ts';
-import { waitFor } from '../../test/helpers/wait.ts';
+import { joinRoomById, type ArenaRoom } from '../../tools/harness/joins.ts';
+import { waitFor } from '../../tools/harness/wait.ts';
 import { ClientMetrics } from './metrics.ts';
 
 /** A client the benchmark drives: sends inputs, draws frames, measures itself. */
@@ -132,7 +132,7 @@ export class PredictDefaultsClient extends RawClient {
   private me: any;
 
   static async join(endpoint: string, code: string, netsim: NetSimConfig): Promise<PredictDefaultsClient> {
-    const room = await joinArenaById(endpoint, code, { name: 'predict' }, undefined, { netsim });
+    const room = await joinRoomById(endpoint, code, { name: 'predict' }, { netsim });
     const client = new PredictDefaultsClient(room);
     await waitFor('own player', () => room.state.players.get(room.sessionId), { timeoutMs: 5000 });
     client.attach();
@@ -190,7 +190,7 @@ export class NaiveClient extends RawClient {
   private readonly clock = new InputClock();
 
   static async join(endpoint: string, code: string, netsim: NetSimConfig): Promise<NaiveClient> {
-    return new NaiveClient(await joinArenaById(endpoint, code, { name: 'naive' }, undefined, { netsim }));
+    return new NaiveClient(await joinRoomById(endpoint, code, { name: 'naive' }, { netsim }));
   }
 
   update(nowMs: number, sample: () => InputSample): void {

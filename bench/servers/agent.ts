@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { percentile } from '../../server/observability/sampleRing.ts';
 import { tickRecorder } from '../../server/observability/tickRecorder.ts';
+import { WindowProfiler } from '../windowProfiler.ts';
 
 /**
  * The benchmark's eyes inside a server process (any of the three): CPU, memory, event-loop
@@ -11,9 +12,15 @@ import { tickRecorder } from '../../server/observability/tickRecorder.ts';
 export interface ServerWindowStats {
   wallMs: number;
   cpuMs: number;
+  /** The same CPU time split: in the process (user) and in the kernel on its behalf (system). */
+  userCpuMs: number;
+  systemCpuMs: number;
   rssBytes: number;
   rssPeakBytes: number;
   heapUsedBytes: number;
+  /** V8's heap as committed (used or not), and memory outside it held by JS objects (Buffers, ArrayBuffers). */
+  heapTotalBytes: number;
+  externalBytes: number;
   eventLoopMsP99: number;
   /** Back-to-back room work (see server/observability/tickRecorder.ts), ms. */
   tickMsP50: number;
@@ -47,6 +54,7 @@ export function startAgent(port: number, load: () => { ccu: number; rooms: numbe
   let roomTicks: number[] = [];
   let rssPeak = process.memoryUsage().rss;
   let countersAtMark = counters?.();
+  const profiler = new WindowProfiler();
   // Drain the recorder's rings often enough that none of a long window is lost.
   const drain = () => {
     tickRecorder.flush();
@@ -71,16 +79,22 @@ export function startAgent(port: number, load: () => { ccu: number; rooms: numbe
       rssPeak = process.memoryUsage().rss;
       countersAtMark = counters?.();
       loop.reset();
+      void profiler.start();
     } else if (msg.type === 'collect') {
+      void profiler.stop();
       drain();
       const cpu = process.cpuUsage(cpuAtMark);
       const mem = process.memoryUsage();
       const stats: ServerWindowStats = {
         wallMs: performance.now() - markedAt,
         cpuMs: (cpu.user + cpu.system) / 1000,
+        userCpuMs: cpu.user / 1000,
+        systemCpuMs: cpu.system / 1000,
         rssBytes: mem.rss,
         rssPeakBytes: Math.max(rssPeak, mem.rss),
         heapUsedBytes: mem.heapUsed,
+        heapTotalBytes: mem.heapTotal,
+        externalBytes: mem.external,
         eventLoopMsP99: loop.count > 0 ? loop.percentile(99) / 1e6 : 0,
         tickMsP50: percentile(serverTicks, 50),
         tickMsP99: percentile(serverTicks, 99),

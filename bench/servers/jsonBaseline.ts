@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { DEFAULT_MAX_PLAYERS_PER_ROOM, PATCH_INTERVAL_MS, TICK_DT_S, TICK_MS } from '../../shared/constants.ts';
+import { DEFAULT_MAX_PLAYERS_PER_ROOM, DEFAULT_PATCH_INTERVAL_MS, TICK_DT_S, TICK_MS } from '../../shared/limits.ts';
 import { normalizeInput, type PlayerInput } from '../../shared/input.ts';
 import { getMap } from '../../shared/maps.ts';
 import { seedFromString } from '../../shared/rng.ts';
@@ -44,7 +44,7 @@ function createRoom(): JsonRoom {
   const id = `R${nextRoom++}`;
   const room: JsonRoom = { id, world: createWorld(MAP, seedFromString(id)), players: new Map(), timers: [] };
   room.timers.push(setInterval(timed(() => step(room)), TICK_MS));
-  room.timers.push(setInterval(timed(() => broadcast(room)), PATCH_INTERVAL_MS));
+  room.timers.push(setInterval(timed(() => broadcast(room)), DEFAULT_PATCH_INTERVAL_MS));
   rooms.set(id, room);
   return room;
 }

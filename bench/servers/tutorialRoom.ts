@@ -1,9 +1,7 @@
 import { Room, type Client } from '@colyseus/core';
 import { schema, t, type SchemaType } from '@colyseus/schema';
-import {
-  FIRE_COOLDOWN_TICKS, PLAYER_MAX_HEALTH, PLAYER_MAX_SPEED_PX_PER_S, PLAYER_RADIUS_PX, PROJECTILE_DAMAGE, PROJECTILE_RADIUS_PX,
-  PROJECTILE_SPAWN_OFFSET_PX, PROJECTILE_SPEED_PX_PER_S, PROJECTILE_TTL_TICKS, RESPAWN_DELAY_TICKS, TICK_DT_S, TICK_MS,
-} from '../../shared/constants.ts';
+import { TICK_DT_S, TICK_MS } from '../../shared/limits.ts';
+import { FIRE_COOLDOWN_TICKS, PLAYER_MAX_HEALTH, PLAYER_MAX_SPEED_PX_PER_S, PLAYER_RADIUS_PX, PROJECTILE_DAMAGE, PROJECTILE_RADIUS_PX, PROJECTILE_SPAWN_OFFSET_PX, PROJECTILE_SPEED_PX_PER_S, PROJECTILE_TTL_TICKS, RESPAWN_DELAY_TICKS } from '../../shared/tuning.ts';
 import { ARENA_MAP } from '../../shared/maps.ts';
 import { aimToDirection } from '../../shared/math.ts';
 import { resolveCircleVsRects, segmentCircleHit, segmentWallHit } from '../../shared/sim/collision.ts';

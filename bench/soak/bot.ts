@@ -1,4 +1,4 @@
-import { AIM_STEPS_PER_TURN } from '../../shared/constants.ts';
+import { AIM_STEPS_PER_TURN } from '../../shared/limits.ts';
 import { JoinError, Lobby } from '../../game-client/net/lobby.ts';
 import type { ArenaSession, InputSample } from '../../game-client/net/session.ts';
 

@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Lobby } from '../../game-client/net/lobby.ts';
-import { deleteKeysWithPrefix, keysWithPrefix, SHARED_REDIS_URL, uniqueKeyPrefix } from '../../test/helpers/redis.ts';
-import { freePort, startServerProcess, type ServerProcess } from '../../test/helpers/serverProcess.ts';
-import { startTcpProxy, type TcpProxy } from '../../test/helpers/tcpProxy.ts';
+import { deleteKeysWithPrefix, keysWithPrefix, SHARED_REDIS_URL, uniqueKeyPrefix } from '../../tools/harness/redisKeys.ts';
+import { freePort, startServerProcess, type ServerProcess } from '../../tools/harness/serverProcess.ts';
+import { startTcpProxy, type TcpProxy } from '../../tools/harness/tcpProxy.ts';
 import { emptyTally, liveOnce, type BotTally } from './bot.ts';
 import { lineChartSvg, type Series } from './chart.ts';
 
@@ -20,7 +20,7 @@ import { lineChartSvg, type Series } from './chart.ts';
  *
  * Writes report.json, report.md and memory.svg to `--out` (default bench/results/tmp/soak-<time>).
  * Not part of `npm test`. The bot loop here is intentionally simple; the issue-4 bot runner
- * (game-client/bots) can replace `bot.ts` without changing the rest.
+ * (tools/bots) can replace `bot.ts` without changing the rest.
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

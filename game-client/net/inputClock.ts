@@ -1,4 +1,4 @@
-import { TICK_MS } from '../../shared/constants.ts';
+import { TICK_MS } from '../../shared/limits.ts';
 
 /** Most steps one update may emit: after a stall (hidden tab, GC) we resume, we do not burst. */
 const MAX_STEPS_PER_UPDATE = 4;

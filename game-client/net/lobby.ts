@@ -1,12 +1,17 @@
 import type { ClientOptions, Room } from '@colyseus/sdk';
-import { ARENA_ROOM } from '../../shared/constants.ts';
+import { ARENA_ROOM } from '../../shared/limits.ts';
 import type { MapId } from '../../shared/maps.ts';
-import type { JoinOptions, RoomListing } from '../../shared/messages.ts';
+import { QUICK_PLAY_PATH, type JoinOptions, type QuickPlayAnswer, type RoomListing } from '../../shared/messages.ts';
+import { normalizeRoomCode } from '../../shared/roomCode.ts';
 import { GuestAuth } from './guestAuth.ts';
 import { NetClient, type NetClientOptions } from './netClient.ts';
+import { fetchRooms } from './roomList.ts';
 import { ArenaSession, type NetTuning, type SessionOptions } from './session.ts';
 import { SpectatorSession } from './spectator.ts';
 import type { ArenaStateView } from './stateTypes.ts';
+
+/** Quick play waits at most this long for that choice before matchmaking as usual. */
+const QUICK_PLAY_CHOICE_TIMEOUT_MS = 2000;
 
 /** A join that failed, with text a player can read. */
 export class JoinError extends Error {
@@ -23,9 +28,10 @@ function explain(err: unknown): JoinError {
   if (message.startsWith('auth_failed')) return new JoinError('Your guest session is no longer valid: reload the page.', e.code);
   if (message.startsWith('room_full')) return new JoinError('That room is full: try quick play, or watch it.', e.code);
   if (message.startsWith('spectators_full')) return new JoinError('No spectator seat left in that room.', e.code);
+  if (message.startsWith('too_many_guesses')) return new JoinError('Too many wrong room codes from your network: wait a minute.', e.code);
   if (message.startsWith('rate_limited')) return new JoinError('Too many attempts from your network: wait a few seconds.', e.code);
   if (message.startsWith('origin_not_allowed')) return new JoinError('This page is not allowed to use the game server.', e.code);
-  if (e?.code === 522 || /not found|invalid room id|locked/i.test(message)) {
+  if (message.startsWith('room_not_found')) {
     return new JoinError('No open room with that code (it may be full or finished).', e.code);
   }
   if (/fetch|network|ECONNREFUSED|Failed/i.test(message)) return new JoinError('Cannot reach the game server.', e.code);
@@ -78,11 +84,8 @@ export class Lobby {
     this.tuning = options.tuning ?? {};
   }
 
-  async listRooms(signal?: AbortSignal): Promise<RoomListing[]> {
-    const res = await fetch(`${this.httpBase}/api/rooms`, { signal, headers: { accept: 'application/json' } });
-    if (!res.ok) throw new Error(`room list failed: HTTP ${res.status}`);
-    const body = (await res.json()) as { rooms: RoomListing[] };
-    return body.rooms;
+  listRooms(signal?: AbortSignal): Promise<RoomListing[]> {
+    return fetchRooms(this.httpBase, signal);
   }
 
   /** Whether a room still exists anywhere in the cluster (undefined: cannot tell right now). */
@@ -105,15 +108,15 @@ export class Lobby {
     return this.enter({ via: 'create', ...options }, name);
   }
 
-  /** `code` as a person typed it: surrounding spaces and letter case do not matter. */
+  /** `code` as a person typed it: spaces, dashes and letter case do not matter. */
   joinByCode(code: string, name: string): Promise<ArenaSession> {
-    return this.enter({ via: 'code', code: code.trim().toUpperCase() }, name);
+    return this.enter({ via: 'code', code: normalizeRoomCode(code) }, name);
   }
 
   /** Watch a room by its code, without a player (see SpectatorSession). */
   async spectate(code: string, name: string): Promise<SpectatorSession> {
     try {
-      return await SpectatorSession.open(await this.client.joinById<ArenaStateView>(code.trim().toUpperCase(), { name, spectate: true } satisfies JoinOptions), this.sessionOptions());
+      return await SpectatorSession.open(await this.client.joinById<ArenaStateView>(normalizeRoomCode(code), { name, spectate: true } satisfies JoinOptions), this.sessionOptions());
     } catch (err) {
       throw explain(err);
     }
@@ -121,7 +124,7 @@ export class Lobby {
 
   /**
    * Join and hand back the SDK room itself, without an `ArenaSession`: for light load-test bots
-   * that never decode state (see game-client/bots/). Same matchmaking as the methods above.
+   * that never decode state (see tools/bots/). Same matchmaking as the methods above.
    */
   async joinRoom(route: JoinRoute, name: string): Promise<Room<any, unknown>> {
     try {
@@ -134,7 +137,7 @@ export class Lobby {
   private matchmake<S>(route: JoinRoute, name: string): Promise<Room<any, S>> {
     switch (route.via) {
       case 'quick':
-        return this.client.joinOrCreate<S>(this.roomName, { name } satisfies JoinOptions);
+        return this.quickMatch<S>(name);
       case 'create': {
         const options: JoinOptions = { name, private: true };
         if (route.maxPlayers !== undefined) options.maxPlayers = route.maxPlayers;
@@ -143,6 +146,42 @@ export class Lobby {
       }
       case 'code':
         return this.client.joinById<S>(route.code, { name } satisfies JoinOptions);
+    }
+  }
+
+  /**
+   * Quick play: the server names a room near this player's rating when there is one (its choice, from
+   * its own store; docs/RESULTS.md "Quick play"); otherwise, or when that room filled meanwhile or
+   * the server keeps no ratings, the fullest public room with space, else a new one (joinOrCreate).
+   */
+  private async quickMatch<S>(name: string): Promise<Room<any, S>> {
+    const options = { name } satisfies JoinOptions;
+    const roomId = await this.ratedRoomChoice();
+    if (roomId !== undefined) {
+      try {
+        return await this.client.joinById<S>(roomId, options);
+      } catch (err) {
+        const message = (err as { message?: string })?.message ?? '';
+        if (!/^(room_full|room_not_found)/.test(message)) throw err;
+      }
+    }
+    return this.client.joinOrCreate<S>(this.roomName, options);
+  }
+
+  /** The room the server picks by rating, or undefined (no profile, unrated, none near, or no answer). */
+  private async ratedRoomChoice(): Promise<string | undefined> {
+    if (this.auth === null) return undefined;
+    try {
+      await this.auth.token();
+      // A server without results gives guests no profile: nothing to ask.
+      if (!this.auth.profile) return undefined;
+      const url = `${this.httpBase}${QUICK_PLAY_PATH}?kind=${encodeURIComponent(this.roomName)}`;
+      const res = await this.auth.withToken(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(QUICK_PLAY_CHOICE_TIMEOUT_MS) });
+      if (!res.ok) return undefined;
+      const body = (await res.json()) as Partial<QuickPlayAnswer>;
+      return typeof body.roomId === 'string' && body.roomId.length > 0 ? body.roomId : undefined;
+    } catch {
+      return undefined;
     }
   }
 

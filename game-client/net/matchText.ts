@@ -1,4 +1,4 @@
-import { TICK_HZ } from '../../shared/constants.ts';
+import { TICK_HZ } from '../../shared/limits.ts';
 import type { MatchEnd, MatchInfo } from '../../shared/messages.ts';
 
 /** "3:07 left", "server restarting: 0:25 left", or '' for a match without an end. */
@@ -11,7 +11,7 @@ export function describeMatchClock(match: MatchInfo | undefined, tick: number): 
 
 /** One line for the lobby after a match ended: why, and who won. */
 export function describeMatchEnd(end: MatchEnd, selfId: string): string {
-  const why = end.reason === 'time' ? 'Match over.' : 'Match over: the server is restarting.';
+  const why = end.reason === 'shutdown' ? 'Match over: the server is restarting.' : 'Match over.';
   const best = end.scores[0];
   if (!best) return why;
   const you = end.scores.findIndex((s) => s.id === selfId);

@@ -10,6 +10,8 @@ export interface GraphSeries {
 }
 
 const SAMPLE_EVERY_MS = 100;
+/** Between the items of a line of `lines()`. */
+export const ITEM_SEPARATOR = ' · ';
 
 /**
  * What the in-game net graph shows, as plain data (no Phaser, no DOM): text lines from the
@@ -49,17 +51,19 @@ export class NetGraphModel {
     return Math.ceil(max / 100) * 100;
   }
 
+  /** Text lines; items within a line are joined by ` · ` (a narrow panel wraps between them). */
   lines(): string[] {
     const s = this.lastStats;
     if (s === undefined) return ['net graph: waiting for the connection'];
     const ms = (v: number) => `${Math.round(v)} ms`;
     const spare = s.inputSpare === undefined ? '…' : String(s.inputSpare);
     return [
-      `RTT ${ms(s.rttMs)} ± ${ms(s.rttVarMs)}   jitter ${ms(s.jitterMs)}   clock offset ${ms(s.clockOffsetMs)}`,
-      `interp delay ${ms(s.interpDelayMs)} → ${ms(s.interpTargetMs)}   buffer ${ms(s.interpBufferMs)}   underruns ${s.underruns}`,
-      `input buffer: spare ${spare}  late ${s.inputLate}   clock ×${s.inputRate.toFixed(2)}   input→ack ${ms(s.inputLatencyMs)}`,
-      `corrections ${s.correctionsPerSec.toFixed(1)}/s  last ${s.lastCorrectionPx.toFixed(1)} px  max ${s.maxCorrectionPx.toFixed(1)} px  (total ${s.corrections})`,
-      `down ${s.kbpsDown.toFixed(1)} kbps   up ${s.kbpsUp.toFixed(1)} kbps${s.netsim ? `   netsim: ${s.netsim}` : ''}`,
+      [`RTT ${ms(s.rttMs)} ± ${ms(s.rttVarMs)}`, `jitter ${ms(s.jitterMs)}`, `clock offset ${ms(s.clockOffsetMs)}`].join(ITEM_SEPARATOR),
+      [`interp delay ${ms(s.interpDelayMs)} → ${ms(s.interpTargetMs)}`, `buffer ${ms(s.interpBufferMs)}`, `underruns ${s.underruns}`].join(ITEM_SEPARATOR),
+      [`input spare ${spare}`, `late ${s.inputLate}`, `clock ×${s.inputRate.toFixed(2)}`, `input→ack ${ms(s.inputLatencyMs)}`].join(ITEM_SEPARATOR),
+      [`corrections ${s.correctionsPerSec.toFixed(1)}/s`, `last ${s.lastCorrectionPx.toFixed(1)} px`, `max ${s.maxCorrectionPx.toFixed(1)} px`,
+        `respawn jumps ${s.correctionJumps}`, `total ${s.corrections}`].join(ITEM_SEPARATOR),
+      [`down ${s.kbpsDown.toFixed(1)} kbps`, `up ${s.kbpsUp.toFixed(1)} kbps`, ...(s.netsim ? [`netsim: ${s.netsim}`] : [])].join(ITEM_SEPARATOR),
     ];
   }
 }

@@ -33,11 +33,15 @@ export interface NetStats {
   /** Smoothed time from sending an input to its acknowledgement, ms. */
   inputLatencyMs: number;
 
-  /** Own-player corrections since joining, per second over the last 10 s, and sizes (px). */
+  /**
+   * Own-player corrections since joining, per second over the last 10 s, and the newest and
+   * largest of those 10 s (px), respawn jumps left out of the sizes and counted apart.
+   */
   corrections: number;
   correctionsPerSec: number;
   lastCorrectionPx: number;
   maxCorrectionPx: number;
+  correctionJumps: number;
 
   kbpsDown: number;
   kbpsUp: number;

@@ -1,3 +1,4 @@
+import { INPUT_BUFFER_MAX_INPUTS, TICK_MS } from '../../shared/limits.ts';
 import { InputClock } from './inputClock.ts';
 
 /** Tuning of input time dilation; defaults in `PACER_DEFAULTS`. */
@@ -13,6 +14,12 @@ export interface PacerOptions {
   maxFast: number;
   /** Without a report for this long, run at real time again. */
   staleMs: number;
+  /**
+   * Most inputs unacknowledged beyond a round trip's worth: what the server's input buffer can
+   * absorb when they land at once after a stall (it drops the oldest as if applied), less a
+   * margin of two. `Infinity`: no limit (comparisons).
+   */
+  maxAheadInputs: number;
 }
 
 export const PACER_DEFAULTS: PacerOptions = {
@@ -23,6 +30,7 @@ export const PACER_DEFAULTS: PacerOptions = {
   fastPerLate: 0.03,
   maxFast: 0.1,
   staleMs: 1500,
+  maxAheadInputs: INPUT_BUFFER_MAX_INPUTS - 2,
 };
 
 /**
@@ -72,5 +80,13 @@ export class InputPacer {
   reset(): void {
     this.clock.reset();
     this.rateValue = 1;
+  }
+
+  /**
+   * Whether `outstanding` unacknowledged inputs are already as many as the server could hold
+   * (a round trip's worth at `rttMs`, plus `maxAheadInputs`): then send nothing more for now.
+   */
+  tooFarAhead(outstanding: number, rttMs: number): boolean {
+    return outstanding >= this.opts.maxAheadInputs + Math.floor(rttMs / TICK_MS);
   }
 }

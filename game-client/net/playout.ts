@@ -1,4 +1,4 @@
-import { INTERP_DELAY_MAX_MS, TICK_MS } from '../../shared/constants.ts';
+import { INTERP_DELAY_MAX_MS, TICK_MS } from '../../shared/limits.ts';
 import { WindowedExtremum } from '../../shared/windowed.ts';
 
 /** Tuning of the remote-entity timeline; defaults in `PLAYOUT_DEFAULTS`. */
@@ -22,6 +22,13 @@ export interface PlayoutOptions {
   resyncMs: number;
   /** Delay before anything has been measured. */
   initialMs: number;
+  /**
+   * Every snapshot for this long (and at least `shiftMinSnapshots` of them) arriving more than
+   * `ceilingMs` later than the fastest path means the timeline itself moved (the server dropped
+   * ticks during a stall, or the route changed): start over from the new path.
+   */
+  shiftConfirmMs: number;
+  shiftMinSnapshots: number;
 }
 
 export const PLAYOUT_DEFAULTS: PlayoutOptions = {
@@ -35,6 +42,8 @@ export const PLAYOUT_DEFAULTS: PlayoutOptions = {
   shrinkTauMs: 3000,
   resyncMs: 1000,
   initialMs: 100,
+  shiftConfirmMs: 500,
+  shiftMinSnapshots: 5,
 };
 
 /**
@@ -53,7 +62,12 @@ export const PLAYOUT_DEFAULTS: PlayoutOptions = {
  *   than `maxSlew` of real time, so remote motion never visibly speeds up, slows down or jumps.
  *
  * Ticks, not arrival times, are the timeline: the server stamps every snapshot with the tick
- * it reflects, so arrival jitter never bends the motion itself.
+ * it reflects, so arrival jitter never bends the motion itself. When that timeline shifts for
+ * good (a server that stalls catches up at most a few ticks and drops the rest, so every later
+ * tick arrives that much "later"), waiting for the old fastest path to age out of its window
+ * would hold the remote world still for seconds and then report a negative delay: once every
+ * snapshot for `shiftConfirmMs` is later than the ceiling allows, the clock starts over on the
+ * new path.
  */
 export class PlayoutClock {
   private readonly opts: PlayoutOptions;
@@ -66,6 +80,8 @@ export class PlayoutClock {
   private newest = -1;
   private extrapolatingNow = false;
   private renderTickValue = 0;
+  /** The current run of snapshots later than the ceiling: since when, how many, their fastest transit. */
+  private lateRun: { sinceMs: number; count: number; minTransit: number } | undefined;
 
   /** Times the renderer ran out of snapshots (had to extrapolate, then hold). */
   underruns = 0;
@@ -80,6 +96,7 @@ export class PlayoutClock {
   onSnapshot(tick: number, arrivalMs: number): void {
     if (tick <= this.newest) return;
     const transit = arrivalMs - tick * TICK_MS;
+    this.watchForShift(arrivalMs, transit);
     this.transitFloor.push(arrivalMs, transit);
     const floor = this.transitFloor.value(arrivalMs)!;
     // To draw any tick between the previous snapshot and this one, this one must have arrived:
@@ -87,6 +104,25 @@ export class PlayoutClock {
     const gap = this.newest >= 0 ? (tick - this.newest) * TICK_MS : TICK_MS;
     this.needMax.push(arrivalMs, gap + transit - floor);
     this.newest = tick;
+  }
+
+  /** Follow a lasting shift of the timeline (see the class comment). */
+  private watchForShift(arrivalMs: number, transit: number): void {
+    const floor = this.transitFloor.value(arrivalMs);
+    if (floor === undefined || transit - floor <= this.opts.ceilingMs) {
+      this.lateRun = undefined;
+      return;
+    }
+    const run = this.lateRun ??= { sinceMs: arrivalMs, count: 0, minTransit: transit };
+    run.count++;
+    run.minTransit = Math.min(run.minTransit, transit);
+    if (run.count < this.opts.shiftMinSnapshots || arrivalMs - run.sinceMs < this.opts.shiftConfirmMs) return;
+    this.transitFloor.clear();
+    this.transitFloor.push(arrivalMs, run.minTransit);
+    this.needMax.clear();
+    // Jump to the new timeline at the next frame rather than easing into it for seconds.
+    this.offsetMs = undefined;
+    this.lateRun = undefined;
   }
 
   /** Newest tick received. */

@@ -1,5 +1,6 @@
 import { Predict, type InputHandle, type Reconciler, type Room } from '@colyseus/sdk';
-import { FIRE_COOLDOWN_TICKS, PLAYER_MAX_SPEED_PX_PER_S, TICK_DT_S } from '../../shared/constants.ts';
+import { TICK_DT_S } from '../../shared/limits.ts';
+import { FIRE_COOLDOWN_TICKS, PLAYER_MAX_SPEED_PX_PER_S } from '../../shared/tuning.ts';
 import type { GameMap } from '../../shared/maps.ts';
 import { stepMovement } from '../../shared/sim/movement.ts';
 import { muzzleBlocked, projectileEndTick, shotFrom } from '../../shared/sim/step.ts';
@@ -120,7 +121,10 @@ export class OwnPrediction {
   /** Drawn position of our player (interpolated between steps, corrections easing out). */
   position(): { x: number; y: number } | undefined {
     if (this.me === undefined || this.instance === undefined) return undefined;
-    return { x: this.predict.value(this.instance as any, 'x' as never), y: this.predict.value(this.instance as any, 'y' as never) };
+    const x = this.predict.value(this.instance as any, 'x' as never) as number;
+    const y = this.predict.value(this.instance as any, 'y' as never) as number;
+    // Before its first step the predictor has no value yet: then the server's is the one to draw.
+    return Number.isFinite(x) && Number.isFinite(y) ? { x, y } : undefined;
   }
 
   dispose(): void {

@@ -1,12 +1,5 @@
 import type { Room } from '@colyseus/sdk';
-import {
-  DEFAULT_RECONNECT_WINDOW_S,
-  INPUT_PAUSE_AFTER_SILENCE_MS,
-  RECONNECT_ATTEMPT_TIMEOUT_MS,
-  RECONNECT_BACKOFF_BASE_MS,
-  RECONNECT_BACKOFF_MAX_MS,
-  SERVER_SILENCE_TIMEOUT_MS,
-} from '../../shared/constants.ts';
+import { DEFAULT_RECONNECT_WINDOW_S, INPUT_PAUSE_AFTER_SILENCE_MS, RECONNECT_ATTEMPT_TIMEOUT_MS, RECONNECT_BACKOFF_BASE_MS, RECONNECT_BACKOFF_MAX_MS, SERVER_SILENCE_TIMEOUT_MS } from '../../shared/limits.ts';
 
 export type ConnectionStatus = 'playing' | 'reconnecting' | 'closed';
 

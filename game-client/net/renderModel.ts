@@ -26,6 +26,23 @@ export interface ProjectileView {
   x: number;
   y: number;
   ownerId: string;
+  /** Velocity, px/s. */
+  vx: number;
+  vy: number;
+  /** Tick its flight started and tick it ends (fractional), on the frame's timeline. */
+  spawnTick: number;
+  endTick: number;
+  /** Where it ends: a hit on a player (`hit`), or a wall, the map's edge or the end of its range. */
+  endX: number;
+  endY: number;
+  hit: boolean;
+}
+
+/** Live players per cell of the crowd grid (shared/crowd.ts), for the minimap. */
+export interface CrowdView {
+  cols: number;
+  rows: number;
+  counts: readonly number[];
 }
 
 export interface RenderFrame {
@@ -40,6 +57,8 @@ export interface RenderFrame {
   roster?: ScoreLine[];
   /** Where a spectator's camera looks (players follow `self`). */
   camera?: { x: number; y: number };
+  /** Everyone's whereabouts on maps larger than the view (absent elsewhere). */
+  crowd?: CrowdView;
 }
 
 export interface ScoreLine {

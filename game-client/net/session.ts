@@ -1,17 +1,19 @@
 import type { InputHandle, Room } from '@colyseus/sdk';
-import { VIEW_TICK_MODULO } from '../../shared/constants.ts';
+import { NET_PONG_DELAY_MAX_MS, VIEW_TICK_MODULO } from '../../shared/limits.ts';
+import { crowdGrid, type CrowdGrid } from '../../shared/crowd.ts';
 import { getMap, type GameMap } from '../../shared/maps.ts';
-import type { NetPong, NetReport, ServerMessages } from '../../shared/messages.ts';
+import type { MatchInfo, NetPong, NetReport, ServerMessages } from '../../shared/messages.ts';
 import { NetClock } from './clock.ts';
 import { describeClose } from './closeReasons.ts';
+import { summarizeCorrections } from './corrections.ts';
 import { Emitter } from './emitter.ts';
 import { linkOf } from './netClient.ts';
 import type { NetStats } from './netStats.ts';
 import { InputPacer, type PacerOptions } from './pacer.ts';
 import { PlayoutClock, type PlayoutOptions } from './playout.ts';
 import { OwnPrediction, type Correction } from './prediction.ts';
-import { playerView, type PlayerView, type ProjectileView, type RenderFrame, type ScoreLine } from './renderModel.ts';
-import { shotAt, SnapshotBuffer, type SnapshotBufferOptions } from './snapshots.ts';
+import { playerView, type CrowdView, type PlayerView, type ProjectileView, type RenderFrame, type ScoreLine } from './renderModel.ts';
+import { shotAt, SnapshotBuffer, type ShotPath, type SnapshotBufferOptions } from './snapshots.ts';
 import { InputSequence } from './inputSeq.ts';
 import { ConnectionKeeper, type ConnectionChange, type ReconnectOptions } from './reconnect.ts';
 import type { ArenaStateView } from './stateTypes.ts';
@@ -40,8 +42,8 @@ export interface SessionEvents extends Record<string, unknown> {
   inputAck: { seq: number; latencyMs: number };
   /** Connection lost / back (status `reconnecting` / `playing`); see net/reconnect.ts. */
   connection: ConnectionChange;
-  /** Match clock and drain notice (server/lifecycle/matchLifecycle.ts). */
-  match: ServerMessages['match'];
+  /** Match clock and drain notice (server/lifecycle/matchLifecycle.ts), from the state: on join and whenever it changes. */
+  match: MatchInfo;
   /** Final scores; the room closes right after. */
   matchEnd: ServerMessages['matchEnd'];
 }
@@ -62,7 +64,17 @@ export interface NetTuning {
 
 const FIRST_STATE_TIMEOUT_MS = 10_000;
 const SEND_TIMES = 256;
-const CORRECTION_WINDOW_MS = 10_000;
+
+/** Colyseus' close code for a leave the client chose (CloseCode.CONSENTED). */
+const CONSENTED_LEAVE = 4000;
+
+/** A shot as drawn at `tick`, or undefined when it is not in flight then. */
+function projectileView(id: string, ownerId: string, path: ShotPath, tick: number, hit: boolean): ProjectileView | undefined {
+  const at = shotAt(path, tick);
+  if (at === undefined) return undefined;
+  const end = shotAt(path, path.endTick)!;
+  return { id, x: at.x, y: at.y, ownerId, vx: path.vx, vy: path.vy, spawnTick: path.spawnTick, endTick: path.endTick, endX: end.x, endY: end.y, hit };
+}
 
 /**
  * One player's connection to one arena room. Owns the Colyseus room and the netcode around it:
@@ -77,8 +89,8 @@ export class ArenaSession {
   readonly code: string;
   /** `reconnecting` while the connection is lost and being re-established (show it). */
   status: 'playing' | 'reconnecting' | 'closed' = 'playing';
-  /** Latest match clock from the server, if any. */
-  match: ServerMessages['match'] | undefined;
+  /** The match clock and seat window, from the room state (set before `open()` resolves). */
+  match: MatchInfo | undefined;
 
   private readonly input: InputHandle<any>;
   private readonly clock = new NetClock();
@@ -87,6 +99,9 @@ export class ArenaSession {
   private readonly buffer: SnapshotBuffer;
   private readonly prediction: OwnPrediction;
   private map: GameMap;
+  private crowdGrid: CrowdGrid | undefined;
+  /** The room's crowd map as of the last patch (maps larger than the view only). */
+  private crowd: CrowdView | undefined;
   private readonly sendTimes = new Float64Array(SEND_TIMES);
   private lastAcked = 0;
   private inputLatencyMs = 0;
@@ -127,11 +142,6 @@ export class ArenaSession {
     room.onMessage('chatHistory', (m: ServerMessages['chatHistory']) => m.lines.forEach((line) => this.events.emit('chat', line)));
     room.onMessage('net', (m: NetReport) => this.onReport(m));
     room.onStateChange(() => this.onPatch());
-    room.onMessage('match', (m: ServerMessages['match']) => {
-      this.match = m;
-      this.keeper.setWindow(m.reconnectWindowS);
-      this.events.emit('match', m);
-    });
     room.onMessage('matchEnd', (m: ServerMessages['matchEnd']) => this.events.emit('matchEnd', m));
     room.onMessage('resumed', (m: ServerMessages['resumed']) => this.seq.resumed(m.lastInputSeq));
     room.onLeave((code: number) => this.close(code));
@@ -148,6 +158,20 @@ export class ArenaSession {
     }
     this.prediction.tick(nowMs);
     this.playout.advance(nowMs);
+    if (!this.prediction.ready) {
+      // Our body has not arrived yet (it comes with the patch after the join): an input sent now
+      // would move us on the server but not in a prediction that does not exist yet, and the
+      // first acknowledgement would pull us back by that move.
+      this.pacer.reset();
+      return;
+    }
+    if (this.pacer.tooFarAhead(this.seq.last - this.seq.acked(this.input), this.clock.smoothedRtt())) {
+      // The server cannot be taking inputs (a stall): more would overflow its buffer, which drops
+      // the oldest as if applied, and our player would snap back by every move it dropped.
+      // Stand still instead, and resume without a burst when the acknowledgements come.
+      this.pacer.reset();
+      return;
+    }
     const steps = this.pacer.advance(nowMs);
     for (let i = 0; i < steps; i++) this.sendInput(sample(), nowMs);
   }
@@ -172,23 +196,24 @@ export class ArenaSession {
 
     const projectiles: ProjectileView[] = [];
     for (const p of this.buffer.projectiles.values()) {
-      const at = shotAt(p, renderTick);
-      if (at !== undefined) projectiles.push({ id: p.id, x: at.x, y: at.y, ownerId: p.ownerId });
+      const view = projectileView(p.id, p.ownerId, p, renderTick, p.goneTick !== undefined && p.goneTick <= p.rangeEndTick);
+      if (view !== undefined) projectiles.push(view);
     }
     for (const s of this.prediction.shots) {
-      const at = shotAt(s, renderTick);
-      if (at !== undefined) projectiles.push({ id: `predicted-${s.seq}`, x: at.x, y: at.y, ownerId: this.sessionId });
+      const view = projectileView(`predicted-${s.seq}`, this.sessionId, s, renderTick, false);
+      if (view !== undefined) projectiles.push(view);
     }
 
-    return { tick: renderTick, mapId: this.map.id, self: players.find((p) => p.isSelf), players, projectiles, roster };
+    const frame: RenderFrame = { tick: renderTick, mapId: this.map.id, self: players.find((p) => p.isSelf), players, projectiles, roster };
+    if (this.crowd !== undefined) frame.crowd = this.crowd;
+    return frame;
   }
 
   stats(): NetStats {
     const now = performance.now();
     const link = linkOf(this.room);
     const kbps = link?.meter.kbps(now) ?? { up: 0, down: 0 };
-    const recent = this.prediction.corrections.filter((c) => now - c.atMs <= CORRECTION_WINDOW_MS);
-    const last = this.prediction.corrections[this.prediction.corrections.length - 1];
+    const corrections = summarizeCorrections(this.prediction.corrections, now);
     const rtt = this.clock.smoothedRtt();
     return {
       pingMs: rtt > 0 ? rtt : undefined,
@@ -208,9 +233,10 @@ export class ArenaSession {
       inputRate: this.pacer.rate,
       inputLatencyMs: this.inputLatencyMs,
       corrections: this.prediction.correctionsTotal,
-      correctionsPerSec: recent.length / (CORRECTION_WINDOW_MS / 1000),
-      lastCorrectionPx: last?.sizePx ?? 0,
-      maxCorrectionPx: recent.reduce((m, c) => Math.max(m, c.sizePx), 0),
+      correctionsPerSec: corrections.perSec,
+      lastCorrectionPx: corrections.lastPx,
+      maxCorrectionPx: corrections.maxPx,
+      correctionJumps: corrections.jumps,
       kbpsDown: kbps.down,
       kbpsUp: kbps.up,
       bytesDown: link?.meter.bytesDown ?? 0,
@@ -221,6 +247,25 @@ export class ArenaSession {
 
   sendChat(text: string): void {
     if (this.status === 'playing') this.room.send('chat', { text });
+  }
+
+  /**
+   * The page is going away (closed, reloaded, navigated): leave now, synchronously, so the
+   * server frees the seat at once instead of holding it for a reconnection that will never come.
+   * The leave message goes out and the socket closes with the consented-leave code, which the
+   * server honours even if the message is lost with the page.
+   */
+  leaveNow(): void {
+    if (this.status === 'closed') return;
+    const wasPlaying = this.status === 'playing';
+    this.keeper.abandon();
+    try {
+      // Mid-reconnection there is no open socket to say goodbye on (a connecting one throws).
+      if (wasPlaying) void this.room.leave(true);
+      this.room.connection?.close(CONSENTED_LEAVE, 'page closed');
+    } catch {
+      // The page is going away either way; the server's heartbeat and window clean up.
+    }
   }
 
   async leave(): Promise<void> {
@@ -236,6 +281,7 @@ export class ArenaSession {
 
   private setMap(map: GameMap): void {
     this.map = map;
+    this.crowdGrid = crowdGrid(map);
     this.buffer.setMap(map);
     this.prediction.setMap(map);
   }
@@ -260,6 +306,8 @@ export class ArenaSession {
   private onPatch(): void {
     const now = performance.now();
     const state = this.room.state;
+    this.readMatch(state);
+    this.readCrowd(state);
     this.playout.onSnapshot(state.tick, now);
     this.buffer.push(state);
     const acked = this.input.lastProcessed;
@@ -275,12 +323,35 @@ export class ArenaSession {
     }
   }
 
+  /** Copy the crowd map out of the state once per patch (frames are drawn far more often). */
+  private readCrowd(state: ArenaStateView): void {
+    const grid = this.crowdGrid;
+    const cells = state.crowd;
+    if (grid === undefined || cells === undefined || cells.length !== grid.cols * grid.rows) return;
+    const counts = (this.crowd?.counts as number[] | undefined) ?? new Array<number>(cells.length).fill(0);
+    for (let i = 0; i < cells.length; i++) counts[i] = cells[i]!;
+    this.crowd = { cols: grid.cols, rows: grid.rows, counts };
+  }
+
+  /** The match info rides in the state (see server/state/ArenaState.ts): emit it when it changes. */
+  private readMatch(state: ArenaStateView): void {
+    const endsAtTick = state.matchEndsAtTick < 0 ? null : state.matchEndsAtTick;
+    const m = this.match;
+    if (m !== undefined && m.endsAtTick === endsAtTick && m.draining === state.draining && m.reconnectWindowS === state.reconnectWindowS) return;
+    const info: MatchInfo = { endsAtTick, draining: state.draining, reconnectWindowS: state.reconnectWindowS };
+    this.match = info;
+    this.keeper.setWindow(info.reconnectWindowS);
+    this.events.emit('match', info);
+  }
+
   private onReport(m: NetReport): void {
     if (!Array.isArray(m) || m.length < 4 || !m.every((v) => typeof v === 'number')) return;
     const [id, rttMs, spare, late] = m;
     if (rttMs >= 0) this.clock.pingSample(rttMs);
     this.pacer.onReport(spare, late, performance.now());
-    const pong: NetPong = [id, Math.round(this.playout.delayMs)];
+    // The delay the server compensates for: drawing ahead of the data (a moment after a shift of
+    // the timeline) needs none, and the schema's range is the contract.
+    const pong: NetPong = [id, Math.min(NET_PONG_DELAY_MAX_MS, Math.max(0, Math.round(this.playout.delayMs)))];
     if (this.status === 'playing') this.room.send('netp', pong);
   }
 

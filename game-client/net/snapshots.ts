@@ -1,4 +1,5 @@
-import { AIM_STEPS_PER_TURN, PLAYER_MAX_SPEED_PX_PER_S, TICK_DT_S, TICK_MS } from '../../shared/constants.ts';
+import { AIM_STEPS_PER_TURN, TICK_DT_S, TICK_MS } from '../../shared/limits.ts';
+import { PLAYER_MAX_SPEED_PX_PER_S } from '../../shared/tuning.ts';
 import type { GameMap } from '../../shared/maps.ts';
 import { projectileEndTick } from '../../shared/sim/step.ts';
 import { projectilePositionAt } from '../../shared/sim/world.ts';
@@ -35,6 +36,8 @@ export interface ProjectileTrack extends ShotPath {
   ownerId: string;
   /** First snapshot tick it was missing from (it hit someone at or before that tick). */
   goneTick: number | undefined;
+  /** Where its flight would have ended (a wall, the map's edge or its range), had it hit nobody. */
+  rangeEndTick: number;
 }
 
 export interface SnapshotBufferOptions {
@@ -99,7 +102,7 @@ export class SnapshotBuffer {
   }
 
   /** Record the room's state as the snapshot of `state.tick`. */
-  push(state: ArenaStateView): void {
+  push(state: Pick<ArenaStateView, 'tick' | 'players' | 'projectiles'>): void {
     const tick = state.tick;
     const last = this.newest;
     if (last !== undefined && tick <= last.tick) return;
@@ -117,10 +120,10 @@ export class SnapshotBuffer {
 
     state.projectiles.forEach((p, id) => {
       if (this.projectiles.has(id)) return;
+      const endTick = projectileEndTick(this.map, p.x0, p.y0, p.vx, p.vy, p.spawnTick, TICK_DT_S);
       this.projectiles.set(id, {
         id, ownerId: p.ownerId, x0: p.x0, y0: p.y0, vx: p.vx, vy: p.vy, spawnTick: p.spawnTick,
-        endTick: projectileEndTick(this.map, p.x0, p.y0, p.vx, p.vy, p.spawnTick, TICK_DT_S),
-        goneTick: undefined,
+        endTick, rangeEndTick: endTick, goneTick: undefined,
       });
     });
     for (const track of this.projectiles.values()) {
@@ -210,7 +213,12 @@ export class SnapshotBuffer {
         s.offX = 0;
         s.offY = 0;
       } else {
-        if (s.version !== this.version) {
+        if (tick < s.tick) {
+          // The timeline stepped back (the playout clock moved onto a server timeline that
+          // shifted during a stall): keep the drawn position where it was and fade the step.
+          s.offX += s.rawX - p.x;
+          s.offY += s.rawY - p.y;
+        } else if (s.version !== this.version) {
           // New data arrived: where does it put last frame's tick? Absorb the difference.
           const before = this.sample(id, s.tick, { ...scratch });
           if (before !== undefined) {

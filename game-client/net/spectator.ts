@@ -11,7 +11,7 @@ const ROAM_SPEED_PX_PER_S = 700;
 const ROAM_SEND_INTERVAL_MS = 150;
 
 /** What a scene needs from a session, whether it plays or watches. */
-export type GameSession = Pick<ArenaSession, 'events' | 'sessionId' | 'code' | 'status' | 'match' | 'update' | 'frame' | 'stats' | 'sendChat' | 'leave'>;
+export type GameSession = Pick<ArenaSession, 'events' | 'sessionId' | 'code' | 'status' | 'match' | 'update' | 'frame' | 'stats' | 'sendChat' | 'leave' | 'leaveNow'>;
 
 /**
  * Watching a room without a body. The room connection and its rendering are an `ArenaSession`'s
@@ -90,6 +90,7 @@ export class SpectatorSession implements GameSession {
   stats() { return this.inner.stats(); }
   sendChat(text: string): void { this.inner.sendChat(text); }
   leave(): Promise<void> { return this.inner.leave(); }
+  leaveNow(): void { this.inner.leaveNow(); }
 
   private followNext(): void {
     const ids: Array<{ id: string; kills: number }> = [];

@@ -1,5 +1,5 @@
 /**
- * Structural view of the server's schema state as the SDK decodes it (server/rooms/ArenaState.ts).
+ * Structural view of the server's schema state as the SDK decodes it (server/state/ArenaState.ts).
  * The client learns the real classes from the join handshake; these interfaces only type them.
  *
  * A player's body fields (x, y, vx, vy, t, aim, hp, alive) are present only while the player is
@@ -40,7 +40,13 @@ export interface MapLike<V> {
 export interface ArenaStateView {
   tick: number;
   mapId: string;
+  /** Tick the match ends at; -1 when it runs until everyone leaves. */
+  matchEndsAtTick: number;
+  draining: boolean;
+  reconnectWindowS: number;
   players: MapLike<PlayerStateView>;
   /** Only projectiles whose flight crosses this client's area. */
   projectiles: MapLike<ProjectileStateView>;
+  /** Live players per crowd cell (shared/crowd.ts) on maps larger than the view; empty otherwise. */
+  crowd?: ArrayLike<number>;
 }

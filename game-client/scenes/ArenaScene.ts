@@ -1,21 +1,40 @@
 import Phaser from 'phaser';
-import { CHAT_MAX_CHARS, PLAYER_MAX_HEALTH, PLAYER_RADIUS_PX, PROJECTILE_RADIUS_PX } from '../../shared/constants.ts';
+import { CHAT_MAX_CHARS, VIEWPORT_HEIGHT_PX, VIEWPORT_WIDTH_PX } from '../../shared/limits.ts';
 import { getMap, type GameMap } from '../../shared/maps.ts';
-import { radiansToAim } from '../../shared/math.ts';
+import type { SoundSystem } from '../audio/sound.ts';
+import { debugHook } from '../debugHooks.ts';
+import { Controls, type CommandAction } from '../input/controls.ts';
+import { STICK_RADIUS_PX } from '../input/twinStick.ts';
 import { describeMatchClock, describeMatchEnd } from '../net/matchText.ts';
-import { scoreboard, type PlayerView, type RenderFrame } from '../net/renderModel.ts';
-import type { InputSample } from '../net/session.ts';
+import { NetGraphModel } from '../net/netGraph.ts';
+import { scoreboard, type RenderFrame } from '../net/renderModel.ts';
 import type { GameSession } from '../net/spectator.ts';
-import { el } from '../ui/dom.ts';
-import { NetGraphOverlay } from './NetGraphOverlay.ts';
+import { settings, type Settings } from '../settings/settings.ts';
+import { Hud, type ChatLine, type HudCommand } from '../ui/hud.ts';
+import { layoutHud, type HudLayout } from '../ui/hudLayout.ts';
+import { FIRST_ARENA_FRAME_MARK, markOnce } from '../ui/marks.ts';
+import { Minimap } from '../ui/minimap.ts';
+import { NetGraphPanel } from '../ui/netGraphPanel.ts';
+import { leaveWhenPageCloses } from '../ui/pageLeave.ts';
+import { deviceScale } from '../ui/screen.ts';
+import { openSettingsPanel, type SettingsPanel } from '../ui/settingsPanel.ts';
+import { ArenaEffects } from './arena/effects.ts';
+import { FrameEvents, type GameEvent } from './arena/frameEvents.ts';
+import { ArenaPainter, type View } from './arena/painter.ts';
+import { paletteFor, type Palette } from './arena/palette.ts';
+import { soundFor } from './arena/sounds.ts';
 
-interface ArenaData {
+export interface ArenaData {
   /** A player's `ArenaSession` or a spectator's `SpectatorSession`. */
   session: GameSession;
+  /** The page's sound (absent: silent). */
+  sounds?: SoundSystem;
+  /** Called once when the session has closed, with the sentence for the lobby ('' when none). */
+  onClosed(message: string): void;
 }
 
-interface FeedLine {
-  text: string;
+interface TimedLine<T> {
+  line: T;
   atMs: number;
 }
 
@@ -23,39 +42,49 @@ const FEED_LINES = 5;
 const FEED_TTL_MS = 6000;
 const CHAT_LINES = 6;
 const CHAT_TTL_MS = 12000;
-/** Scoreboard lines (plus our own, if we are further down). */
-const SCORE_LINES = 10;
+/** Scoreboard rows wanted (header, ten players and our own line). */
+const SCORE_ROWS = 12;
+/** Time constant of the camera following its target: smooth, and never far behind. */
+const CAMERA_TAU_MS = 90;
 
-/** Stable, distinct colour per player id. */
-function colourFor(id: string): number {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-  return Phaser.Display.Color.HSLToColor((h % 360) / 360, 0.65, 0.58).color;
+function isTouchDevice(): boolean {
+  return navigator.maxTouchPoints > 0 || window.matchMedia('(pointer: coarse)').matches;
 }
 
 /**
- * Draws the arena from the session's render frames and turns keyboard and mouse into input
- * samples. All networking is behind `ArenaSession`.
+ * The arena: draws the session's render frames (players, shots, effects) in a camera laid out
+ * by `layoutHud` (the whole arena, or the part around the player on a small screen or a large
+ * map), with the HUD around it, never on it. Keyboard, mouse and touch go through `Controls`
+ * into the session's input samples; all networking is behind the session.
  */
 export class ArenaScene extends Phaser.Scene {
   private session!: GameSession;
+  private onClosed!: (message: string) => void;
   private map!: GameMap;
-  private dynamic!: Phaser.GameObjects.Graphics;
-  private names = new Map<string, Phaser.GameObjects.Text>();
-  private hudTop!: Phaser.GameObjects.Text;
-  private hudScores!: Phaser.GameObjects.Text;
-  private hudFeed!: Phaser.GameObjects.Text;
-  private hudChat!: Phaser.GameObjects.Text;
-  private hudCentre!: Phaser.GameObjects.Text;
-  private keys!: Record<'up' | 'down' | 'left' | 'right' | 'w' | 'a' | 's' | 'd' | 'space', Phaser.Input.Keyboard.Key>;
-  private feed: FeedLine[] = [];
-  private chat: FeedLine[] = [];
-  private chatInput: HTMLInputElement | undefined;
+  private painter!: ArenaPainter;
+  private fx!: Phaser.GameObjects.Graphics;
+  private hud!: Hud;
+  private controls!: Controls;
+  private netGraph = new NetGraphModel();
+  private netGraphPanel!: NetGraphPanel;
+  private minimap!: Minimap;
+  private effects = new ArenaEffects();
+  private frameEvents = new FrameEvents();
+  private palette: Palette = paletteFor('standard');
+  private layout!: HudLayout;
+  private feed: Array<TimedLine<string>> = [];
+  private chat: Array<TimedLine<ChatLine>> = [];
   private lastFrame: RenderFrame | undefined;
   private lastKiller = '';
   private matchResult = '';
+  private cameraAt: { x: number; y: number } | undefined;
+  private lastUpdateMs: number | undefined;
+  private settingsPanel: SettingsPanel | undefined;
+  private sticks: HTMLElement[] = [];
+  private layoutKey = '';
   private unsubscribe: Array<() => void> = [];
-  private netGraph!: NetGraphOverlay;
+
+  private sounds: SoundSystem | undefined;
 
   constructor() {
     super('arena');
@@ -63,51 +92,70 @@ export class ArenaScene extends Phaser.Scene {
 
   init(data: ArenaData): void {
     this.session = data.session;
+    this.onClosed = data.onClosed;
+    this.sounds = data.sounds;
     this.map = getMap(this.session.frame(performance.now()).mapId);
-    this.names = new Map();
     this.feed = [];
     this.chat = [];
     this.lastFrame = undefined;
+    this.lastKiller = '';
     this.matchResult = '';
+    this.cameraAt = undefined;
+    this.lastUpdateMs = undefined;
+    this.layoutKey = '';
+    this.netGraph = new NetGraphModel();
+    this.effects = new ArenaEffects();
+    this.frameEvents = new FrameEvents();
   }
 
   create(): void {
-    this.drawMap();
-    this.dynamic = this.add.graphics().setDepth(1);
-    const hudStyle = { fontFamily: 'ui-monospace, monospace', fontSize: '18px', color: '#e6edf3' };
-    this.hudTop = this.add.text(12, 10, '', hudStyle).setDepth(10).setScrollFactor(0);
-    // A faint backdrop keeps the scoreboard readable over players in the top-right corner, who stay visible.
-    this.hudScores = this.add.text(this.scale.width - 12, 10, '', { ...hudStyle, align: 'right', backgroundColor: 'rgba(13, 17, 23, 0.45)', padding: { x: 8, y: 4 } }).setOrigin(1, 0).setDepth(10).setScrollFactor(0);
-    this.hudFeed = this.add.text(this.scale.width - 12, 300, '', { ...hudStyle, fontSize: '16px', align: 'right', color: '#ffa657' }).setOrigin(1, 0).setDepth(10).setScrollFactor(0);
-    this.hudChat = this.add.text(12, this.scale.height - 60, '', { ...hudStyle, fontSize: '16px' }).setOrigin(0, 1).setDepth(10).setScrollFactor(0);
-    this.hudCentre = this.add.text(this.scale.width / 2, this.scale.height / 2 - 120, '', { ...hudStyle, fontSize: '28px', align: 'center' }).setOrigin(0.5).setDepth(10).setScrollFactor(0);
-    this.cameras.main.setBounds(0, 0, this.map.widthPx, this.map.heightPx);
+    this.painter = new ArenaPainter(this, this.map);
+    this.fx = this.add.graphics().setDepth(3);
 
-    const kb = this.input.keyboard!;
-    const K = Phaser.Input.Keyboard.KeyCodes;
-    // Letters are not captured, so they still type into the chat box.
-    this.keys = {
-      up: kb.addKey(K.UP, true), down: kb.addKey(K.DOWN, true), left: kb.addKey(K.LEFT, true), right: kb.addKey(K.RIGHT, true),
-      space: kb.addKey(K.SPACE, true),
-      w: kb.addKey(K.W, false), a: kb.addKey(K.A, false), s: kb.addKey(K.S, false), d: kb.addKey(K.D, false),
-    };
-    kb.on('keydown-ESC', () => { if (this.chatInput) this.closeChat(); else void this.session.leave(); });
-    kb.on('keydown-ENTER', () => { if (!this.chatInput) this.openChat(); });
-    this.netGraph = new NetGraphOverlay(this);
-    kb.on('keydown-N', () => { if (!this.chatInput) this.netGraph.toggle(); });
+    this.hud = new Hud(document.body, {
+      onCommand: (c) => this.command(c),
+      onChat: (text) => this.session.sendChat(text),
+      onChatClosed: () => { this.controls.suspended = this.settingsPanel !== undefined; },
+      chatMaxChars: CHAT_MAX_CHARS,
+    });
+    this.netGraphPanel = new NetGraphPanel(this.hud.netGraphBox, this.netGraph);
+    this.minimap = new Minimap(this.hud.minimapCanvas);
+    this.controls = new Controls(
+      { element: this.game.canvas, toWorld: (x, y) => this.toWorld(x, y), onArena: (x, y) => this.onArena(x, y) },
+      () => settings.current.keys,
+      (action) => this.command(action),
+    );
+    this.sticks = [0, 1].map(() => {
+      const stick = document.createElement('div');
+      stick.className = 'touch-stick';
+      stick.appendChild(document.createElement('div')).className = 'touch-knob';
+      stick.hidden = true;
+      this.hud.root.appendChild(stick);
+      return stick;
+    });
+    this.applySettings(settings.current);
+    this.relayout(true);
+    this.scale.on(Phaser.Scale.Events.RESIZE, this.onResize, this);
 
     this.unsubscribe = [
+      settings.onChange((s) => this.applySettings(s)),
+      leaveWhenPageCloses(() => this.session.leaveNow()),
       this.session.events.on('kill', (k) => {
-        this.feed.push({ text: `${k.killerName} ⟶ ${k.victimName}`, atMs: performance.now() });
+        this.feed.push({ line: `${k.killerName} ⟶ ${k.victimName}`, atMs: performance.now() });
         if (k.victimId === this.session.sessionId) this.lastKiller = k.killerName;
       }),
-      this.session.events.on('chat', (c) => this.chat.push({ text: `${c.name}: ${c.text}`, atMs: performance.now() })),
-      this.session.events.on('matchEnd', (end) => { this.matchResult = describeMatchEnd(end, this.session.sessionId); }),
+      this.session.events.on('chat', (c) => this.chat.push({ line: { name: c.name, text: c.text }, atMs: performance.now() })),
+      this.session.events.on('matchEnd', (end) => {
+        this.matchResult = describeMatchEnd(end, this.session.sessionId);
+        this.sounds?.play('matchEnd');
+      }),
       this.session.events.on('closed', ({ code, reason }) => {
-        this.scene.start('lobby', { message: this.matchResult || (code === 4000 ? '' : reason) });
+        this.scene.stop();
+        this.onClosed(this.matchResult || (code === 4000 ? '' : reason));
       }),
     ];
-    const hook = (window as unknown as { __arena?: Record<string, unknown> }).__arena;
+    this.game.events.once(Phaser.Core.Events.POST_RENDER, () => markOnce(FIRST_ARENA_FRAME_MARK));
+    const hook = debugHook;
     if (hook) {
       // Read-only view for end-to-end tests and the console.
       hook.session = {
@@ -115,142 +163,223 @@ export class ArenaScene extends Phaser.Scene {
         code: this.session.code,
         frame: () => this.session.frame(performance.now()),
         stats: () => this.session.stats(),
-        netGraph: () => ({ visible: this.netGraph.visible, lines: this.netGraph.model.lines() }),
+        netGraph: () => ({ visible: settings.current.netGraph, lines: this.netGraph.lines() }),
         status: () => this.session.status,
-        centreText: () => this.hudCentre.text,
+        centreText: () => this.hud.root.querySelector('.hud-notice')?.textContent ?? '',
+        layout: () => this.layout,
+        hudRects: () => this.hud.rects(),
+        labelFontPx: () => this.painter.labelSizes(),
+        spectatorMarker: () => this.painter.marker,
+        toScreen: (x: number, y: number) => {
+          const cam = this.cameras.main;
+          const dpr = deviceScale();
+          return { x: (cam.x + (x - cam.worldView.x) * cam.zoom) / dpr, y: (cam.y + (y - cam.worldView.y) * cam.zoom) / dpr };
+        },
+        effects: () => this.effects.active,
       };
     }
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => {
       if (hook) delete hook.session;
       for (const off of this.unsubscribe) off();
-      this.closeChat();
-      this.names.clear();
+      this.scale.off(Phaser.Scale.Events.RESIZE, this.onResize, this);
+      this.settingsPanel?.close();
+      this.controls.destroy();
+      this.hud.destroy();
     });
   }
 
   override update(): void {
     const now = performance.now();
-    this.session.update(now, () => this.sampleInput());
+    const dtMs = this.lastUpdateMs === undefined ? 0 : Math.min(250, now - this.lastUpdateMs);
+    this.lastUpdateMs = now;
+    this.session.update(now, () => this.controls.sample(this.lastFrame?.self?.alive ? this.lastFrame.self : undefined));
     const frame = this.session.frame(now);
     this.lastFrame = frame;
-    this.drawFrame(frame);
+    const events = this.frameEvents.diff(frame, this.session.sessionId);
+    this.effects.add(events, now);
+    this.playSounds(events, frame);
+    this.relayout(false);
+    this.followCamera(frame, dtMs);
+    this.painter.draw(frame, this.view(), this.palette, this.session.sessionId, this.followed());
+    this.fx.clear();
+    this.effects.draw(this.fx, now, this.layout.scale, this.palette, settings.current.reducedEffects, this.cameras.main.worldView);
     this.drawHud(frame, now);
-    this.netGraph.update(this.session.stats(), now);
-    const focus = frame.self ?? frame.camera;
-    if (focus) this.cameras.main.centerOn(focus.x, focus.y);
   }
 
-  private sampleInput(): InputSample {
-    const self = this.lastFrame?.self;
-    const pointer = this.input.activePointer;
-    const world = pointer.positionToCamera(this.cameras.main) as Phaser.Math.Vector2;
-    const aim = self ? radiansToAim(Math.atan2(world.y - self.y, world.x - self.x)) : 0;
-    if (this.chatInput) return { moveX: 0, moveY: 0, aim, fire: false };
-    const k = this.keys;
-    const moveX = (k.right.isDown || k.d.isDown ? 1 : 0) - (k.left.isDown || k.a.isDown ? 1 : 0);
-    const moveY = (k.down.isDown || k.s.isDown ? 1 : 0) - (k.up.isDown || k.w.isDown ? 1 : 0);
-    return { moveX, moveY, aim, fire: pointer.leftButtonDown() || k.space.isDown };
+  // --- Layout and camera ---------------------------------------------------------------------
+
+  private onResize(): void {
+    this.relayout(true);
   }
 
-  private drawMap(): void {
-    const g = this.add.graphics().setDepth(0);
-    g.fillStyle(0x151a21, 1).fillRect(0, 0, this.map.widthPx, this.map.heightPx);
-    g.lineStyle(1, 0x1f2630, 1);
-    for (let x = 0; x <= this.map.widthPx; x += 50) g.lineBetween(x, 0, x, this.map.heightPx);
-    for (let y = 0; y <= this.map.heightPx; y += 50) g.lineBetween(0, y, this.map.widthPx, y);
-    for (const r of this.map.obstacles) {
-      g.fillStyle(0x30363d, 1).fillRect(r.x, r.y, r.w, r.h);
-      g.lineStyle(2, 0x484f58, 1).strokeRect(r.x, r.y, r.w, r.h);
-    }
-    g.lineStyle(4, 0x484f58, 1).strokeRect(0, 0, this.map.widthPx, this.map.heightPx);
+  /** Lay the HUD and the camera out again when the screen, the net graph or the input kind changed. */
+  private relayout(force: boolean): void {
+    const touch = isTouchDevice() || this.controls.touched;
+    const key = `${window.innerWidth}x${window.innerHeight}:${settings.current.netGraph}:${touch}`;
+    if (!force && key === this.layoutKey) return;
+    this.layoutKey = key;
+    const viewW = Math.min(this.map.widthPx, VIEWPORT_WIDTH_PX);
+    const viewH = Math.min(this.map.heightPx, VIEWPORT_HEIGHT_PX);
+    const largeMap = this.map.widthPx > viewW || this.map.heightPx > viewH;
+    const l = layoutHud({ width: window.innerWidth, height: window.innerHeight, viewW, viewH, scoreRows: SCORE_ROWS, netGraph: settings.current.netGraph, largeMap, touch });
+    this.layout = l;
+    this.hud.layout(l);
+    const dpr = deviceScale();
+    const cam = this.cameras.main;
+    cam.setViewport(Math.round(l.arena.x * dpr), Math.round(l.arena.y * dpr), Math.round(l.arena.w * dpr), Math.round(l.arena.h * dpr));
+    cam.setZoom(l.scale * dpr);
+    // Room above the map for the names of players at its top edge.
+    const margin = l.labelMarginPx / l.scale;
+    cam.setBounds(0, -margin, this.map.widthPx, this.map.heightPx + margin);
+    this.painter.restyle(this.view());
+    this.cameraAt = undefined;
   }
 
-  private drawFrame(frame: RenderFrame): void {
-    const g = this.dynamic;
-    g.clear();
-    const seen = new Set<string>();
-    for (const p of frame.players) {
-      seen.add(p.id);
-      this.drawPlayer(g, p);
+  /** The player a spectator follows (undefined while roaming, or for a player). */
+  private followed(): string | undefined {
+    return (this.session as { target?: string }).target;
+  }
+
+  private view(): View {
+    return { scale: this.layout.scale, fontPx: this.layout.fontPx, camera: this.cameras.main };
+  }
+
+  /** Centre on the player (or the spectator's camera point), easing toward it. */
+  private followCamera(frame: RenderFrame, dtMs: number): void {
+    const target = frame.self?.alive === false && this.cameraAt !== undefined ? this.cameraAt : frame.self ?? frame.camera;
+    // Prediction has no position for the first frame or two after joining.
+    if (target === undefined || !Number.isFinite(target.x) || !Number.isFinite(target.y)) return;
+    const margin = this.layout.labelMarginPx / this.layout.scale;
+    const goal = { x: target.x, y: target.y - margin / 2 };
+    if (this.cameraAt === undefined) {
+      this.cameraAt = goal;
+    } else {
+      const k = 1 - Math.exp(-dtMs / CAMERA_TAU_MS);
+      this.cameraAt = { x: this.cameraAt.x + (goal.x - this.cameraAt.x) * k, y: this.cameraAt.y + (goal.y - this.cameraAt.y) * k };
     }
-    for (const [id, label] of this.names) {
-      if (!seen.has(id)) {
-        label.destroy();
-        this.names.delete(id);
-      }
-    }
-    for (const pr of frame.projectiles) {
-      g.fillStyle(pr.ownerId === this.session.sessionId ? 0xffe08a : 0xff7b72, 1).fillCircle(pr.x, pr.y, PROJECTILE_RADIUS_PX);
+    this.cameras.main.centerOn(this.cameraAt.x, this.cameraAt.y);
+  }
+
+  /** The world point under a screen point (CSS px). */
+  private toWorld(x: number, y: number): { x: number; y: number } {
+    const dpr = deviceScale();
+    const p = this.cameras.main.getWorldPoint(x * dpr, y * dpr);
+    return { x: p.x, y: p.y };
+  }
+
+  private onArena(x: number, y: number): boolean {
+    const a = this.layout.arena;
+    return x >= a.x && x < a.x + a.w && y >= a.y && y < a.y + a.h;
+  }
+
+  // --- Drawing -------------------------------------------------------------------------------
+
+  private playSounds(events: readonly GameEvent[], frame: RenderFrame): void {
+    const ear = frame.self ?? frame.camera;
+    for (const e of events) {
+      const name = soundFor(e);
+      if (name !== undefined) this.sounds?.play(name, e, ear);
     }
   }
 
-  private drawPlayer(g: Phaser.GameObjects.Graphics, p: PlayerView): void {
-    let label = this.names.get(p.id);
-    if (!label) {
-      // Phaser text is drawn on the canvas: a name can never become markup.
-      label = this.add.text(0, 0, p.name, { fontFamily: 'system-ui, sans-serif', fontSize: '15px', color: '#e6edf3' }).setOrigin(0.5, 1).setDepth(2);
-      this.names.set(p.id, label);
-    }
-    label.setVisible(p.alive).setPosition(p.x, p.y - PLAYER_RADIUS_PX - 10);
-    if (!p.alive) return;
-    const colour = colourFor(p.id);
-    g.fillStyle(colour, 1).fillCircle(p.x, p.y, PLAYER_RADIUS_PX);
-    if (p.isSelf) g.lineStyle(3, 0xffffff, 1).strokeCircle(p.x, p.y, PLAYER_RADIUS_PX + 2);
-    g.lineStyle(6, colour, 1).lineBetween(p.x, p.y, p.x + Math.cos(p.aimRad) * (PLAYER_RADIUS_PX + 10), p.y + Math.sin(p.aimRad) * (PLAYER_RADIUS_PX + 10));
-    const w = 40;
-    const hpFrac = Math.max(0, Math.min(1, p.hp / PLAYER_MAX_HEALTH));
-    g.fillStyle(0x000000, 0.6).fillRect(p.x - w / 2, p.y - PLAYER_RADIUS_PX - 8, w, 5);
-    g.fillStyle(hpFrac > 0.5 ? 0x3fb950 : hpFrac > 0.25 ? 0xd29922 : 0xf85149, 1).fillRect(p.x - w / 2, p.y - PLAYER_RADIUS_PX - 8, w * hpFrac, 5);
-  }
+  // --- HUD -----------------------------------------------------------------------------------
 
   private drawHud(frame: RenderFrame, now: number): void {
     const stats = this.session.stats();
+    this.netGraph.sample(stats, now);
     const ping = stats.pingMs === undefined ? '…' : `${Math.round(stats.pingMs)} ms`;
     const clock = describeMatchClock(this.session.match, frame.tick);
     const everyone = frame.roster ?? frame.players;
-    this.hudTop.setText(`Room ${this.session.code}   ping ${ping}   players ${everyone.length}${clock ? `   ${clock}` : ''}`);
-    const ranked = scoreboard(everyone);
-    const shown = ranked.slice(0, SCORE_LINES);
-    const own = ranked.findIndex((l) => l.isSelf);
-    if (own >= SCORE_LINES) shown.push(ranked[own]!);
-    const lines = shown.map((s) => `${s.isSelf ? '▶ ' : ''}${s.name.padEnd(16)} ${String(s.kills).padStart(3)} / ${String(s.deaths).padEnd(3)}`);
-    this.hudScores.setText(['NAME               K / D', ...lines].join('\n'));
+    this.hud.setStatus([`Room ${this.session.code}`, `ping ${ping}`, `${everyone.length} player${everyone.length === 1 ? '' : 's'}`, ...(clock ? [clock] : [])].join(' · '));
+    const scoresBox = this.layout.boxes.scores;
+    const rows = scoresBox === undefined ? 0 : Math.floor((scoresBox.h - 8) / this.layout.linePx) - 1;
+    this.hud.setScores(scoreboard(everyone), rows);
     this.feed = this.feed.filter((f) => now - f.atMs < FEED_TTL_MS).slice(-FEED_LINES);
-    this.hudFeed.setY(this.hudScores.y + this.hudScores.height + 16).setText(this.feed.map((f) => f.text).join('\n'));
+    this.hud.setFeed(this.feed.map((f) => f.line));
     this.chat = this.chat.filter((c) => now - c.atMs < CHAT_TTL_MS).slice(-CHAT_LINES);
-    this.hudChat.setText(this.chat.map((c) => c.text).join('\n'));
+    this.hud.setChat(this.chat.map((c) => c.line));
+    this.hud.setNotice(this.notice(frame, everyone));
+    this.netGraphPanel.draw(now, settings.current.netGraph);
+    if (this.layout.boxes.minimap !== undefined) {
+      const view = this.cameras.main.worldView;
+      const dots = frame.players.filter((p) => p.alive).map((p) => ({ x: p.x, y: p.y, colour: this.palette.playerColour(p.id), self: p.isSelf }));
+      this.minimap.draw(now, this.map, frame.crowd, dots, { x: view.x, y: Math.max(0, view.y), w: view.width, h: Math.min(view.height, this.map.heightPx) });
+    }
+    this.drawSticks();
+  }
+
+  private notice(frame: RenderFrame, everyone: ReadonlyArray<{ id: string; name: string }>): string {
+    if (this.session.status === 'reconnecting') return 'Connection lost · reconnecting…';
     const self = frame.self;
-    if (this.session.status === 'reconnecting') {
-      this.hudCentre.setText('Connection lost\nreconnecting…');
-      return;
-    }
-    const watching = (this.session as { target?: string }).target;
+    if (self !== undefined && !self.alive) return `Eliminated${this.lastKiller ? ` by ${this.lastKiller}` : ''} · respawning…`;
     if (frame.camera !== undefined && self === undefined) {
+      const watching = this.followed();
       const name = watching === undefined ? undefined : everyone.find((p) => p.id === watching)?.name;
-      this.hudCentre.setY(40).setText(`Spectating${name ? ` ${name}` : ''}  ·  click: next player  ·  WASD: roam`).setFontSize(18);
-      return;
+      const touch = this.controls.touched;
+      return `${name ? `Watching ${name}` : 'Roaming'} · ${touch ? 'tap right: next player · drag left: roam' : 'click: next player · move keys: roam'}`;
     }
-    this.hudCentre.setText(self && !self.alive ? `Eliminated${this.lastKiller ? ` by ${this.lastKiller}` : ''}\nrespawning…` : '');
+    if ((isTouchDevice() || this.controls.touched) && window.innerHeight > window.innerWidth) return 'Turn your phone sideways for a bigger arena';
+    return '';
   }
 
-  private openChat(): void {
-    const input = el('input', { className: 'chat-input', maxLength: CHAT_MAX_CHARS, placeholder: 'Say something (Enter to send, Esc to cancel)' });
-    input.addEventListener('keydown', (e) => {
-      e.stopPropagation();
-      if (e.key === 'Enter') {
-        if (input.value.trim()) this.session.sendChat(input.value);
-        this.closeChat();
-      } else if (e.key === 'Escape') {
-        this.closeChat();
-      }
+  private drawSticks(): void {
+    const sticks = [this.controls.sticks.moveStick, this.controls.sticks.aimTouch];
+    sticks.forEach((stick, i) => {
+      const node = this.sticks[i]!;
+      const show = stick !== undefined && !(i === 1 && this.controls.sticks.aimTouch?.onArena);
+      node.hidden = !show;
+      if (!show || stick === undefined) return;
+      node.style.left = `${stick.originX - STICK_RADIUS_PX}px`;
+      node.style.top = `${stick.originY - STICK_RADIUS_PX}px`;
+      const dx = stick.x - stick.originX;
+      const dy = stick.y - stick.originY;
+      const d = Math.hypot(dx, dy);
+      const k = d > STICK_RADIUS_PX ? STICK_RADIUS_PX / d : 1;
+      (node.firstChild as HTMLElement).style.transform = `translate(${dx * k}px, ${dy * k}px)`;
     });
-    document.getElementById('overlay')!.appendChild(input);
-    this.chatInput = input;
-    setTimeout(() => input.focus(), 0);
   }
 
-  private closeChat(): void {
-    this.chatInput?.remove();
-    this.chatInput = undefined;
+  // --- Commands and settings -----------------------------------------------------------------
+
+  private command(command: CommandAction | HudCommand): void {
+    switch (command) {
+      case 'chat':
+        if (this.settingsPanel !== undefined) return;
+        this.controls.suspended = true;
+        this.controls.release();
+        this.hud.openChat();
+        break;
+      case 'netGraph':
+        settings.update({ netGraph: !settings.current.netGraph });
+        break;
+      case 'mute':
+        settings.update({ muted: !settings.current.muted });
+        break;
+      case 'settings':
+        this.openSettings();
+        break;
+      case 'leave':
+        if (this.settingsPanel !== undefined) this.settingsPanel.close();
+        else if (this.hud.chatOpen) this.hud.closeChat();
+        else void this.session.leave();
+        break;
+    }
+  }
+
+  private openSettings(): void {
+    if (this.settingsPanel !== undefined) return;
+    this.hud.closeChat();
+    this.controls.suspended = true;
+    this.controls.release();
+    this.settingsPanel = openSettingsPanel(document.getElementById('overlay')!, settings, () => {
+      this.settingsPanel = undefined;
+      this.controls.suspended = this.hud.chatOpen;
+    });
+  }
+
+  private applySettings(s: Settings): void {
+    this.palette = paletteFor(s.palette);
+    this.hud.setMuted(s.muted);
+    this.relayout(false);
   }
 }

@@ -1,16 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT } from '../../shared/constants.ts';
+import { DEFAULT_PORT } from '../../shared/limits.ts';
+import { ensureDatabase, redactDatabaseUrl } from '../store/db/ensure.ts';
 import { redactRedisUrl } from './config.ts';
+
+/** Where `npm run cluster` keeps results when neither --database nor DATABASE_URL says (the machine's PostgreSQL). */
+export const DEFAULT_CLUSTER_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/arena';
 
 /**
  * `npm run cluster -- --processes N`: N game server processes on consecutive ports against one
  * Redis, for running scale-out on one machine (docs/SCALING.md). A small supervisor:
  *
- * - each process is `server/main.ts` with PORT, PUBLIC_ADDRESS and REDIS_URL set, its output
+ * - each process is the server (`dist/server/main.js`) with PORT, PUBLIC_ADDRESS and REDIS_URL set, its output
  *   prefixed with `[pN]`;
  * - a process that crashes is started again (at most 5 times a minute);
  * - SIGTERM drains every process (matches end by DRAIN_DEADLINE_S), Ctrl-C / SIGINT stops now;
@@ -18,7 +23,14 @@ import { redactRedisUrl } from './config.ts';
  *   (/readyz) before the next, so no match that could finish is lost and the rest keep serving.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/**
+ * The server entry beside this file: the compiled one (`npm run cluster` runs dist/, like
+ * `npm start`), or the source through tsx when this file itself runs from source.
+ */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const SERVER_ARGS = FROM_SOURCE
+  ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, fileURLToPath(new URL('../main.ts', import.meta.url))]
+  : ['--enable-source-maps', fileURLToPath(new URL('../main.js', import.meta.url))];
 const USAGE = `Usage: npm run cluster -- [options]
 
   --processes N     number of game server processes (default 2, max 32)
@@ -27,6 +39,8 @@ const USAGE = `Usage: npm run cluster -- [options]
   --public-host H   host name clients use to reach the processes (default localhost)
   --redis URL       Redis URL (default $REDIS_URL or redis://127.0.0.1:6379)
   --key-prefix S    Redis key prefix (default $REDIS_KEY_PREFIX or none)
+  --database URL    PostgreSQL all processes keep results in (default $DATABASE_URL or
+                    ${DEFAULT_CLUSTER_DATABASE_URL}; created when missing)
   --help            show this
 
 Signals: SIGTERM drains all processes, SIGINT (Ctrl-C) stops them now, SIGHUP rolls a restart.
@@ -39,6 +53,8 @@ export interface ClusterOptions {
   publicHost: string;
   redisUrl: string;
   keyPrefix: string;
+  /** The store every process shares: several processes need PostgreSQL (docs/SCALING.md). */
+  databaseUrl: string;
 }
 
 /** Parse the command line (node:util parseArgs, strict: unknown flags are errors). */
@@ -54,6 +70,7 @@ export function parseClusterArgs(argv: string[], env: NodeJS.ProcessEnv = proces
       'public-host': { type: 'string', default: 'localhost' },
       redis: { type: 'string', default: env.REDIS_URL || 'redis://127.0.0.1:6379' },
       'key-prefix': { type: 'string', default: env.REDIS_KEY_PREFIX ?? '' },
+      database: { type: 'string', default: env.DATABASE_URL || DEFAULT_CLUSTER_DATABASE_URL },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -72,6 +89,7 @@ export function parseClusterArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     publicHost: values['public-host'],
     redisUrl: values.redis,
     keyPrefix: values['key-prefix'],
+    databaseUrl: values.database,
   };
 }
 
@@ -143,8 +161,7 @@ class Cluster {
 
   private spawn(m: Member): void {
     const o = this.options;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: ROOT,
+    const child = spawn(process.execPath, SERVER_ARGS, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
@@ -153,6 +170,7 @@ class Cluster {
         PUBLIC_ADDRESS: `${o.publicHost}:${m.port}`,
         REDIS_URL: o.redisUrl,
         REDIS_KEY_PREFIX: o.keyPrefix,
+        DATABASE_URL: o.databaseUrl,
         // A page served by one process plays in rooms on the others: each must accept its origin,
         // and a guest token from one must verify on all.
         ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS || this.clusterOrigins(),
@@ -214,7 +232,7 @@ class Cluster {
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let options: ClusterOptions | 'help';
   try {
     options = parseClusterArgs(process.argv.slice(2));
@@ -226,9 +244,15 @@ function main(): void {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  try {
+    await ensureDatabase(options.databaseUrl);
+  } catch (err) {
+    process.stderr.write(`[cluster] PostgreSQL at ${redactDatabaseUrl(options.databaseUrl)}: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
   const cluster = new Cluster(options);
   const last = options.basePort + options.processes - 1;
-  process.stdout.write(`[cluster] ${options.processes} processes on ports ${options.basePort}-${last}, redis ${redactRedisUrl(options.redisUrl)}\n`);
+  process.stdout.write(`[cluster] ${options.processes} processes on ports ${options.basePort}-${last}, redis ${redactRedisUrl(options.redisUrl)}, database ${redactDatabaseUrl(options.databaseUrl)}\n`);
   process.stdout.write(`[cluster] open http://${options.publicHost}:${options.basePort}/ (any of the ports works)\n`);
   process.stdout.write(`[cluster] supervisor pid ${process.pid}: kill -TERM drains, kill -HUP rolls a restart, Ctrl-C stops\n`);
   cluster.start();
@@ -246,4 +270,4 @@ function main(): void {
   });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) void main();

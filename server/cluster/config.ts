@@ -1,5 +1,5 @@
-import { DEFAULT_RECONNECT_WINDOW_S } from '../../shared/constants.ts';
-import { int } from '../config.ts';
+import { DEFAULT_RECONNECT_WINDOW_S } from '../../shared/limits.ts';
+import { int } from '../env.ts';
 
 /**
  * What an operator tunes to run several processes and survive faults (docs/SCALING.md).
@@ -24,7 +24,18 @@ export interface OperationsConfig {
   matchDurationS: number;
   /** Longest a matchmaking request may take before it is answered 503. */
   matchmakeTimeoutMs: number;
+  /** Where rooms created through this process go (server/cluster/placement.ts). */
+  roomPlacement: RoomPlacement;
 }
+
+/**
+ * `least-loaded`: the process with the fewest rooms (the default). `local`: this process (a load
+ * balancer already spreads players, or a test must know where a room lives). `elsewhere`: the
+ * least loaded other process (a front process that serves the site and matchmaking but no games);
+ * this one only when it is alone.
+ */
+export const ROOM_PLACEMENTS = ['least-loaded', 'local', 'elsewhere'] as const;
+export type RoomPlacement = (typeof ROOM_PLACEMENTS)[number];
 
 export const DEFAULT_OPERATIONS: OperationsConfig = {
   redisUrl: null,
@@ -36,6 +47,7 @@ export const DEFAULT_OPERATIONS: OperationsConfig = {
   drainDeadlineS: 25,
   matchDurationS: 0,
   matchmakeTimeoutMs: 8000,
+  roomPlacement: 'least-loaded',
 };
 
 /** Fill in defaults for whatever a caller (a test, `startTestServer`) left out. */
@@ -56,7 +68,14 @@ export function loadOperationsConfig(env: NodeJS.ProcessEnv): OperationsConfig {
     drainDeadlineS: int(env, 'DRAIN_DEADLINE_S', d.drainDeadlineS, 0, 3600),
     matchDurationS: int(env, 'MATCH_DURATION_S', d.matchDurationS, 0, 24 * 3600),
     matchmakeTimeoutMs: int(env, 'MATCHMAKE_TIMEOUT_MS', d.matchmakeTimeoutMs, 500, 60_000),
+    roomPlacement: placement(env.ROOM_PLACEMENT, d.roomPlacement),
   };
+}
+
+function placement(raw: string | undefined, fallback: RoomPlacement): RoomPlacement {
+  if (raw === undefined || raw === '') return fallback;
+  if ((ROOM_PLACEMENTS as readonly string[]).includes(raw)) return raw as RoomPlacement;
+  throw new Error(`ROOM_PLACEMENT must be one of ${ROOM_PLACEMENTS.join(', ')} (got "${raw}")`);
 }
 
 /** The Redis URL with any password hidden, for logs and errors. */

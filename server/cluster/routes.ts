@@ -1,13 +1,19 @@
-import { matchMaker, ServerError } from '@colyseus/core';
-import type { Application, NextFunction, Request, Response } from 'express';
+import { matchMaker } from '@colyseus/core';
+import type { Application } from 'express';
 import { roomCode } from '../../shared/messages.ts';
+import { sendError } from '../http/errors.ts';
 import { localLoad } from '../http/routes.ts';
+import { requestClient } from '../security/clientAddress.ts';
+import type { SecretGuesses } from '../security/secretGuesses.ts';
+import { retryAfterSeconds } from '../security/tokenBucket.ts';
 import type { RedisHealth } from './redisHealth.ts';
 
 export interface OperationsView {
   /** Redis health (undefined: single process, no Redis). */
   health: RedisHealth | undefined;
   draining(): boolean;
+  /** Room codes are secrets (of private rooms): every lookup spends from their guessing budget. */
+  guesses: SecretGuesses;
 }
 
 /**
@@ -16,7 +22,8 @@ export interface OperationsView {
  *   Redis is unreachable (point a load balancer's health check here; `/healthz` is liveness).
  *   The body carries the process' load and memory.
  * - `GET /api/rooms/:code`: 200 if the room exists anywhere in the cluster, 404 if not. A
- *   reconnecting client asks this to give up at once when its room's process is gone.
+ *   reconnecting client asks this to give up at once when its room's process is gone. It confirms
+ *   a private room's code, so it is limited like every guess (a 404 costs more than a 200).
  */
 export function mountOperationsRoutes(app: Application, view: OperationsView): void {
   app.get('/readyz', (_req, res) => {
@@ -41,24 +48,20 @@ export function mountOperationsRoutes(app: Application, view: OperationsView): v
   });
 
   app.get('/api/rooms/:code', async (req, res, next) => {
+    // Not even shaped like a code: nothing to look up, nothing learnt.
     const code = roomCode.safeParse(req.params.code);
-    if (!code.success) return void res.status(404).json({ error: 'not_found' });
+    if (!code.success) return void sendError(res, 404, 'room_not_found');
+    const attempt = view.guesses.attempt('room_code', requestClient(req).ip, 'http');
+    if (!attempt.ok) return void sendError(res, 429, 'too_many_guesses', { 'retry-after': retryAfterSeconds(attempt.retryAfterMs) });
     try {
       const room = await matchMaker.getRoomById(code.data);
-      res.set('cache-control', 'no-store');
-      if (room) res.json({ code: room.roomId });
-      else res.status(404).json({ error: 'not_found' });
+      attempt.settle(Boolean(room));
+      if (!room) return void sendError(res, 404, 'room_not_found');
+      res.set('cache-control', 'no-store').json({ code: room.roomId });
     } catch (err) {
+      attempt.settle(true); // not answered: nothing learnt
       next(err);
     }
   });
 }
 
-/** Turn a refusal from matchmaking or the room list (Redis down, draining) into a JSON 503. */
-export function serviceUnavailableHandler(err: unknown, _req: Request, res: Response, next: NextFunction): void {
-  if (err instanceof ServerError && err.code === 503 && !res.headersSent) {
-    res.status(503).set('retry-after', '2').json({ error: err.message });
-    return;
-  }
-  next(err);
-}

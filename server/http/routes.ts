@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { matchMaker } from '@colyseus/core';
-import express, { type Application } from 'express';
-import { ARENA_ROOM, BATTLE_ROOM } from '../../shared/constants.ts';
+import type { Application } from 'express';
+import { ARENA_ROOM, BATTLE_ROOM } from '../../shared/limits.ts';
+import type { GameListing } from '../../shared/games/catalog.ts';
 import type { ArenaMetadata, RoomListing } from '../../shared/messages.ts';
+import { clientBuilt, serveClient } from './clientAssets.ts';
+import { sendError } from './errors.ts';
 
 /**
  * Public rooms of both types with their player counts, fullest first (what the lobby shows).
@@ -34,12 +35,17 @@ export function localLoad(): { rooms: number; clients: number } {
   return { rooms: matchMaker.stats.local.roomCount, clients: matchMaker.stats.local.ccu };
 }
 
-export function mountRoutes(app: Application, clientDir: string | null): void {
+/** `games`: what `GET /api/games` lists (shared/games/catalog.ts). */
+export function mountRoutes(app: Application, clientDir: string | null, games: readonly GameListing[]): void {
   app.disable('x-powered-by');
 
   app.get('/healthz', (_req, res) => {
     const load = localLoad();
     res.json({ status: 'ok', rooms: load.rooms, clients: load.clients, uptimeS: Math.round(process.uptime()) });
+  });
+
+  app.get('/api/games', (_req, res) => {
+    res.set('cache-control', 'no-store').json({ games });
   });
 
   app.get('/api/rooms', async (_req, res, next) => {
@@ -51,13 +57,12 @@ export function mountRoutes(app: Application, clientDir: string | null): void {
   });
 
   if (clientDir === null) return;
-  if (!existsSync(path.join(clientDir, 'index.html'))) {
+  if (!clientBuilt(clientDir)) {
     app.get('/', (_req, res) => {
-      res.status(503).type('text/plain').send('The game client is not built. Run `npm run build` (npm start does it for you).');
+      // The fixed error shape like every other error answer; the reason tells the operator what to run.
+      sendError(res, 503, 'service_unavailable: the game client is not built; run npm run build (npm start does it)');
     });
     return;
   }
-  app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => {
-    if (file.endsWith('index.html')) res.setHeader('cache-control', 'no-cache');
-  } }));
+  serveClient(app, clientDir);
 }

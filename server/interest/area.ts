@@ -1,4 +1,4 @@
-import { AOI_HYSTERESIS_PX, AOI_MARGIN_PX, VIEWPORT_HEIGHT_PX, VIEWPORT_WIDTH_PX } from '../../shared/constants.ts';
+import { AOI_HYSTERESIS_PX, AOI_MARGIN_PX, VIEWPORT_HEIGHT_PX, VIEWPORT_WIDTH_PX } from '../../shared/limits.ts';
 import type { GameMap } from '../../shared/maps.ts';
 import { segmentRectHit } from '../../shared/sim/collision.ts';
 

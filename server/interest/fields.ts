@@ -1,5 +1,6 @@
-import { PlayerState, ProjectileState } from '../rooms/ArenaState.ts';
-import { BODY_FIELDS } from '../rooms/stateSync.ts';
+import { PlayerState, ProjectileState } from '../state/ArenaState.ts';
+import { BODY_FIELDS } from '../state/changes.ts';
+import { schemaFields, type SchemaField } from '../adapters/schemaMetadata.ts';
 
 /**
  * Wire facts about the schema the interest layer writes into views: field indexes and the exact
@@ -7,12 +8,10 @@ import { BODY_FIELDS } from '../rooms/stateSync.ts';
  * ArenaState.ts cannot leave a stale copy here.
  */
 
-interface FieldMeta { index: number; name: string; type: unknown }
-
-function metadataOf(klass: unknown): FieldMeta[] {
-  const meta = (klass as { [Symbol.metadata]?: Record<string, FieldMeta> })[Symbol.metadata];
-  if (meta === undefined) throw new Error('not a schema class');
-  return Object.keys(meta).filter((k) => /^\d+$/.test(k)).map((k) => meta[k]!);
+function metadataOf(klass: unknown): SchemaField[] {
+  const fields = schemaFields(klass);
+  if (fields === undefined) throw new Error('not a schema class');
+  return fields;
 }
 
 /** Value bytes of a fixed-size field type (strings are sized per value). */

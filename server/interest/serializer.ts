@@ -1,32 +1,12 @@
 import { ClientState, Protocol, ProtocolModifier, SchemaSerializer, type Client } from '@colyseus/core';
-import { $changes, Encoder, encode, type Iterator, type Root, type Schema, type StateView } from '@colyseus/schema';
-import type { InterestManager } from './manager.ts';
+import { encode, type Iterator, type Schema } from '@colyseus/schema';
+import { rootOf } from '../adapters/schemaView.ts';
+import { InterestEncoder } from '../adapters/schemaViewDrain.ts';
+import { isSharedEntries, type InterestManager } from './manager.ts';
 import { interestTotals } from './stats.ts';
-import { ViewDrain } from './viewDrain.ts';
 
 /** `PatchTimingContext` of @colyseus/core (not exported): server time for the TIMED prefix. */
 interface PatchTiming { sNow: number }
-
-/**
- * Schema's encoder, minus the per-client walk over every changed entity: in a view pass,
- * `encode()` would walk the room's whole change list once per client (cost clients ×
- * entities). The interest manager already queued into each view exactly the fields that
- * client gets, which `encodeView` drains; the walk has nothing left to add.
- */
-export class InterestEncoder<T extends Schema = any> extends Encoder<T> {
-  private readonly drainer = new ViewDrain();
-
-  override encode(it: Iterator = { offset: 0 }, view?: StateView, buffer: Uint8Array = this.sharedBuffer, initialOffset = it.offset): Uint8Array {
-    if (view !== undefined) return buffer.subarray(0, it.offset);
-    return super.encode(it, view, buffer, initialOffset);
-  }
-
-  /** The view's queued changes after the shared part, in a pooled `Buffer` (see ViewDrain). */
-  override encodeView(view: StateView, sharedOffset: number, it: Iterator, bytes: Uint8Array = this.sharedBuffer): Uint8Array {
-    (this as unknown as { _emitStreamPriority(view: StateView): void })._emitStreamPriority(view);
-    return this.drainer.drain(this, view, sharedOffset, it, bytes);
-  }
-}
 
 const TIMED_PREFIX_BYTES = 8;
 
@@ -34,7 +14,7 @@ const TIMED_PREFIX_BYTES = 8;
  * Finish a patch encoded with a gap for the prefix (`[code][8 free bytes][schema bytes]`, its own
  * buffer): with timing, the TIMED prefix in place; without, the code moved next to the body.
  */
-function framed(b: Uint8Array, client: Client, timing: PatchTiming | undefined): Uint8Array {
+function framed(b: Uint8Array, inputAck: number, timing: PatchTiming | undefined): Uint8Array {
   if (timing === undefined) {
     b[TIMED_PREFIX_BYTES] = b[0]!;
     return b.subarray(TIMED_PREFIX_BYTES);
@@ -42,7 +22,7 @@ function framed(b: Uint8Array, client: Client, timing: PatchTiming | undefined):
   b[0] = b[0]! | ProtocolModifier.TIMED;
   const it: Iterator = { offset: 1 };
   encode.uint32(b, timing.sNow >>> 0, it);
-  encode.uint32(b, processedInputSeq(client) >>> 0, it);
+  encode.uint32(b, inputAck >>> 0, it);
   return b;
 }
 
@@ -61,10 +41,6 @@ function timedFrame(body: Uint8Array, sNow: number, inputSeq: number): Buffer {
   return out;
 }
 
-function processedInputSeq(client: Client): number {
-  return (client as Client & { _inputBuffer?: { ackSeq: number } })._inputBuffer?.ackSeq ?? 0;
-}
-
 /**
  * The room's serializer with interest management: the shared part of a patch (roster, tick) is
  * encoded once for everyone; then each client gets its own view's bytes, which the interest
@@ -72,14 +48,14 @@ function processedInputSeq(client: Client): number {
  * Colyseus' own, so the SDK decodes it unchanged.
  */
 export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
-  constructor(private readonly interest: InterestManager) {
+  constructor(private readonly interest: InterestManager, private readonly inputAck: (sessionId: string) => number, private readonly reservedBytesPerPatch = 0) {
     super();
   }
 
   override reset(newState: T): void {
     // Keep the Root the room's default serializer already bound the state to: reference ids
     // are handed out by it, and a second Root would hand the same ones out again.
-    this.encoder = new InterestEncoder(newState, (newState as unknown as { [$changes]?: { root?: Root } })[$changes]?.root);
+    this.encoder = new InterestEncoder(newState, rootOf(newState), isSharedEntries);
     this.hasFilters = true;
     this.hasUnreliableFields = false;
     this.fullEncodeBuffer[0] = Protocol.ROOM_STATE;
@@ -102,7 +78,7 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
       ? this.fullEncodeCache
       : this.encoder.encodeAllView(viewer.view, this.sharedOffsetCache.offset, { ...this.sharedOffsetCache }, this.fullEncodeBuffer);
     viewer?.view.changes.clear();
-    return timing ? timedFrame(body, timing.sNow, processedInputSeq(client)) : body;
+    return timing ? timedFrame(body, timing.sNow, this.inputAck(client.sessionId)) : body;
   }
 
   override applyPatches(clients: Client[], _state?: unknown, timing?: PatchTiming): boolean {
@@ -117,9 +93,7 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
       const viewer = this.interest.viewers.get(clients[i]!.sessionId);
       if (viewer !== undefined) viewer.ready = clients[i]!.state === ClientState.JOINED;
     }
-    this.interest.beforePatch();
     const totals = interestTotals;
-
     const t0 = performance.now();
     const shared = encoder.hasChanges;
     if (shared) this.needFullEncode = true;
@@ -132,6 +106,12 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
     const t1 = performance.now();
     totals.sharedEncodeMs += t1 - t0;
 
+    // Views are written knowing what else each frame carries, so the byte budget covers it all.
+    const frameOutsideView = (timing ? sharedOffset : sharedOffset - TIMED_PREFIX_BYTES) + this.reservedBytesPerPatch;
+    this.interest.beforePatch(frameOutsideView);
+    (encoder as InterestEncoder).beginPatch();
+    const t1b = performance.now();
+
     let viewMs = 0;
     let sent = false;
     for (let i = 0; i < clients.length; i++) {
@@ -139,10 +119,10 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
       if (client.state !== ClientState.JOINED) continue;
       const viewer = this.interest.viewers.get(client.sessionId);
       let frame: Uint8Array | undefined;
-      if (viewer !== undefined && viewer.active && viewer.view.changes.size > 0) {
+      if (viewer !== undefined && viewer.active && (viewer.view.changes.size > 0 || viewer.queuedCount > 0)) {
         const v0 = performance.now();
         // A fresh buffer: the shared part followed by this view's part.
-        frame = encoder.encodeView(viewer.view, sharedOffset, { offset: sharedOffset });
+        frame = (encoder as InterestEncoder).encodeViewWith(viewer.view, viewer, sharedOffset, { offset: sharedOffset });
         this.interest.afterEncode(viewer);
         viewMs += performance.now() - v0;
       } else if (shared) {
@@ -150,16 +130,16 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
       }
       if (frame === undefined) {
         // Nothing for this client: Colyseus' heartbeat keeps its clock and input ack fresh.
-        if (timing) this.send(client, timedFrame(Buffer.from([Protocol.ROOM_STATE_PATCH]), timing.sNow, processedInputSeq(client)));
+        if (timing) this.send(client, timedFrame(Buffer.from([Protocol.ROOM_STATE_PATCH]), timing.sNow, this.inputAck(client.sessionId)));
         continue;
       }
-      this.send(client, framed(frame, client, timing));
+      this.send(client, framed(frame, this.inputAck(client.sessionId), timing));
       sent = true;
     }
     encoder.discardChanges();
     const t2 = performance.now();
     totals.viewEncodeMs += viewMs;
-    totals.sendMs += t2 - t1 - viewMs;
+    totals.sendMs += t2 - t1b - viewMs;
     return sent;
   }
 

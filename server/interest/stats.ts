@@ -13,6 +13,8 @@ export interface InterestTotals {
   /** Body updates written (own player included), and updates the budget held back. */
   updates: number;
   deferred: number;
+  /** Projectile additions the budget held back a patch (each patch a projectile waits counts once). */
+  deferredProjectiles: number;
   enters: number;
   leaves: number;
   projectilesSent: number;
@@ -30,7 +32,7 @@ export interface InterestTotals {
 
 export function emptyTotals(): InterestTotals {
   return {
-    patches: 0, viewerPatches: 0, visibleBodies: 0, changedVisibleBodies: 0, updates: 0, deferred: 0,
+    patches: 0, viewerPatches: 0, visibleBodies: 0, changedVisibleBodies: 0, updates: 0, deferred: 0, deferredProjectiles: 0,
     enters: 0, leaves: 0, projectilesSent: 0, viewBytes: 0,
     interestMs: 0, sharedEncodeMs: 0, viewEncodeMs: 0, sendMs: 0, frames: 0, frameBytes: 0,
   };

@@ -1,13 +1,18 @@
 import type { Client, Room } from '@colyseus/core';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
-import { TICK_HZ } from '../../shared/constants.ts';
+import { TICK_HZ } from '../../shared/limits.ts';
 import type { MatchEnd, MatchInfo, ServerMessages } from '../../shared/messages.ts';
-import type { World } from '../../shared/sim/world.ts';
 import { DEFAULT_OPERATIONS, type OperationsConfig } from '../cluster/config.ts';
 import { log } from '../observability/log.ts';
 import { guardOf } from '../security/connectionGuard.ts';
 import { holdsSeat } from './reconnectPolicy.ts';
 import { liveRooms, type Drainable } from './roomRegistry.ts';
+
+/** What the lifecycle reads of a match: its tick and its players (the arena's World is one). */
+export interface MatchSource {
+  readonly tick: number;
+  readonly players: ReadonlyMap<string, { readonly id: string; readonly name: string; readonly kills: number; readonly deaths: number; readonly lastInputSeq: number }>;
+}
 
 export type MatchLifecycleOptions = Pick<OperationsConfig, 'reconnectWindowS' | 'matchDurationS' | 'drainDeadlineS'>;
 
@@ -36,16 +41,23 @@ export class MatchLifecycle implements Drainable {
   private endReason: MatchEnd['reason'] = 'time';
   private draining = false;
   private ended = false;
-  private readonly serverClosed = new WeakMap<Client, number>();
   private readonly superseded = new WeakSet<Client>();
 
+  /**
+   * `publish` writes the match info where clients read it (the room state): called now and
+   * whenever it changes.
+   */
   constructor(
     private readonly room: Room,
-    private readonly world: () => World,
+    private readonly world: () => MatchSource,
     private readonly options: MatchLifecycleOptions,
+    private readonly publish: (info: MatchInfo) => void,
+    /** Told once, as the match ends, before anyone leaves; answers the match's record id when it is kept. */
+    private readonly onEnd?: (reason: MatchEnd['reason']) => string | undefined,
   ) {
     this.endsAtTick = options.matchDurationS > 0 ? Math.round(options.matchDurationS * TICK_HZ) : null;
     liveRooms.add(this);
+    publish(this.info);
   }
 
   /** What clients are told about this match. */
@@ -53,15 +65,8 @@ export class MatchLifecycle implements Drainable {
     return { endsAtTick: this.endsAtTick, draining: this.draining, reconnectWindowS: this.options.reconnectWindowS };
   }
 
-  /** A client joined: tell it about the match, and remember closes the server makes on it. */
-  welcome(client: Client): void {
-    this.track(client);
-    client.send('match', this.info satisfies ServerMessages['match']);
-  }
-
-  /** A client came back within its window: same as a join, plus where its input stream resumes. */
+  /** A client came back within its window: tell it where its input stream resumes. */
   resumed(client: Client): void {
-    this.welcome(client);
     const lastInputSeq = this.world().players.get(client.sessionId)?.lastInputSeq ?? 0;
     client.send('resumed', { lastInputSeq } satisfies ServerMessages['resumed']);
     log.info({ roomId: this.room.roomId, sessionId: client.sessionId }, 'player reconnected');
@@ -78,12 +83,23 @@ export class MatchLifecycle implements Drainable {
   }
 
   /**
+   * The connection that holds `reconnectionToken` is one the server is closing on purpose (kicked,
+   * its close handshake not over yet): its token is void. Without this, Colyseus would treat the
+   * kicked connection as a stale one and hand its seat to whoever asks with the token meanwhile.
+   */
+  kicked(reconnectionToken: string): boolean {
+    const holder = this.room.clients.find((c) => c.reconnectionToken === reconnectionToken);
+    return holder !== undefined && !this.superseded.has(holder) && guardOf(holder.ref)?.closeCode !== undefined;
+  }
+
+  /**
    * Room.onDrop: hold the seat, or let Colyseus go on to onLeave. Returns the held seat (settles
    * when the player is back or the window has passed; `reject()` it to end the hold early).
    */
   dropped(client: Client, code: number | undefined): ReturnType<Room['allowReconnection']> | undefined {
-    // A close the room started, or one the connection guard started (rate limits, protocol errors).
-    const serverCloseCode = this.serverClosed.get(client) ?? guardOf(client.ref)?.closeCode;
+    // The connection's guard noted every close the server started on it, by anyone, when it
+    // started: rate limits, violations, protocol and frame errors, a room's kick, a replaced session.
+    const serverCloseCode = guardOf(client.ref)?.closeCode;
     const facts = { code, serverCloseCode, superseded: this.superseded.has(client) };
     const hold = !this.ended && this.options.reconnectWindowS > 0 && holdsSeat(facts);
     log.info({ roomId: this.room.roomId, sessionId: client.sessionId, code, serverCloseCode, held: hold }, 'player dropped');
@@ -97,6 +113,11 @@ export class MatchLifecycle implements Drainable {
   /** Call after every simulation step. */
   afterStep(): void {
     if (this.endsAtTick !== null && this.world().tick >= this.endsAtTick) this.end(this.endReason);
+  }
+
+  /** The game decided the match by play (a score reached): it ends now, as one that ran its length. */
+  decided(): void {
+    this.end('decided');
   }
 
   /** Room.onBeforeShutdown: the process is draining. A later call may only bring the deadline closer. */
@@ -115,7 +136,7 @@ export class MatchLifecycle implements Drainable {
       this.endReason = 'shutdown';
     }
     log.info({ roomId: this.room.roomId, endsAtTick: this.endsAtTick, reason: this.endReason, clients: this.room.clients.length }, 'room draining');
-    this.room.broadcast('match', this.info satisfies ServerMessages['match']);
+    this.publish(this.info);
     // Ticks can fall behind the wall clock on an overloaded machine; the deadline cannot.
     this.room.clock.setTimeout(() => this.end('shutdown'), deadlineS * 1000 + 250);
   }
@@ -132,23 +153,16 @@ export class MatchLifecycle implements Drainable {
     const scores = [...world.players.values()]
       .map((p) => ({ id: p.id, name: p.name, kills: p.kills, deaths: p.deaths }))
       .sort((a, b) => b.kills - a.kills || a.deaths - b.deaths || a.name.localeCompare(b.name));
-    const code = reason === 'time' ? CLOSE_CODES.MATCH_ENDED : CLOSE_CODES.SHUTDOWN_DEADLINE;
-    log.info({ roomId: this.room.roomId, reason, tick: world.tick, players: scores.length }, 'match ended');
-    this.room.broadcast('matchEnd', { reason, tick: world.tick, scores } satisfies ServerMessages['matchEnd']);
+    const code = reason !== 'shutdown' ? CLOSE_CODES.MATCH_ENDED : CLOSE_CODES.SHUTDOWN_DEADLINE;
+    const matchId = this.onEnd?.(reason);
+    log.info({ roomId: this.room.roomId, reason, tick: world.tick, players: scores.length, matchId }, 'match ended');
+    const message: ServerMessages['matchEnd'] = matchId === undefined ? { reason, tick: world.tick, scores } : { reason, tick: world.tick, scores, matchId };
+    this.room.broadcast('matchEnd', message);
     try {
       this.room.disconnect(code).catch((err: unknown) => log.warn({ err, roomId: this.room.roomId }, 'closing ended match failed'));
     } catch (err) {
       // Only throws while the room is still being created; Colyseus discards such rooms on shutdown.
       log.warn({ err, roomId: this.room.roomId }, 'closing ended match failed');
     }
-  }
-
-  /** Record the code of any close the server starts on this client (violations, protocol errors). */
-  private track(client: Client): void {
-    const leave = client.leave.bind(client);
-    client.leave = (code?: number, data?: string) => {
-      if (code !== undefined && !this.serverClosed.has(client)) this.serverClosed.set(client, code);
-      leave(code, data);
-    };
   }
 }

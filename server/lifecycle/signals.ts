@@ -1,5 +1,12 @@
-import type { RunningServer } from '../app.ts';
 import { log } from '../observability/log.ts';
+
+/** What a signal ends: a running server (server/app.ts's RunningServer). */
+export interface Stoppable {
+  /** Graceful: running matches go on until the drain deadline, then close. */
+  drain(): Promise<void>;
+  /** Now: matches end (scores are sent), then the server closes. */
+  close(): Promise<void>;
+}
 
 /** Past the drain deadline, how long shutdown may still take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -15,7 +22,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * take every match on the process down with it. (Exceptions inside rooms are contained by the
  * room; an uncaught exception elsewhere leaves the process in an unknown state and still exits.)
  */
-export function handleProcessSignals(running: RunningServer, drainDeadlineS: number): void {
+export function handleProcessSignals(running: Stoppable, drainDeadlineS: number): void {
   let mode: 'running' | 'draining' | 'closing' = 'running';
   const finish = (how: Promise<void>, budgetMs: number) => {
     const timer = setTimeout(() => {

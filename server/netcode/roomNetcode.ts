@@ -1,12 +1,5 @@
 import type { Client } from '@colyseus/core';
-import {
-  INTERP_DELAY_MAX_MS,
-  LAG_COMP_MAX_TICKS,
-  NET_REPORT_INTERVAL_MS,
-  PATCH_HZ,
-  TICK_MS,
-  VIEW_TICK_MODULO,
-} from '../../shared/constants.ts';
+import { DEFAULT_PATCH_INTERVAL_MS, INTERP_DELAY_MAX_MS, LAG_COMP_MAX_TICKS, NET_REPORT_INTERVAL_MS, TICK_MS, VIEW_TICK_MODULO } from '../../shared/limits.ts';
 import type { NetPong, NetReport } from '../../shared/messages.ts';
 import { RttEstimator } from '../../shared/rttEstimator.ts';
 import { WindowedExtremum } from '../../shared/windowed.ts';
@@ -58,7 +51,7 @@ export class RoomNetcode {
   private patchesSinceReport = 0;
   private readonly reportEveryPatches: number;
 
-  constructor(private readonly now: () => number = () => performance.now(), patchIntervalMs = 1000 / PATCH_HZ) {
+  constructor(private readonly now: () => number = () => performance.now(), patchIntervalMs = DEFAULT_PATCH_INTERVAL_MS) {
     this.reportEveryPatches = Math.max(1, Math.round(NET_REPORT_INTERVAL_MS / patchIntervalMs));
   }
 

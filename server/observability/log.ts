@@ -12,6 +12,7 @@ export const log = pino({
     paths: [
       'token', '*.token', 'authorization', '*.authorization', 'reconnectionToken', '*.reconnectionToken', 'cookie', '*.cookie',
       'headers.authorization', '*.headers.authorization', 'headers.cookie', '*.headers.cookie', 'secret', '*.secret', 'authSecret', '*.authSecret',
+      'headers["set-cookie"]', '*.headers["set-cookie"]', 'credential', '*.credential',
     ],
     censor: '[redacted]',
   },

@@ -43,6 +43,18 @@ export const securityRejectionsTotal = new Counter({
   registers: [registry],
 });
 
+/**
+ * Every time a client presented a secret (a room code, a reconnection, guest, dashboard or metrics
+ * token), by kind (`secret`) and `outcome`: `ok`, `failed` (a wrong guess), or `refused` (over the
+ * address' or the process' guessing budget; the secret was not even checked).
+ */
+export const secretAttemptsTotal = new Counter({
+  name: 'game_secret_attempts_total',
+  help: 'Secrets presented by clients (room codes, reconnection, guest, dashboard and metrics tokens), by kind and outcome',
+  labelNames: ['secret', 'outcome'] as const,
+  registers: [registry],
+});
+
 /** Read one labelled counter's current value (tests, health output). */
 export async function counterValue(counter: Counter<string>, labels: Record<string, string>): Promise<number> {
   const data = await counter.get();
@@ -90,6 +102,8 @@ export const leavesTotal = new Counter({
  * every call, and this runs for every WebSocket message); moved into the counter when read.
  */
 export const pendingMessagesIn = new Map<string, number>();
+/** Input frames delivered straight to rooms (ConnectionGuard.takeInput), which the per-message listener never sees. */
+export const inputFrames = { count: 0 };
 
 /** WebSocket messages received, by kind (input, chat, ping, ...; see observability/transportMetrics.ts). */
 export const messagesInTotal = new Counter({
@@ -100,6 +114,8 @@ export const messagesInTotal = new Counter({
   collect() {
     for (const [type, n] of pendingMessagesIn) this.inc({ type }, n);
     pendingMessagesIn.clear();
+    if (inputFrames.count > 0) this.inc({ type: 'input' }, inputFrames.count);
+    inputFrames.count = 0;
   },
 });
 
@@ -138,3 +154,36 @@ export const tickLateness = new Histogram({
   buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25],
   registers: [registry],
 });
+
+// --- Process state for alerting (tools/deploy/monitoring/alerts.yml). Read when scraped.
+
+let drainingNow: () => boolean = () => false;
+let redisUpNow: (() => boolean) | undefined;
+
+/** 1 while this process drains (SIGTERM): out of rotation on purpose, not down. */
+export const drainingGauge = new Gauge({
+  name: 'game_draining',
+  help: 'Whether this process is draining after SIGTERM (1) or serving (0)',
+  registers: [registry],
+  collect() { this.set(drainingNow() ? 1 : 0); },
+});
+
+/** Where the draining state is read from (server/app.ts). */
+export function watchDraining(draining: () => boolean): void {
+  drainingNow = draining;
+}
+
+/**
+ * `game_redis_up`: 1 while this process reaches its Redis (scale-out), 0 while it does not.
+ * Registered only when a process uses Redis, so a single process reports no Redis to be down.
+ */
+export function watchRedis(up: () => boolean): void {
+  redisUpNow = up;
+  if (registry.getSingleMetric('game_redis_up')) return;
+  new Gauge({
+    name: 'game_redis_up',
+    help: 'Whether this process reaches its Redis (1) or not (0); absent without Redis',
+    registers: [registry],
+    collect() { this.set(redisUpNow?.() ? 1 : 0); },
+  });
+}

@@ -1,6 +1,7 @@
 import type { Client } from '@colyseus/core';
-import { TICK_MS } from '../../shared/constants.ts';
-import type { ArenaRoom } from '../rooms/ArenaRoom.ts';
+import { TICK_MS } from '../../shared/limits.ts';
+import { roomEncoderOf } from '../adapters/colyseusRoom.ts';
+import type { ArenaMetadata } from '../../shared/messages.ts';
 import { leaveReason } from './leaveReason.ts';
 import { joinsTotal, leavesTotal, tickDuration, tickLateness } from './metrics.ts';
 import { percentile, SampleRing } from './sampleRing.ts';
@@ -37,11 +38,12 @@ const timedEncoders = new WeakSet<object>();
 /**
  * Colyseus encodes and sends inside `broadcastPatch()`, in one call. To split the two, the
  * room's schema encoder gets a timing wrapper (once per encoder instance); `send` is then the
- * rest of the broadcast. The encoder is reached through the room's private serializer: if a
+ * rest of the broadcast. The encoder is reached through the room's private serializer
+ * (server/adapters/colyseusRoom.ts): if a
  * Colyseus upgrade moves it, encoding is reported as part of `send` and nothing breaks.
  */
 function timeEncoder(room: object): void {
-  const encoder = (room as { _serializer?: { encoder?: EncoderLike } })._serializer?.encoder;
+  const encoder = roomEncoderOf(room) as EncoderLike | undefined;
   if (encoder === undefined || timedEncoders.has(encoder)) return;
   timedEncoders.add(encoder);
   for (const method of ['encode', 'encodeView'] as const) {
@@ -58,14 +60,31 @@ function timeEncoder(room: object): void {
   }
 }
 
-type ArenaRoomClass = abstract new (...args: any[]) => ArenaRoom;
+/**
+ * What the wrapper needs of a game room (server/rooms/ArenaRoom.ts has it): Colyseus' hooks, a
+ * fixed `step`, and the listing metadata. Declared here so observability depends on no room.
+ */
+export interface MeterableRoom {
+  readonly roomId: string;
+  readonly clients: { readonly length: number };
+  maxClients: number;
+  metadata: ArenaMetadata | undefined;
+  onCreate(options: unknown): Promise<void>;
+  onJoin(client: Client, options: unknown, auth?: any): void;
+  onLeave(client: Client, code?: number): void;
+  onDispose(): Promise<void>;
+  step(dtS: number): void;
+  broadcastPatch(): boolean;
+}
+
+type MeterableRoomClass = abstract new (...args: any[]) => MeterableRoom;
 
 /**
- * The arena room with metrics: step and patch timing (Prometheus histograms plus the tick
+ * A game room with metrics: step and patch timing (Prometheus histograms plus the tick
  * recorder behind the dashboard and benchmarks), timer lateness, joins and leaves. A subclass
  * so the room itself stays free of measuring code.
  */
-export function withRoomMetrics<T extends ArenaRoomClass>(Base: T): T {
+export function withRoomMetrics<T extends MeterableRoomClass>(Base: T): T {
   abstract class MeteredRoom extends Base {
     private readonly recentTicks = new SampleRing(ROOM_RING_SAMPLES);
     private lastStepAtMs = -1;
@@ -91,7 +110,7 @@ export function withRoomMetrics<T extends ArenaRoomClass>(Base: T): T {
       await super.onDispose();
     }
 
-    protected override step(dtS: number): void {
+    override step(dtS: number): void {
       const t0 = performance.now();
       if (this.lastStepAtMs >= 0) {
         const gap = t0 - this.lastStepAtMs;

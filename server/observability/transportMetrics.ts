@@ -5,6 +5,7 @@ import { decode } from '@colyseus/schema';
 import type { WebSocketTransport } from '@colyseus/ws-transport';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { clientMessageSchemas } from '../../shared/messages.ts';
+import { wsServerOf } from '../adapters/colyseusTransport.ts';
 import { bytesInTotal, bytesOutTotal, pendingMessagesIn } from './metrics.ts';
 
 /**
@@ -46,9 +47,7 @@ export function messageLabel(data: Uint8Array): string {
 /** Count every client's messages by type. */
 export function countTransportMessages(transport: WebSocketTransport): void {
   // The ws server is a protected field of the transport; listening to it is read-only.
-  const wss = (transport as unknown as { wss?: WebSocketServer }).wss;
-  if (wss === undefined) throw new Error('WebSocketTransport has no ws server to observe (Colyseus changed?)');
-  wss.on('connection', (ws: WebSocket) => {
+  wsServerOf(transport).on('connection', (ws: WebSocket) => {
     ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
       const type = isBinary && Buffer.isBuffer(data) ? messageLabel(data) : 'other';
       pendingMessagesIn.set(type, (pendingMessagesIn.get(type) ?? 0) + 1);

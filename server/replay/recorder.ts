@@ -1,6 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
-import { TICK_HZ } from '../../shared/constants.ts';
+import { TICK_HZ } from '../../shared/limits.ts';
 import type { PlayerInput } from '../../shared/input.ts';
 import { REPLAY_VERSION, type InputTuple, type ReplayLine } from '../../shared/replay/format.ts';
 import { hashWorld } from '../../shared/sim/hash.ts';

@@ -1,37 +1,39 @@
-import { Room, ServerError, type AuthContext, type Client, type RoomException } from '@colyseus/core';
+import { CloseCode, Room, ServerError, type AuthContext, type Client, type RoomException } from '@colyseus/core';
 import type { z } from 'zod';
 import { CLOSE_CODES, JOIN_REJECTIONS } from '../../shared/closeCodes.ts';
-import {
-  DEFAULT_MAX_PLAYERS_PER_ROOM,
-  DEFAULT_MAX_SPECTATORS_PER_ROOM,
-  INPUT_BUFFER_MAX_INPUTS,
-  MAX_MESSAGES_PER_SECOND,
-  PATCH_INTERVAL_MS,
-  TICK_HZ,
-} from '../../shared/constants.ts';
-import { INPUT_RANGES, normalizeInput, type PlayerInput } from '../../shared/input.ts';
+import { DEFAULT_MAX_PLAYERS_PER_ROOM, DEFAULT_MAX_SPECTATORS_PER_ROOM, INPUT_BUFFER_MAX_INPUTS, MAX_MESSAGES_PER_SECOND, DEFAULT_PATCH_INTERVAL_MS, TICK_HZ } from '../../shared/limits.ts';
+import { INPUT_RANGES, normalizeInputInto, type PlayerInput } from '../../shared/input.ts';
 import { clientMessageSchemas, joinOptionsSchema, type ArenaMetadata, type ServerMessages } from '../../shared/messages.ts';
 import { seedFromString } from '../../shared/rng.ts';
-import { stepWorld } from '../../shared/sim/step.ts';
-import { addPlayer, createWorld, removePlayer, type World } from '../../shared/sim/world.ts';
+import { ARENA_GAME } from '../../shared/games/arena/definition.ts';
+import type { World } from '../../shared/sim/world.ts';
+import { inputFieldsOf, readInputFrameFor, routeInputs } from '../adapters/colyseusInput.ts';
+import { InputChannel } from '../netcode/inputChannel.ts';
 import { RoomNetcode } from '../netcode/roomNetcode.ts';
 import { ReplayRecorder } from '../replay/recorder.ts';
 import { DEFAULT_MATCH_LIFECYCLE, MatchLifecycle, type MatchLifecycleOptions } from '../lifecycle/matchLifecycle.ts';
+import { MatchLedger, type MatchSink } from '../lifecycle/matchLedger.ts';
 import { attachInterest } from '../interest/attach.ts';
 import { DEFAULT_INTEREST, type InterestOptions } from '../interest/config.ts';
 import type { InterestManager } from '../interest/manager.ts';
 import { log } from '../observability/log.ts';
 import { joinRejectionsTotal, roomErrorsTotal } from '../observability/metrics.ts';
+import type { AddressList } from '../security/clientAddress.ts';
 import type { GuestTokens } from '../security/guestTokens.ts';
-import { CHAT_LIMIT } from '../security/limits.ts';
+import type { ProfileJoin } from '../store/profiles/joinCheck.ts';
+import { meanSkillOf } from '../store/ratings/quickPlay.ts';
+import { guardOf } from '../security/connectionGuard.ts';
+import { CHAT_LIMIT, MAX_PENDING_SEATS_PER_ADDRESS_PER_ROOM } from '../security/limits.ts';
 import { recordRejection, type RejectionReason } from '../security/rejections.ts';
 import { TokenBucket } from '../security/tokenBucket.ts';
-import { ArenaState } from './ArenaState.ts';
+import { ArenaState } from '../state/ArenaState.ts';
 import { Audience, type Seat } from './audience.ts';
 import { ChatLog } from './chatLog.ts';
+import { CrowdCounter } from './crowd.ts';
+import { DisplayNames } from './displayNames.ts';
 import { GuestSeats } from './guestSeats.ts';
 import { InputMessage } from './inputSchema.ts';
-import { takeInput } from './takeInput.ts';
+import { limitPendingSeats } from './pendingSeats.ts';
 import { allocateRoomCode } from './roomCode.ts';
 import { roomSetup, type RoomKindName } from './roomKinds.ts';
 import { batchWrites } from './socketBatch.ts';
@@ -59,18 +61,26 @@ export interface ArenaRoomConfig {
   maxSpectators?: number;
   /** What each client receives (server/interest/). */
   interest?: InterestOptions;
+  /** Load generators (RATE_LIMIT_EXEMPT_IPS): no cap on their pending seats per room. */
+  rateLimitExempt?: AddressList;
+  /** Keep match results (server/store/): where records go, and how often running matches checkpoint. */
+  results?: { sink: MatchSink; checkpointIntervalS: number };
+  /** The join check of a profile: a refusal (a ban) to refuse the join, and its rating when rated (quick play). */
+  profileCheck?: (profileId: string) => Promise<ProfileJoin>;
 }
 
 export const DEFAULT_ARENA_CONFIG: ArenaRoomConfig = {
-  patchIntervalMs: PATCH_INTERVAL_MS,
+  patchIntervalMs: DEFAULT_PATCH_INTERVAL_MS,
   defaultMaxPlayers: DEFAULT_MAX_PLAYERS_PER_ROOM,
 };
 
 type JoinOptions = z.output<typeof joinOptionsSchema>;
-interface PlayerAuth { name: string; guestId?: string; spectate?: boolean }
+/** What the static onAuth hands a room with each seat; `address` is the client address the edge resolved. */
+/** `skillMu`: the profile's rating (μ) read from the store at join, when it is rated; never from the client. */
+export interface PlayerAuth { name: string; guestId?: string; profileId?: string; skillMu?: number; spectate?: boolean; address?: string }
 
 /** Parse join/create options or refuse with a reason the client can show. */
-function parseJoinOptions(raw: unknown): JoinOptions {
+export function parseJoinOptions(raw: unknown): JoinOptions {
   const parsed = joinOptionsSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     joinRejectionsTotal.inc({ reason: JOIN_REJECTIONS.INVALID_OPTIONS });
@@ -86,7 +96,10 @@ function parseJoinOptions(raw: unknown): JoinOptions {
  * token (its subject becomes the player's guest id; nothing the client sends can choose it),
  * then the options.
  */
-export async function authorizeJoin(tokens: GuestTokens, token: string | undefined, options: unknown): Promise<PlayerAuth> {
+export async function authorizeJoin(
+  tokens: GuestTokens, token: string | undefined, options: unknown, address?: string,
+  profileCheck?: ArenaRoomConfig['profileCheck'],
+): Promise<PlayerAuth> {
   const check = await tokens.verify(token);
   if (!check.ok) {
     joinRejectionsTotal.inc({ reason: JOIN_REJECTIONS.AUTH_FAILED });
@@ -94,7 +107,12 @@ export async function authorizeJoin(tokens: GuestTokens, token: string | undefin
     throw new ServerError(401, `${JOIN_REJECTIONS.AUTH_FAILED}: ${check.reason}`);
   }
   const parsed = parseJoinOptions(options);
-  return { name: parsed.name, guestId: check.guestId, spectate: parsed.spectate };
+  const found = profileCheck === undefined || check.profileId === undefined ? {} : await profileCheck(check.profileId);
+  if (found.refusal !== undefined) {
+    joinRejectionsTotal.inc({ reason: JOIN_REJECTIONS.BANNED });
+    throw new ServerError(403, `${JOIN_REJECTIONS.BANNED}: ${found.refusal}`);
+  }
+  return { name: parsed.name, guestId: check.guestId, profileId: check.profileId, skillMu: found.skill?.mu, spectate: parsed.spectate, address };
 }
 
 /**
@@ -108,15 +126,30 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
 
   override state = new ArenaState();
   override maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
+  /**
+   * No patches until onCreate has built the room and sets the rate: Colyseus starts its patch timer
+   * before onCreate, which waits on the room list (Redis) to pick a code, and a patch sent before the
+   * room exists threw outside the room and ended the process (a slow or stalled Redis did it).
+   */
+  override patchRate: number | null = null;
 
-  override inputs = this.defineInput(InputMessage, {
-    seqField: 'seq',
-    bufferMaxSize: INPUT_BUFFER_MAX_INPUTS,
-    sanitize: INPUT_RANGES,
-  });
+  // Declared so the join handshake tells the SDK the input layout and patches carry the TIMED
+  // prefix; the frames themselves go to `inputChannel` (server/adapters/colyseusInput.ts).
+  override inputs = this.defineInput(InputMessage, { seqField: 'seq', bufferMaxSize: INPUT_BUFFER_MAX_INPUTS });
+  /** Each client's buffered inputs, read without Colyseus' decoder (server/netcode/inputChannel.ts). */
+  private readonly inputChannel = new InputChannel(inputFieldsOf(InputMessage, INPUT_RANGES), 'seq', INPUT_BUFFER_MAX_INPUTS);
+  private readonly inputFields = {
+    seq: this.inputChannel.fieldIndex('seq'), moveX: this.inputChannel.fieldIndex('moveX'), moveY: this.inputChannel.fieldIndex('moveY'),
+    aim: this.inputChannel.fieldIndex('aim'), fire: this.inputChannel.fieldIndex('fire'), viewTick: this.inputChannel.fieldIndex('viewTick'),
+  };
+  /** One input object per player, rewritten each step (the step keeps no reference to it). */
+  private readonly playerInputs = new Map<string, PlayerInput>();
 
+  /** The game this room runs (shared/game/definition.ts). */
+  protected readonly game = ARENA_GAME;
   protected world!: World;
   protected lifecycle!: MatchLifecycle;
+  private crowd!: CrowdCounter;
   /** Who sees what: areas of interest, priorities, spectators (server/interest/). */
   protected interest!: InterestManager;
   private audience!: Audience;
@@ -125,47 +158,64 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   private readonly violations = new ViolationTracker(() => this.roomId);
   private readonly stepInputs = new Map<string, PlayerInput>();
   private readonly guestSeats = new GuestSeats();
+  private readonly names = new DisplayNames();
   private readonly chatLog = new ChatLog();
   private readonly chatBuckets = new Map<string, TokenBucket>();
+  /** Rated players' μ by session, for the listing's mean skill (quick play by rating). */
+  private readonly seatedSkills = new Map<string, number>();
   /** Seats held for dropped players, by session, so a newer join of the same guest can end them. */
   private readonly heldSeats = new Map<string, { reject?: (reason?: unknown) => void }>();
   /** Input-buffer reports, pings, per-client lag-compensation clamp (docs/NETCODE.md). */
   protected net!: RoomNetcode;
   /** Set when the server records replays (REPLAY_DIR). */
   protected replay: ReplayRecorder | undefined;
+  /** Set when the server keeps results: who played and how, for the match record. */
+  protected ledger: MatchLedger | undefined;
 
   /** Runs before any seat is reserved: a bad name never gets a seat. */
-  static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<PlayerAuth> {
+  static override async onAuth(_token: string, options: unknown, context: AuthContext): Promise<PlayerAuth> {
     const parsed = parseJoinOptions(options);
-    return { name: parsed.name, spectate: parsed.spectate };
+    return { name: parsed.name, spectate: parsed.spectate, address: context?.ip };
   }
 
   override async onCreate(rawOptions: unknown): Promise<void> {
     const options = parseJoinOptions(rawOptions);
     const kind = this.config.kind ?? 'arena';
     const { maxPlayers, map, isPrivate } = roomSetup(kind, options, this.config.defaultMaxPlayers);
-    this.interest = attachInterest(this, this.state, this.sync, map, this.config.interest ?? DEFAULT_INTEREST);
-    this.roomId = await allocateRoomCode();
+    this.interest = attachInterest(this, this.state, this.sync, map, this.config.interest ?? DEFAULT_INTEREST, (sessionId) => this.inputChannel.acknowledged(sessionId));
+    routeInputs(this, this.inputChannel, CloseCode.WITH_ERROR);
+    this.roomId = await allocateRoomCode(isPrivate);
     this.audience = new Audience(maxPlayers, this.config.maxSpectators ?? DEFAULT_MAX_SPECTATORS_PER_ROOM);
     this.maxClients = maxPlayers + this.audience.maxSpectators;
     this.patchRate = this.config.patchIntervalMs;
     this.net = new RoomNetcode(undefined, this.config.patchIntervalMs);
     if (this.config.seatReservationS !== undefined) this.seatReservationTimeout = this.config.seatReservationS;
-    this.world = createWorld(map, seedFromString(this.roomId));
+    limitPendingSeats(this, MAX_PENDING_SEATS_PER_ADDRESS_PER_ROOM, this.config.rateLimitExempt);
+    this.world = this.game.createWorld(map, seedFromString(this.roomId));
     if (this.config.replayDir) this.replay = new ReplayRecorder(this.config.replayDir, this.roomId, this.world, this.config.replayChecksumTicks ?? 30);
     this.state.mapId = map.id;
-    await this.setMetadata({ code: this.roomId, private: isPrivate, mapId: map.id, kind, players: 0, maxPlayers, spectators: 0, maxSpectators: this.audience.maxSpectators });
+    this.crowd = new CrowdCounter(this.state, map);
+    await this.setMetadata({ code: this.roomId, private: isPrivate, mapId: map.id, kind, players: 0, maxPlayers, spectators: 0, maxSpectators: this.audience.maxSpectators, meanSkill: null });
     this.listedPrivate = isPrivate;
     if (isPrivate) await this.setPrivate(true);
 
     this.registerMessages();
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
-    this.lifecycle = new MatchLifecycle(this, () => this.world, this.config.lifecycle ?? DEFAULT_MATCH_LIFECYCLE);
+    const results = this.config.results;
+    if (results !== undefined) {
+      this.ledger = new MatchLedger(results.sink, { game: 'arena', roomKind: kind, mapId: map.id });
+      // Off the tick: the ledger builds the record, the store's queue writes it.
+      this.clock.setInterval(() => this.ledger?.checkpoint(this.world), results.checkpointIntervalS * 1000);
+    }
+    this.lifecycle = new MatchLifecycle(this, () => this.world, this.config.lifecycle ?? DEFAULT_MATCH_LIFECYCLE, (info) => {
+      this.state.matchEndsAtTick = info.endsAtTick ?? -1;
+      this.state.draining = info.draining;
+      this.state.reconnectWindowS = info.reconnectWindowS;
+    }, (reason) => this.ledger?.finish(this.world, reason === 'time' ? 'time' : 'drained')?.id);
     log.info({ roomId: this.roomId, private: isPrivate, map: map.id, maxClients: this.maxClients }, 'room created');
   }
 
   override onJoin(client: Client, _options: unknown, auth?: PlayerAuth): void {
-    const name = auth?.name ?? client.sessionId;
     const seat: Seat = auth?.spectate === true ? 'spectator' : 'player';
     const admitted = this.audience.admit(client.sessionId, seat);
     if (!admitted.ok) {
@@ -177,16 +227,21 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
       const displaced = this.guestSeats.claim(auth.guestId, client.sessionId);
       if (displaced !== undefined) this.evict(displaced);
     }
+    // Told apart from every name already in the room (a duplicate or look-alike gets a number);
+    // spectators claim one too: they have no body, but their chat lines carry it.
+    const name = this.names.claim(client.sessionId, auth?.name ?? client.sessionId);
     if (seat === 'player') {
-      addPlayer(this.world, client.sessionId, name);
+      this.game.addPlayer(this.world, client.sessionId, name);
+      if (auth?.skillMu !== undefined) this.seatedSkills.set(client.sessionId, auth.skillMu);
+      this.ledger?.join(client.sessionId, auth?.profileId ?? null, name, this.world.tick);
       this.replay?.join(this.world, client.sessionId, name);
     }
     this.net.join(client.sessionId);
+    this.openInputs(client);
     this.interest.addViewer(client.sessionId, seat);
     this.publishAudience();
     const lines = this.chatLog.recent();
     if (lines.length > 0) client.send('chatHistory', { lines } satisfies ServerMessages['chatHistory']);
-    this.lifecycle.welcome(client);
   }
 
   // Reconnection and drain live in MatchLifecycle; these hooks hand over, and remember a held
@@ -194,11 +249,15 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   override onDrop(client: Client, code?: number): void {
     const held = this.lifecycle.dropped(client, code) as unknown as (Promise<unknown> & { reject?: (reason?: unknown) => void }) | undefined;
     if (held === undefined) return; // Colyseus calls onLeave next
+    // What was buffered when the connection died is not played while the seat waits.
+    this.inputChannel.clear(client.sessionId);
     this.heldSeats.set(client.sessionId, held);
     held.then(() => this.heldSeats.delete(client.sessionId), () => this.heldSeats.delete(client.sessionId));
   }
 
   override onReconnect(client: Client): void {
+    // A new connection: the SDK numbers its inputs from 1 again, so the acknowledgement restarts.
+    this.openInputs(client);
     this.lifecycle.resumed(client);
   }
 
@@ -206,9 +265,18 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     this.lifecycle.drain();
   }
 
+  // Both ways a reconnection token is spent (matchmaking's reconnect, the WebSocket itself) refuse
+  // the token of a connection the server is closing on purpose, even before its close completes.
   override checkReconnectionToken(reconnectionToken: string) {
+    // Colyseus' own declares `string` but answers `undefined` for a token that gets no seat.
+    if (this.lifecycle?.kicked(reconnectionToken)) return undefined as unknown as string;
     this.lifecycle?.supersede(reconnectionToken);
     return super.checkReconnectionToken(reconnectionToken);
+  }
+
+  override hasReservedSeat(sessionId: string, reconnectionToken?: string): boolean {
+    if (reconnectionToken !== undefined && this.lifecycle?.kicked(reconnectionToken)) return false;
+    return super.hasReservedSeat(sessionId, reconnectionToken);
   }
 
   override onLeave(client: Client): void {
@@ -216,25 +284,70 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     this.audience.release(client.sessionId);
     this.interest.removeViewer(client.sessionId);
     this.net.leave(client.sessionId);
+    this.inputChannel.close(client.sessionId);
     if (seat === 'player') {
-      removePlayer(this.world, client.sessionId);
+      this.ledger?.leave(client.sessionId, this.world.players.get(client.sessionId), this.world.tick);
+      this.game.removePlayer(this.world, client.sessionId);
       this.replay?.leave(this.world, client.sessionId);
       this.sync.removePlayer(client.sessionId);
     }
+    this.seatedSkills.delete(client.sessionId);
     if (seat !== undefined) this.publishAudience();
     this.guestSeats.release(client.sessionId);
+    this.names.release(client.sessionId);
     this.chatBuckets.delete(client.sessionId);
+    this.playerInputs.delete(client.sessionId);
+  }
+
+  /** A connection starts sending inputs: its guard hands them straight to the input channel. */
+  private openInputs(client: Client): void {
+    const channel = this.inputChannel;
+    const inputs = channel.open(client.sessionId);
+    guardOf(client.ref)?.deliverInputsTo((frame) => {
+      if (!readInputFrameFor(channel, inputs, frame)) client.leave(CloseCode.WITH_ERROR, 'malformed input');
+    });
   }
 
   /** One avatar per guest: the older seat of a guest who joined again goes. */
   private evict(sessionId: string): void {
     recordRejection('connection', 'session_replaced', { roomId: this.roomId, sessionId });
+    this.names.release(sessionId); // the guest's new seat keeps its name
     const held = this.heldSeats.get(sessionId);
     if (held?.reject !== undefined) held.reject(new Error('session replaced'));
     this.clients.getById(sessionId)?.leave(CLOSE_CODES.SESSION_REPLACED, 'joined again elsewhere');
   }
 
+  /**
+   * Admin API (kick, ban): remove every seat of this profile now. Answers how many were removed.
+   * Reached across the cluster by Colyseus' remote room call.
+   */
+  kickProfile(profileId: string): number {
+    let kicked = 0;
+    for (const client of this.clients) {
+      if ((client.auth as PlayerAuth | undefined)?.profileId !== profileId) continue;
+      client.leave(CLOSE_CODES.KICKED_BY_ADMIN, 'removed by an operator');
+      kicked++;
+    }
+    return kicked;
+  }
+
+  /** Admin API: the profiles playing here (the room's own view; names as shown). */
+  listPlayers(): Array<{ sessionId: string; profileId: string | null; name: string }> {
+    return this.clients.map((c) => ({
+      sessionId: c.sessionId,
+      profileId: (c.auth as PlayerAuth | undefined)?.profileId ?? null,
+      name: this.names.nameOf(c.sessionId) ?? '?',
+    }));
+  }
+
+  /** Admin API: end the match now (recorded as drained) and close the room. */
+  closeByAdmin(): void {
+    this.lifecycle.drain(0);
+  }
+
   override async onDispose(): Promise<void> {
+    // Everyone left before the match's end: it is still a match that was played.
+    if (this.ledger !== undefined && !this.ledger.ended) this.ledger.finish(this.world, 'abandoned');
     this.lifecycle?.disposed();
     await this.replay?.end(this.world);
   }
@@ -256,8 +369,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
       const parsed = clientMessageSchemas.chat.safeParse(raw);
       if (!parsed.success) return this.violations.record(client, 'invalid_message', `chat: ${parsed.error.issues[0]?.message}`);
       if (!this.allowChat(client)) return;
-      const player = this.world.players.get(client.sessionId);
-      const line: ServerMessages['chat'] = { fromId: client.sessionId, name: player?.name ?? '?', text: parsed.data.text };
+      // Spectators have no body in the world, but they do have a name.
+      const line: ServerMessages['chat'] = { fromId: client.sessionId, name: this.names.nameOf(client.sessionId) ?? '?', text: parsed.data.text };
       this.chatLog.add(line);
       this.broadcast('chat', line);
     });
@@ -277,8 +390,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   }
 
   /**
-   * Keep the room's listing current: player and spectator counts, and out of quick play while
-   * every player seat is taken (spectators can still join it by code).
+   * Keep the room's listing current: player and spectator counts, the mean skill of its rated
+   * players (quick play by rating), and out of quick play while every player seat is taken
+   * (spectators can still join it by code).
    */
   private publishAudience(): void {
     const meta = this.metadata;
@@ -287,7 +401,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
       this.listedPrivate = hidden;
       void this.setPrivate(hidden);
     }
-    void this.setMetadata({ ...meta, players: this.audience.playerCount, spectators: this.audience.spectatorCount });
+    void this.setMetadata({ ...meta, players: this.audience.playerCount, spectators: this.audience.spectatorCount, meanSkill: meanSkillOf(this.seatedSkills.values()) });
   }
 
   /** Chat lines are rate-limited per player (valid ones only: invalid ones are strikes). */
@@ -310,6 +424,10 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
    * socket write (events queued with `afterNextPatch` join it too).
    */
   override broadcastPatch(): boolean {
+    // The state follows the simulation once per patch, not once per step: what happens between
+    // two patches is never sent anyway, and each write costs schema's change tracking. (Colyseus'
+    // patch timer runs from the room's construction: the world exists only once onCreate has it.)
+    if (this.world !== undefined) this.sync.apply(this.world);
     return batchWrites(this.clients, () => {
       const changed = super.broadcastPatch();
       this.net.afterPatch(this.clients);
@@ -317,23 +435,28 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     });
   }
 
-  /** One fixed step: at most one input per player, then the shared simulation. */
-  protected step(dtS: number): void {
+  /** One fixed step: at most one input per player, then the shared simulation (public: the metrics wrapper times it). */
+  step(dtS: number): void {
     this.stepInputs.clear();
+    const channel = this.inputChannel;
+    const f = this.inputFields;
     for (const player of this.world.players.values()) {
-      const buffered = this.inputs.get(player.id);
-      this.net.observeDepth(player.id, buffered.size);
+      this.net.observeDepth(player.id, channel.depth(player.id));
       // Skip anything at or below what was already applied (the buffer is bounded, so is this).
-      let next = takeInput(buffered);
-      while (next !== undefined && next.seq <= player.lastInputSeq) next = takeInput(buffered);
+      let next = channel.take(player.id);
+      while (next !== undefined && next[f.seq]! <= player.lastInputSeq) next = channel.take(player.id);
       if (next === undefined) continue;
-      const input = normalizeInput(next);
-      if (input.fire) input.rewind = this.net.rewindFor(player.id, next.viewTick, this.world.tick + 1);
+      let input = this.playerInputs.get(player.id);
+      if (input === undefined) this.playerInputs.set(player.id, (input = this.game.emptyInput()));
+      const fire = next[f.fire] === 1;
+      normalizeInputInto(next[f.seq]!, next[f.moveX]!, next[f.moveY]!, next[f.aim]!, fire, 0, input);
+      if (fire) input.rewind = this.net.rewindFor(player.id, next[f.viewTick]!, this.world.tick + 1);
       this.stepInputs.set(player.id, input);
     }
-    stepWorld(this.world, this.stepInputs, dtS);
+    this.game.step(this.world, this.stepInputs, dtS);
     this.replay?.step(this.world, this.stepInputs);
-    this.sync.apply(this.world);
+    this.crowd.afterStep(this.world);
+    this.ledger?.afterStep(this.world);
     this.announce();
     this.lifecycle.afterStep();
   }
@@ -362,7 +485,7 @@ export function arenaRoom(config: ArenaRoomConfig): typeof ArenaRoom {
     protected override config = config;
 
     static override async onAuth(token: string, options: unknown, context: AuthContext): Promise<PlayerAuth> {
-      return tokens === undefined ? ArenaRoom.onAuth(token, options, context) : authorizeJoin(tokens, token, options);
+      return tokens === undefined ? ArenaRoom.onAuth(token, options, context) : authorizeJoin(tokens, token, options, context?.ip, config.profileCheck);
     }
   };
 }

@@ -1,4 +1,4 @@
-import { CHAT_HISTORY_LINES } from '../../shared/constants.ts';
+import { CHAT_HISTORY_LINES } from '../../shared/limits.ts';
 import type { ServerMessages } from '../../shared/messages.ts';
 
 type ChatLine = ServerMessages['chat'];

@@ -1,16 +1,8 @@
-import { schema, t } from '@colyseus/schema';
+import { ARENA_INPUT } from '../../shared/games/arena/input.ts';
+import { inputSchemaOf } from '../state/inputSchema.ts';
 
 /**
- * Wire shape of one input on Colyseus' input channel (flat schema, delta-encoded by the SDK:
- * an unchanged field costs nothing). The SDK learns it from the join handshake, so the client
- * never declares it. Mirrors `PlayerInput` in shared/input.ts.
+ * Wire shape of one arena input on Colyseus' input channel, derived from its one declaration
+ * (shared/games/arena/input.ts).
  */
-export const InputMessage = schema({
-  seq: t.uint32(),
-  moveX: t.int8(),
-  moveY: t.int8(),
-  aim: t.uint16(),
-  fire: t.boolean(),
-  /** Tick the shooter was viewing, modulo 256; read only on firing inputs (lag compensation). */
-  viewTick: t.uint8(),
-}, 'PlayerInput');
+export const InputMessage = inputSchemaOf(ARENA_INPUT, 'PlayerInput');

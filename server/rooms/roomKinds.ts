@@ -1,6 +1,6 @@
 import { ServerError } from '@colyseus/core';
 import { JOIN_REJECTIONS } from '../../shared/closeCodes.ts';
-import { ARENA_ROOM, BATTLE_MAX_PLAYERS, BATTLE_ROOM, MAX_PLAYERS_PER_ROOM_LIMIT } from '../../shared/constants.ts';
+import { ARENA_ROOM, BATTLE_MAX_PLAYERS, BATTLE_ROOM, MAX_PLAYERS_PER_ROOM_LIMIT } from '../../shared/limits.ts';
 import { battleMapFor, getMap, type GameMap } from '../../shared/maps.ts';
 import type { JoinOptions } from '../../shared/messages.ts';
 import { joinRejectionsTotal } from '../observability/metrics.ts';

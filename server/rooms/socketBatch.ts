@@ -1,12 +1,5 @@
 import type { Client } from '@colyseus/core';
-
-interface Corkable { cork(): void; uncork(): void }
-
-/** The TCP socket under a client's WebSocket (`ws` keeps it as `_socket`), if it has one. */
-function socketOf(client: Client): Corkable | undefined {
-  const socket = (client.ref as { _socket?: Partial<Corkable> } | undefined)?._socket;
-  return typeof socket?.cork === 'function' && typeof socket.uncork === 'function' ? (socket as Corkable) : undefined;
-}
+import { tcpSocketOf, type Corkable } from '../adapters/wsSocket.ts';
 
 /**
  * Run `send` with every client's socket corked, so what it writes to one client (its patch, then
@@ -16,7 +9,7 @@ function socketOf(client: Client): Corkable | undefined {
 export function batchWrites<T>(clients: Iterable<Client>, send: () => T): T {
   const corked: Corkable[] = [];
   for (const client of clients) {
-    const socket = socketOf(client);
+    const socket = tcpSocketOf(client.ref);
     if (socket === undefined) continue;
     socket.cork();
     corked.push(socket);

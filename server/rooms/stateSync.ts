@@ -1,40 +1,32 @@
-import type { SimProjectile, World } from '../../shared/sim/world.ts';
+import type { World } from '../../shared/sim/world.ts';
 import { BODY_TICK_MODULO } from '../../shared/wire.ts';
-import { PlayerState, ProjectileState, type ArenaState } from './ArenaState.ts';
+import { PlayerState, ProjectileState, type ArenaState } from '../state/ArenaState.ts';
+import { BODY_BIT, projectileKey, type SyncListener } from '../state/changes.ts';
 
-/** Bits of a player's body fields (the `.view()` fields of PlayerState), in this order. */
-export const BODY_FIELDS = ['x', 'y', 'vx', 'vy', 't', 'aim', 'hp', 'alive'] as const;
-export type BodyField = (typeof BODY_FIELDS)[number];
-export const BODY_BIT: Readonly<Record<BodyField, number>> = Object.fromEntries(BODY_FIELDS.map((f, i) => [f, 1 << i])) as Record<BodyField, number>;
-export const ALL_BODY_BITS = (1 << BODY_FIELDS.length) - 1;
-
-/** A projectile's key in the state: its id in base 36 (short on the wire; opaque to clients). */
-export function projectileKey(id: number): string {
-  return id.toString(36);
-}
-
-/** Who needs to know what the sync changed (the room's interest manager). */
-export interface SyncListener {
-  playerAdded(id: string, state: PlayerState): void;
-  /**
-   * `changed`: BODY_BIT mask of the body fields whose wire value changed this step (`t` changes
-   * every step and is not reported); the body's position and velocity after the step.
-   */
-  playerChanged(id: string, changed: number, x: number, y: number, vx: number, vy: number): void;
-  playerRemoved(id: string): void;
-  projectileAdded(sim: SimProjectile, state: ProjectileState): void;
-  /** Called before the projectile leaves the state, so views can drop it first. */
-  projectileRemoving(id: number): void;
+/** A player's schema instance and the simulation values last written to it (plain numbers: the schema's are accessors). */
+interface Synced {
+  state: PlayerState;
+  x: number;
+  y: number;
+  vx: number;
+  vy: number;
+  aim: number;
+  hp: number;
+  alive: boolean;
+  kills: number;
+  deaths: number;
+  name: string;
 }
 
 /**
- * Copies the simulation into the Colyseus schema after each step. Schema setters ignore
- * unchanged values, so only what the step changed is encoded in the next patch; quantized
- * setters snap to the wire, so a field is "changed" when its wire value is (compared after the
- * write), and the listener learns exactly which body fields changed.
+ * Copies the simulation into the Colyseus schema (once per patch). Only values that differ from
+ * what was last written touch the schema (its accessors and change tracking are the costly part);
+ * quantized setters snap to the wire, so a field is "changed" when its wire value is (compared
+ * after the write), and the listener learns exactly which body fields changed.
  */
 export class StateSync {
   private readonly syncedProjectiles = new Set<number>();
+  private readonly synced = new Map<string, Synced>();
   listener: SyncListener | undefined;
 
   constructor(private readonly state: ArenaState) {}
@@ -44,27 +36,37 @@ export class StateSync {
     const listener = this.listener;
     state.tick = world.tick;
 
+    const tick = world.tick % BODY_TICK_MODULO;
     for (const p of world.players.values()) {
-      let s = state.players.get(p.id);
-      if (s === undefined) {
-        s = new PlayerState();
-        s.name = p.name;
-        state.players.set(p.id, s);
-        listener?.playerAdded(p.id, s);
+      let m = this.synced.get(p.id);
+      if (m === undefined) {
+        const fresh = new PlayerState();
+        fresh.name = p.name;
+        state.players.set(p.id, fresh);
+        // NaN: nothing written yet, so every field is written once.
+        m = { state: fresh, x: NaN, y: NaN, vx: NaN, vy: NaN, aim: NaN, hp: NaN, alive: !p.alive, kills: NaN, deaths: NaN, name: p.name };
+        this.synced.set(p.id, m);
+        listener?.playerAdded(p.id, fresh);
       }
-      s.name = p.name;
-      s.kills = p.kills;
-      s.deaths = p.deaths;
+      const s = m.state;
+      if (m.name !== p.name) s.name = m.name = p.name;
+      if (m.kills !== p.kills) s.kills = m.kills = p.kills;
+      if (m.deaths !== p.deaths) s.deaths = m.deaths = p.deaths;
       let changed = 0;
-      let before: number | boolean = s.x;
-      s.x = p.x; if (s.x !== before) changed |= BODY_BIT.x;
-      before = s.y; s.y = p.y; if (s.y !== before) changed |= BODY_BIT.y;
-      before = s.vx; s.vx = p.vx; if (s.vx !== before) changed |= BODY_BIT.vx;
-      before = s.vy; s.vy = p.vy; if (s.vy !== before) changed |= BODY_BIT.vy;
-      s.t = world.tick % BODY_TICK_MODULO;
-      before = s.aim; s.aim = p.aim; if (s.aim !== before) changed |= BODY_BIT.aim;
-      before = s.hp; s.hp = p.hp; if (s.hp !== before) changed |= BODY_BIT.hp;
-      before = s.alive; s.alive = p.alive; if (s.alive !== before) changed |= BODY_BIT.alive;
+      let before: number | boolean;
+      const moved = m.x !== p.x || m.y !== p.y || m.vx !== p.vx || m.vy !== p.vy;
+      if (moved) {
+        if (m.x !== p.x) { before = s.x; s.x = m.x = p.x; if (s.x !== before) changed |= BODY_BIT.x; }
+        if (m.y !== p.y) { before = s.y; s.y = m.y = p.y; if (s.y !== before) changed |= BODY_BIT.y; }
+        if (m.vx !== p.vx) { before = s.vx; s.vx = m.vx = p.vx; if (s.vx !== before) changed |= BODY_BIT.vx; }
+        if (m.vy !== p.vy) { before = s.vy; s.vy = m.vy = p.vy; if (s.vy !== before) changed |= BODY_BIT.vy; }
+      }
+      // The tick the body's motion is current at: a body at rest is current at any tick (and is
+      // re-sent whole whenever it starts moving), so only a moving one is restamped.
+      if (moved || p.vx !== 0 || p.vy !== 0) s.t = tick;
+      if (m.aim !== p.aim) { before = s.aim; s.aim = m.aim = p.aim; if (s.aim !== before) changed |= BODY_BIT.aim; }
+      if (m.hp !== p.hp) { before = s.hp; s.hp = m.hp = p.hp; if (s.hp !== before) changed |= BODY_BIT.hp; }
+      if (m.alive !== p.alive) { before = s.alive; s.alive = m.alive = p.alive; if (s.alive !== before) changed |= BODY_BIT.alive; }
       if (changed !== 0) listener?.playerChanged(p.id, changed, p.x, p.y, p.vx, p.vy);
     }
 
@@ -86,6 +88,7 @@ export class StateSync {
 
   removePlayer(id: string): void {
     this.listener?.playerRemoved(id);
+    this.synced.delete(id);
     this.state.players.delete(id);
   }
 }

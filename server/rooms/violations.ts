@@ -1,6 +1,6 @@
 import type { Client } from '@colyseus/core';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
-import { MAX_VIOLATIONS_PER_CLIENT } from '../../shared/constants.ts';
+import { MAX_VIOLATIONS_PER_CLIENT } from '../../shared/limits.ts';
 import { log } from '../observability/log.ts';
 import { violationsTotal } from '../observability/metrics.ts';
 import { guardOf } from '../security/connectionGuard.ts';

@@ -52,6 +52,29 @@ export class AddressList {
   }
 }
 
+/** Who a request came from, as the edge resolved it once for every later decision. */
+export interface RequestClient {
+  /** The client's address: the TCP peer, or what a trusted proxy forwarded. */
+  ip: string;
+  /** The client reached us over HTTPS: directly over TLS, or a trusted proxy said so (X-Forwarded-Proto). */
+  secure: boolean;
+}
+
+const resolvedClients = new WeakMap<IncomingMessage, RequestClient>();
+
+/**
+ * The client of `req` as the edge resolved it (ProxyTrust.normalize): the one answer every limiter,
+ * cookie and log line uses, so none of them keys on a proxy's address or scheme by mistake. A
+ * request the edge has not seen (none reaches a route) falls back to its TCP peer and socket.
+ */
+export function requestClient(req: IncomingMessage): RequestClient {
+  return resolvedClients.get(req) ?? { ip: plainAddress(req.socket.remoteAddress ?? '') || 'unknown', secure: isTlsSocket(req) };
+}
+
+function isTlsSocket(req: IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean }).encrypted === true;
+}
+
 export class ProxyTrust {
   private readonly proxies: AddressList;
 
@@ -85,10 +108,13 @@ export class ProxyTrust {
   normalize(req: IncomingMessage): string {
     const client = this.clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']);
     const fromProxy = this.trusts(req.socket.remoteAddress);
-    const proto = fromProxy ? req.headers['x-forwarded-proto'] : undefined;
+    // The scheme the client used: a trusted proxy's last hop says it; anyone else's word is ignored.
+    const forwardedProto = fromProxy ? String(req.headers['x-forwarded-proto'] ?? '').split(',').pop()!.trim().toLowerCase() : '';
+    const secure = forwardedProto === 'https' || forwardedProto === 'wss' || (forwardedProto === '' && isTlsSocket(req));
     for (const name of ADDRESS_HEADERS) delete req.headers[name];
     req.headers['x-forwarded-for'] = client;
-    if (typeof proto === 'string') req.headers['x-forwarded-proto'] = proto;
+    if (forwardedProto !== '') req.headers['x-forwarded-proto'] = secure ? 'https' : 'http';
+    resolvedClients.set(req, { ip: client, secure });
     return client;
   }
 }

@@ -2,10 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import { CloseCode } from '@colyseus/core';
 import type WebSocket from 'ws';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
-import { violationsTotal } from '../observability/metrics.ts';
+import { closeFrameReceived } from '../adapters/wsSocket.ts';
+import { inputFrames, violationsTotal } from '../observability/metrics.ts';
 import { classifyFrame } from './frames.ts';
+import { requestClient } from './clientAddress.ts';
 import { FRAME_LIMITS, SLOW_CONSUMER_CHECK_MS, type FrameKind } from './limits.ts';
 import { recordRejection, type RejectionContext, type RejectionReason } from './rejections.ts';
+import { takeUpgradeAttempt, type Attempt } from './secretGuesses.ts';
 import { TokenBucket } from './tokenBucket.ts';
 
 export interface GuardOptions {
@@ -13,7 +16,10 @@ export interface GuardOptions {
   maxBufferedBytes: number;
   /** Violations tolerated before TOO_MANY_VIOLATIONS. */
   maxViolations: number;
-  /** From `inputFieldSizes(InputSchema)`. */
+  /**
+   * From `inputFieldSizes(InputSchema)`: the input layout frames are checked against until the
+   * connection's room names its own (`deliverInputsTo`).
+   */
   inputSizes: readonly number[] | undefined;
   /** Client -> server message types the rooms handle. */
   knownTypes: ReadonlySet<string>;
@@ -36,10 +42,33 @@ export function guardOf(ref: object | undefined): ConnectionGuard | undefined {
  * `maxViolations`), each kind of frame has its own token bucket (over it: dropped; far over it:
  * 4101), and anything a room handler throws is contained here (4002). The join must be
  * acknowledged within `joinAckTimeoutMs` (else 4102).
+ *
+ * It also records every close the server starts on this connection, whoever starts it (this guard,
+ * ws' own frame checks, a room's `client.leave`, Colyseus), at the moment it starts, so the seat
+ * decision that follows the close (reconnectPolicy.ts) never mistakes a kick for a lost network.
  */
 export class ConnectionGuard {
-  /** The code this guard closed the connection with (a deliberate close: no seat is held for it). */
+  /**
+   * Code of the first close the server started on this connection (a deliberate close: no seat is
+   * held for it). Undefined while the client closed first or the network failed.
+   */
   closeCode: number | undefined;
+  /** Kind of the frame `admit` last let through. */
+  admittedKind: FrameKind | undefined;
+  /**
+   * Where this connection's input frames go once its room takes them directly (see
+   * `deliverInputsTo`): they then skip the other 'message' listeners (Colyseus' dispatch).
+   */
+  private inputSink: ((frame: Buffer) => void) | undefined;
+  /** The input layout of this connection's room (each game has its own), else the server's default. */
+  private inputSizes: readonly number[] | undefined;
+  /**
+   * The server dropped the socket without a close frame: missed heartbeats or a reader too slow
+   * to take its patches, the network's failure modes, after which the seat is held.
+   */
+  terminated = false;
+  /** Settles a reconnection token this connection spent (secretGuesses.ts): joined, or not. */
+  attempt: Attempt | undefined;
   private readonly buckets: Record<FrameKind, TokenBucket>;
   private strikes = 0;
   private joined = false;
@@ -49,6 +78,7 @@ export class ConnectionGuard {
   peakBufferedBytes = 0;
 
   constructor(readonly ws: WebSocket, readonly ip: string, private readonly options: GuardOptions) {
+    this.inputSizes = options.inputSizes;
     const now = performance.now();
     this.buckets = {
       input: new TokenBucket(FRAME_LIMITS.input, now),
@@ -72,7 +102,7 @@ export class ConnectionGuard {
       this.protocolError('malformed_frame', 'not a single buffer');
       return false;
     }
-    const verdict = classifyFrame(data, isBinary, this.options.inputSizes, this.options.knownTypes);
+    const verdict = classifyFrame(data, isBinary, this.inputSizes, this.options.knownTypes);
     if (verdict.action === 'close') {
       this.protocolError(verdict.reason, verdict.detail);
       return false;
@@ -90,7 +120,30 @@ export class ConnectionGuard {
     if (verdict.joinAck) {
       this.joined = true;
       clearTimeout(this.joinTimer);
+      this.attempt?.settle(true);
     }
+    this.admittedKind = verdict.kind;
+    return true;
+  }
+
+  /**
+   * Hand this connection's admitted input frames straight to `sink` (a room's input channel),
+   * counted here, instead of emitting them to every 'message' listener: an input is 30 frames a
+   * second per player, and Colyseus' dispatch has nothing to add to one. `inputSizes`: the room's
+   * input layout (`inputFieldSizes` of its input schema), which its frames are checked against
+   * from now on; absent: the server's default layout.
+   */
+  deliverInputsTo(sink: ((frame: Buffer) => void) | undefined, inputSizes?: readonly number[]): void {
+    this.inputSink = sink;
+    this.inputSizes = inputSizes ?? this.options.inputSizes;
+  }
+
+  /** An admitted frame: true when it was an input and went to the input sink. */
+  takeInput(frame: Buffer): boolean {
+    const sink = this.inputSink;
+    if (sink === undefined || this.admittedKind !== 'input') return false;
+    inputFrames.count++;
+    sink(frame);
     return true;
   }
 
@@ -105,7 +158,10 @@ export class ConnectionGuard {
     }
   }
 
-  /** ws refused a frame (too big, too many fragments, bad opcode or UTF-8) and is closing. */
+  /**
+   * ws refused a frame (too big, too many fragments, bad opcode or UTF-8) and has already started
+   * closing with the matching code (1009, 1008, 1002, 1007), which `recordServerClose` noted.
+   */
   frameError(error: unknown): void {
     const code = (error as { code?: string })?.code;
     const reason: RejectionReason = code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'frame_too_large'
@@ -125,7 +181,6 @@ export class ConnectionGuard {
   close(code: number, reason: string): void {
     if (this.closing) return;
     this.closing = true;
-    this.closeCode = code;
     clearTimeout(this.joinTimer);
     try {
       this.ws.close(code, reason);
@@ -143,6 +198,22 @@ export class ConnectionGuard {
 
   dispose(): void {
     clearTimeout(this.joinTimer);
+    this.attempt?.settle(false); // no-op once joined
+  }
+
+  /**
+   * The server is about to close this socket with `code` (ws.close, whoever called it). Only the
+   * first close of an open connection counts, and not ws answering a close the client sent first.
+   */
+  recordServerClose(code: number | undefined): void {
+    if (this.closeCode !== undefined || this.terminated || this.ws.readyState !== this.ws.OPEN) return;
+    if (closeFrameReceived(this.ws)) return;
+    this.closeCode = code ?? 1005;
+  }
+
+  /** The server is about to drop this socket without a close frame (ws.terminate). */
+  recordTerminate(): void {
+    if (this.closeCode === undefined && this.ws.readyState === this.ws.OPEN) this.terminated = true;
   }
 
   private protocolError(reason: RejectionReason, detail?: string): void {
@@ -164,11 +235,21 @@ export class ConnectionGuards {
   constructor(private readonly options: GuardOptions) {}
 
   attach(ws: WebSocket, req: IncomingMessage): ConnectionGuard {
-    // The edge rewrote X-Forwarded-For to the one resolved client address.
-    const forwarded = req.headers['x-forwarded-for'];
-    const ip = typeof forwarded === 'string' ? forwarded : req.socket.remoteAddress ?? 'unknown';
-    const guard = new ConnectionGuard(ws, ip, this.options);
+    // The client address the edge resolved for this upgrade (the forwarded one behind a trusted proxy).
+    const guard = new ConnectionGuard(ws, requestClient(req).ip, this.options);
+    guard.attempt = takeUpgradeAttempt(req);
     guards.set(ws, guard);
+    // Every way the server ends this socket passes here (ws calls its own close() on frame errors).
+    const close = ws.close;
+    ws.close = function recordedClose(this: WebSocket, code?: number, data?: string | Buffer): void {
+      guard.recordServerClose(code);
+      close.call(this, code, data);
+    };
+    const terminate = ws.terminate;
+    ws.terminate = function recordedTerminate(this: WebSocket): void {
+      guard.recordTerminate();
+      terminate.call(this);
+    };
     this.live.add(guard);
     ws.once('close', () => {
       guard.dispose();
@@ -176,21 +257,26 @@ export class ConnectionGuards {
     });
 
     const emit = ws.emit;
-    ws.emit = function guardedEmit(this: WebSocket, event: string | symbol, ...args: unknown[]): boolean {
+    // Named parameters rather than rest/spread: 'message' is emitted for every frame, and a rest
+    // array per frame is garbage. Other events go through `arguments` unchanged.
+    ws.emit = function guardedEmit(this: WebSocket, event: string | symbol, data?: unknown, isBinary?: unknown): boolean {
+      if (event === 'message') {
+        if (!guard.admit(data, isBinary === true)) return false;
+        try {
+          return guard.takeInput(data as Buffer) || emit.call(this, event, data, isBinary);
+        } catch (err) {
+          guard.contain(err);
+          return false;
+        }
+      }
       if (event === 'error') {
         // ws already closes the socket for a frame-level error; count it here instead of letting
         // Colyseus print a stack trace per attacker frame.
-        guard.frameError(args[0]);
+        guard.frameError(data);
         return true;
       }
-      if (event !== 'message') return emit.call(this, event, ...args);
-      if (!guard.admit(args[0], args[1] === true)) return false;
-      try {
-        return emit.call(this, event, ...args);
-      } catch (err) {
-        guard.contain(err);
-        return false;
-      }
+      // eslint-disable-next-line prefer-rest-params
+      return emit.apply(this, arguments as unknown as Parameters<typeof emit>);
     } as typeof ws.emit;
 
     this.sweepTimer ??= setInterval(() => this.sweep(), SLOW_CONSUMER_CHECK_MS);

@@ -1,4 +1,5 @@
 import { Protocol, ProtocolModifier } from '@colyseus/core';
+import { schemaFields } from '../adapters/schemaMetadata.ts';
 import { MAX_MESSAGE_TYPE_CHARS, MAX_PAYLOAD_DEPTH, type FrameKind } from './limits.ts';
 import { checkPlainMsgpack } from './msgpackShape.ts';
 import type { RejectionReason } from './rejections.ts';
@@ -15,6 +16,15 @@ export type FrameVerdict =
   | { action: 'close'; reason: RejectionReason; detail?: string };
 
 const CODE_MASK = 0x1f;
+/** The verdicts that pass, made once: every honest frame gets one, and they carry no detail. */
+const PASS: { readonly [K in FrameKind]: FrameVerdict } = {
+  input: { action: 'pass', kind: 'input' },
+  message: { action: 'pass', kind: 'message' },
+  request: { action: 'pass', kind: 'request' },
+  ping: { action: 'pass', kind: 'ping' },
+  control: { action: 'pass', kind: 'control' },
+};
+const PASS_JOIN_ACK: FrameVerdict = { action: 'pass', kind: 'control', joinAck: true };
 const MODIFIER_MASK = 0xe0;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -30,11 +40,10 @@ const OP_ADD = 0x80;
  * Undefined when a field has a variable-size type (the strict check is then impossible).
  */
 export function inputFieldSizes(schemaClass: unknown): number[] | undefined {
-  const metadata = (schemaClass as Record<symbol, Record<string, { type: unknown; index: number }> | undefined>)[Symbol.metadata];
-  if (metadata === undefined) return undefined;
+  const fields = schemaFields(schemaClass);
+  if (fields === undefined) return undefined;
   const sizes: number[] = [];
-  for (const key of Object.keys(metadata)) {
-    const field = metadata[key]!;
+  for (const field of fields) {
     const size = typeof field.type === 'string' ? PRIMITIVE_BYTES[field.type] : undefined;
     if (size === undefined || field.index > 0x3f) return undefined;
     sizes[field.index] = size;
@@ -58,13 +67,18 @@ function skipNumber(buf: Uint8Array, at: number): number {
 
 /** Input body: `[0x80 | field][fixed-size value]` pairs, each known field at most once. */
 function validInputBody(buf: Uint8Array, at: number, sizes: readonly number[]): boolean {
-  const seen: boolean[] = [];
+  // Fields seen so far, as bits (field indexes are 0-63): no allocation per frame.
+  let seenLow = 0;
+  let seenHigh = 0;
   while (at < buf.length) {
     const op = buf[at]!;
     const field = op & 0x3f;
     const size = sizes[field];
-    if ((op & 0xc0) !== OP_ADD || size === undefined || seen[field]) return false;
-    seen[field] = true;
+    const bit = 1 << (field & 31);
+    const seen = field < 32 ? seenLow & bit : seenHigh & bit;
+    if ((op & 0xc0) !== OP_ADD || size === undefined || seen !== 0) return false;
+    if (field < 32) seenLow |= bit;
+    else seenHigh |= bit;
     if (at + 1 + size > buf.length) return false;
     at += 1 + size;
   }
@@ -120,7 +134,7 @@ function checkMessage(buf: Uint8Array, at: number, kind: FrameKind, knownTypes: 
   if (shape === 'malformed') return { action: 'close', reason: 'malformed_payload', detail: `type ${String(type).slice(0, 32)}` };
   if (typeof type !== 'string' || !knownTypes.has(type)) return { action: 'drop', kind, reason: 'unknown_message', detail: `type ${JSON.stringify(type).slice(0, 40)}` };
   if (shape === 'too_deep') return { action: 'drop', kind, reason: 'payload_too_deep', detail: `type ${type}` };
-  return { action: 'pass', kind };
+  return PASS[kind];
 }
 
 /**
@@ -140,7 +154,7 @@ export function classifyFrame(
   switch (code) {
     case Protocol.ROOM_INPUT_RELIABLE:
       if (modifiers !== 0 && modifiers !== ProtocolModifier.TIMED) return { action: 'close', reason: 'malformed_input', detail: 'modifier' };
-      return validInputFrame(buf, inputSizes) ? { action: 'pass', kind: 'input' } : { action: 'close', reason: 'malformed_input' };
+      return validInputFrame(buf, inputSizes) ? PASS.input : { action: 'close', reason: 'malformed_input' };
     case Protocol.ROOM_DATA:
       if (modifiers !== 0) break;
       return checkMessage(buf, 1, 'message', knownTypes);
@@ -152,13 +166,13 @@ export function classifyFrame(
     }
     case Protocol.PING:
       if (modifiers !== 0 || buf.length !== 1) break;
-      return { action: 'pass', kind: 'ping' };
+      return PASS.ping;
     case Protocol.JOIN_ROOM:
       if (modifiers !== 0 || buf.length !== 1) break;
-      return { action: 'pass', kind: 'control', joinAck: true };
+      return PASS_JOIN_ACK;
     case Protocol.LEAVE_ROOM:
       if (modifiers !== 0 || buf.length !== 1) break;
-      return { action: 'pass', kind: 'control' };
+      return PASS.control;
     default:
       // ROOM_INPUT_UNRELIABLE among others: its decoder trusts lengths and counts from the
       // client (a 3-byte frame can spin it for minutes), and a WebSocket has no unreliable

@@ -5,12 +5,14 @@ import { MAX_TOKEN_CHARS } from './limits.ts';
 /** Why a token was refused; also the metric label and the text after `auth_failed: `. */
 export type TokenRejection = 'missing' | 'malformed' | 'expired' | 'bad_signature' | 'alg_not_allowed' | 'bad_claims';
 
-export type TokenCheck = { ok: true; guestId: string } | { ok: false; reason: TokenRejection };
+export type TokenCheck = { ok: true; guestId: string; profileId?: string } | { ok: false; reason: TokenRejection };
 
 export interface IssuedToken {
   token: string;
   /** Stable, non-secret id of this guest session (the token's subject). */
   guestId: string;
+  /** The profile the token plays for (its `pid` claim), when the server keeps profiles. */
+  profileId?: string;
   /** Milliseconds since the epoch. */
   expiresAtMs: number;
 }
@@ -47,11 +49,17 @@ export class GuestTokens {
     this.key = secret === null ? new Uint8Array(randomBytes(32)) : new TextEncoder().encode(secret);
   }
 
-  async issue(nowMs = Date.now()): Promise<IssuedToken> {
+  /**
+   * `profileId`: the profile the token plays for (22 base64url characters; its `pid` claim). The
+   * subject stays a new random guest id per token: two tabs of one browser share a profile but are
+   * two guests (two avatars), as before profiles.
+   */
+  async issue(nowMs = Date.now(), profileId?: string): Promise<IssuedToken> {
+    if (profileId !== undefined && !GUEST_ID.test(profileId)) throw new Error('a profile id is 22 base64url characters');
     const guestId = randomBytes(16).toString('base64url');
     const iat = Math.floor(nowMs / 1000);
     const exp = iat + this.ttlS;
-    const token = await new SignJWT({})
+    const token = await new SignJWT(profileId === undefined ? {} : { pid: profileId })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(guestId)
       .setIssuer(TOKEN_ISSUER)
@@ -59,7 +67,7 @@ export class GuestTokens {
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .sign(this.key);
-    return { token, guestId, expiresAtMs: exp * 1000 };
+    return { token, guestId, profileId, expiresAtMs: exp * 1000 };
   }
 
   async verify(token: unknown): Promise<TokenCheck> {
@@ -76,7 +84,9 @@ export class GuestTokens {
         clockTolerance: CLOCK_TOLERANCE_S,
       });
       if (typeof payload.sub !== 'string' || !GUEST_ID.test(payload.sub)) return { ok: false, reason: 'bad_claims' };
-      return { ok: true, guestId: payload.sub };
+      if (payload.pid === undefined) return { ok: true, guestId: payload.sub };
+      if (typeof payload.pid !== 'string' || !GUEST_ID.test(payload.pid)) return { ok: false, reason: 'bad_claims' };
+      return { ok: true, guestId: payload.sub, profileId: payload.pid };
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       return { ok: false, reason: JOSE_REASONS[code] ?? 'malformed' };

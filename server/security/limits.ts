@@ -1,4 +1,4 @@
-import { TICK_HZ } from '../../shared/constants.ts';
+import { TICK_HZ } from '../../shared/limits.ts';
 
 /**
  * Server-only security settings: what an operator may change (environment variables, see the
@@ -30,7 +30,11 @@ export interface SecurityConfig {
   authSecret: string | null;
   /** Lifetime of a guest token. */
   guestTokenTtlS: number;
-  /** Open TCP sockets per peer address, and open WebSockets per client address. */
+  /**
+   * Open WebSockets per client address (upgrade refused with 429 above it). Raw TCP sockets per
+   * peer address may be `TCP_SOCKETS_ABOVE_WEBSOCKETS` more, so a client at its WebSocket limit
+   * still gets its HTTP requests and the documented 429 instead of a reset.
+   */
   maxConnectionsPerIp: number;
   /** Sustained matchmaking requests per client address (the burst is half a minute's worth). */
   joinsPerIpPerMinute: number;
@@ -86,6 +90,74 @@ export type FrameKind = keyof typeof FRAME_LIMITS;
 
 /** Chat lines one player may broadcast (checked after validation: invalid lines are strikes). */
 export const CHAT_LIMIT: BucketLimit = { ratePerS: 1, burst: 5 };
+
+/**
+ * TCP sockets a peer may hold beyond its WebSocket limit: room for its HTTP requests (matchmaking,
+ * the room list, the client files) and for the one upgrade that gets the 429.
+ */
+export const TCP_SOCKETS_ABOVE_WEBSOCKETS = 16;
+
+/** Raw TCP sockets one peer address may hold (its WebSockets plus the headroom above). */
+export function tcpSocketsPerPeer(limits: Pick<SecurityConfig, 'maxConnectionsPerIp'>): number {
+  return limits.maxConnectionsPerIp + TCP_SOCKETS_ABOVE_WEBSOCKETS;
+}
+
+/**
+ * Seats one client address may hold in one room without playing yet: reserved through matchmaking
+ * but not connected, or connected but the join not acknowledged. Spectator seats count (they are
+ * seats of the room too). Above it, the reservation is refused, so a few addresses re-reserving
+ * cannot keep a room looking full for everyone else.
+ */
+export const MAX_PENDING_SEATS_PER_ADDRESS_PER_ROOM = 4;
+
+/** Secrets a client can present, each with its own guessing budget (secretGuesses.ts). */
+export const SECRET_KINDS = ['room_code', 'reconnection_token', 'guest_token', 'dashboard_token', 'metrics_token', 'admin_token'] as const;
+export type SecretKind = (typeof SECRET_KINDS)[number];
+
+export interface GuessLimit {
+  /** Failed attempts one client address may make (a success costs nothing: it only confirms what the client knew). */
+  perAddressFailures: BucketLimit;
+  /** Failed attempts of all addresses together, per process. */
+  globalFailures: BucketLimit;
+}
+
+/**
+ * Budgets of failed guesses for everything that confirms or spends a secret. The room-code budget
+ * is what the private-room code length is derived from (SECURITY.md, "Guessing secrets"); the
+ * others guard secrets of 54 bits and more, where the budget mostly bounds the work an attacker
+ * can cause.
+ */
+export const GUESS_LIMITS: Record<SecretKind, GuessLimit> = {
+  // GET /api/rooms/{code}, POST /matchmake/joinById/{code}: 6 wrong codes in a row, then one per 5 s.
+  room_code: { perAddressFailures: { ratePerS: 0.2, burst: 6 }, globalFailures: { ratePerS: 20, burst: 200 } },
+  // POST /matchmake/reconnect/{room}, WebSocket upgrades that carry a reconnection token.
+  reconnection_token: { perAddressFailures: { ratePerS: 0.2, burst: 12 }, globalFailures: { ratePerS: 10, burst: 100 } },
+  // The bearer token of every matchmaking request (a forged one; an expired real one is no guess).
+  guest_token: { perAddressFailures: { ratePerS: 0.2, burst: 6 }, globalFailures: { ratePerS: 20, burst: 200 } },
+  // POST /dashboard/login, the dashboard's session cookie and bearer token: 10 in a row, then 10 a minute.
+  dashboard_token: { perAddressFailures: { ratePerS: 1 / 6, burst: 10 }, globalFailures: { ratePerS: 5, burst: 100 } },
+  // The bearer token of /metrics.
+  metrics_token: { perAddressFailures: { ratePerS: 0.2, burst: 6 }, globalFailures: { ratePerS: 5, burst: 100 } },
+  // The admin API's token (X-Admin-Token header): 6 wrong in a row, then one per 5 s.
+  admin_token: { perAddressFailures: { ratePerS: 0.2, burst: 6 }, globalFailures: { ratePerS: 5, burst: 100 } },
+};
+
+/**
+ * What the private-room code length must withstand (SECURITY.md, "Guessing secrets"): every process
+ * of a large cluster spending its whole room-code budget for a room's lifetime must find one of the
+ * open private rooms with at most this chance. test/security/guessing.test.ts checks that
+ * PRIVATE_ROOM_CODE_CHARS is the shortest length that holds.
+ */
+export const PRIVATE_CODE_THREAT = {
+  /** Processes behind one address (each has its own global budget). */
+  processes: 32,
+  /** How long a private room stays open (rooms live while players stay; a day is generous). */
+  roomLifetimeS: 24 * 3600,
+  /** Private rooms open at once, any of which the attacker would be glad to find. */
+  openPrivateRooms: 10_000,
+  /** Chance of finding any of them in that time. */
+  acceptableChance: 1e-3,
+} as const;
 
 /** Distinct client addresses tracked by one per-address limiter before the stalest is dropped. */
 export const MAX_TRACKED_ADDRESSES = 50_000;

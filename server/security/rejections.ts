@@ -13,6 +13,8 @@ export type RejectionReason =
   | 'too_many_connections' | 'origin_not_allowed' | 'origin_missing' | 'token_in_url'
   // HTTP shape and rate
   | 'body_too_large' | 'length_required' | 'rate_limited' | 'bad_request'
+  // a guessing budget (secretGuesses.ts) ran out; an address held too many unplayed seats in a room
+  | 'too_many_guesses' | 'too_many_pending_seats'
   // guest tokens (see guestTokens.ts)
   | 'token_missing' | 'token_malformed' | 'token_expired' | 'token_bad_signature' | 'token_alg_not_allowed' | 'token_bad_claims'
   // frames and messages

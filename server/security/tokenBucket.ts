@@ -29,6 +29,22 @@ export class TokenBucket {
     return this.overflow > this.limit.burst ? 'abusive' : 'dropped';
   }
 
+  /**
+   * Spend `tokens` whatever is left (the balance may go below zero: a debt the refill pays back
+   * before the next take can succeed), or give them back with a negative count (never above the burst).
+   */
+  charge(nowMs: number, tokens: number): void {
+    this.refill(nowMs);
+    this.tokens = Math.min(this.limit.burst, this.tokens - tokens);
+  }
+
+  /** How long until `take` would succeed again (0: now). The true wait, for `Retry-After`. */
+  waitMs(nowMs: number): number {
+    this.refill(nowMs);
+    const owed = this.overflow + 1 - this.tokens;
+    return owed <= 0 ? 0 : (owed / this.limit.ratePerS) * 1000;
+  }
+
   /** Whole tokens left right now (for tests and diagnostics). */
   available(nowMs: number): number {
     this.refill(nowMs);
@@ -64,6 +80,11 @@ export class KeyedBuckets {
   constructor(private readonly limit: BucketLimit, private readonly maxKeys: number) {}
 
   take(key: string, nowMs: number): BucketVerdict {
+    return this.bucket(key, nowMs).take(nowMs);
+  }
+
+  /** The bucket of `key` (a full one if the key is new), marked as the most recently used. */
+  bucket(key: string, nowMs: number): TokenBucket {
     this.sweep(nowMs);
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
@@ -74,7 +95,7 @@ export class KeyedBuckets {
       this.buckets.delete(key);
     }
     this.buckets.set(key, bucket);
-    return bucket.take(nowMs);
+    return bucket;
   }
 
   get size(): number {
@@ -97,4 +118,9 @@ export class KeyedBuckets {
 /** Sustained per-minute rate as a bucket whose burst is half a minute's worth (at least 5). */
 export function perMinute(count: number): BucketLimit {
   return { ratePerS: count / 60, burst: Math.max(5, Math.ceil(count / 2)) };
+}
+
+/** A wait in milliseconds as a `Retry-After` value: whole seconds, rounded up, at least 1. */
+export function retryAfterSeconds(waitMs: number): string {
+  return String(Math.max(1, Math.ceil(waitMs / 1000)));
 }

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { WebSocketTransport } from '@colyseus/ws-transport';
-import { MAX_MESSAGE_BYTES } from '../../shared/constants.ts';
+import { MAX_MESSAGE_BYTES } from '../../shared/limits.ts';
 import { ConnectionGuards, type GuardOptions } from './connectionGuard.ts';
 import { MAX_BUFFERED_CHUNKS, MAX_FRAGMENTS_PER_MESSAGE, WS_CLOSE_TIMEOUT_MS } from './limits.ts';
 

@@ -1,4 +1,4 @@
-import { TICK_DT_S } from '../constants.ts';
+import { TICK_DT_S } from '../limits.ts';
 import type { PlayerInput } from '../input.ts';
 import { getMap } from '../maps.ts';
 import { hashWorld } from '../sim/hash.ts';

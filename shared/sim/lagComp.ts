@@ -1,5 +1,7 @@
-import { LAG_COMP_MAX_TICKS } from '../constants.ts';
-import type { SimPlayer, World } from './world.ts';
+import { LAG_COMP_MAX_TICKS } from '../limits.ts';
+import type { SimPlayer, Trail, World } from './world.ts';
+
+export type { Trail };
 
 /**
  * Per-tick history of where every player was, for lag compensation at tick resolution.
@@ -13,14 +15,6 @@ import type { SimPlayer, World } from './world.ts';
  * step, so replays reproduce lag-compensated hits exactly.
  */
 export const TRAIL_TICKS = LAG_COMP_MAX_TICKS + 2;
-
-export interface Trail {
-  /** Tick each slot holds (-1: empty). Slot = tick % TRAIL_TICKS. */
-  readonly ticks: Int32Array;
-  readonly x: Float64Array;
-  readonly y: Float64Array;
-  readonly life: Int32Array;
-}
 
 export interface PastPose {
   x: number;

@@ -1,9 +1,4 @@
-import {
-  PLAYER_ACCEL_PX_PER_S2,
-  PLAYER_DECEL_PX_PER_S2,
-  PLAYER_MAX_SPEED_PX_PER_S,
-  PLAYER_RADIUS_PX,
-} from '../constants.ts';
+import { PLAYER_ACCEL_PX_PER_S2, PLAYER_DECEL_PX_PER_S2, PLAYER_MAX_SPEED_PX_PER_S, PLAYER_RADIUS_PX } from '../tuning.ts';
 import type { GameMap } from '../maps.ts';
 import { quantize } from '../math.ts';
 import { resolveCircleVsRects } from './collision.ts';

@@ -1,14 +1,4 @@
-import {
-  FIRE_COOLDOWN_TICKS,
-  PLAYER_MAX_HEALTH,
-  PLAYER_RADIUS_PX,
-  PROJECTILE_DAMAGE,
-  PROJECTILE_RADIUS_PX,
-  PROJECTILE_SPAWN_OFFSET_PX,
-  PROJECTILE_SPEED_PX_PER_S,
-  PROJECTILE_TTL_TICKS,
-  RESPAWN_DELAY_TICKS,
-} from '../constants.ts';
+import { FIRE_COOLDOWN_TICKS, PLAYER_MAX_HEALTH, PLAYER_RADIUS_PX, PROJECTILE_DAMAGE, PROJECTILE_RADIUS_PX, PROJECTILE_SPAWN_OFFSET_PX, PROJECTILE_SPEED_PX_PER_S, PROJECTILE_TTL_TICKS, RESPAWN_DELAY_TICKS, SPAWN_GATHER_BELOW_SHARE, SPAWN_GATHER_MIN_DISTANCE_PX } from '../tuning.ts';
 import type { PlayerInput } from '../input.ts';
 import type { GameMap } from '../maps.ts';
 import { aimToDirection, quantize } from '../math.ts';
@@ -181,21 +171,27 @@ function damage(world: World, target: SimPlayer, p: SimProjectile): void {
   world.events.push({ type: 'kill', tick: world.tick, killerId: p.ownerId, victimId: target.id });
 }
 
-/** Spawn at the spawn point farthest from every live player; ties go to the seeded generator. */
+/**
+ * Choose a spawn point: the one farthest from every live player, or, on a map that gathers
+ * players while it is sparse, the one nearest to them that is still at a safe distance (so a
+ * few players on a large map meet instead of spawning corners apart). Ties go to the seeded
+ * generator.
+ */
 function respawn(world: World, player: SimPlayer): void {
   const spawns = world.map.spawns;
-  let bestScore = -1;
+  let live = 0;
+  for (const other of world.players.values()) if (other.alive && other !== player) live++;
+  const gather = world.map.spawnRule === 'gather-when-sparse' && live > 0 && live < spawns.length * SPAWN_GATHER_BELOW_SHARE;
+  const nearest = spawns.map((s) => nearestLiveD2(world, player, s.x, s.y));
+  const minD2 = SPAWN_GATHER_MIN_DISTANCE_PX * SPAWN_GATHER_MIN_DISTANCE_PX;
+  // Gathering: the closest of the points far enough away; otherwise (or if none is) the farthest.
+  const closeEnough = gather && nearest.some((d2) => d2 >= minD2);
+  let bestScore = -Infinity;
   const best: number[] = [];
   for (let i = 0; i < spawns.length; i++) {
-    const s = spawns[i]!;
-    let score = Infinity;
-    for (const other of world.players.values()) {
-      if (!other.alive || other === player) continue;
-      const dx = other.x - s.x;
-      const dy = other.y - s.y;
-      const d2 = dx * dx + dy * dy;
-      if (d2 < score) score = d2;
-    }
+    const d2 = nearest[i]!;
+    if (closeEnough && d2 < minD2) continue;
+    const score = closeEnough ? -d2 : d2;
     if (score > bestScore) {
       bestScore = score;
       best.length = 0;
@@ -215,4 +211,17 @@ function respawn(world: World, player: SimPlayer): void {
   player.alive = true;
   player.respawnTick = 0;
   world.events.push({ type: 'spawn', tick: world.tick, playerId: player.id, x: spawn.x, y: spawn.y });
+}
+
+/** Squared distance from (x, y) to the nearest live player other than `self` (Infinity: none). */
+function nearestLiveD2(world: World, self: SimPlayer, x: number, y: number): number {
+  let nearest = Infinity;
+  for (const other of world.players.values()) {
+    if (!other.alive || other === self) continue;
+    const dx = other.x - x;
+    const dy = other.y - y;
+    const d2 = dx * dx + dy * dy;
+    if (d2 < nearest) nearest = d2;
+  }
+  return nearest;
 }

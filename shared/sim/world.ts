@@ -1,6 +1,5 @@
-import { PLAYER_MAX_HEALTH } from '../constants.ts';
+import { PLAYER_MAX_HEALTH } from '../tuning.ts';
 import type { GameMap } from '../maps.ts';
-import type { Trail } from './lagComp.ts';
 
 /** The part of a player that movement touches; client prediction replays only this. */
 export interface Mover {
@@ -109,4 +108,13 @@ export function removePlayer(world: World, id: string): void {
 export function projectilePositionAt(p: Pick<SimProjectile, 'x0' | 'y0' | 'vx' | 'vy' | 'spawnTick'>, tick: number, dtS: number): { x: number; y: number } {
   const t = (tick - p.spawnTick) * dtS;
   return { x: p.x0 + p.vx * t, y: p.y0 + p.vy * t };
+}
+
+/** Where a player was at each of the last ticks, for lag compensation (sim/lagComp.ts fills it; slot = tick % TRAIL_TICKS). */
+export interface Trail {
+  /** Tick each slot holds (-1: empty). Slot = tick % TRAIL_TICKS. */
+  readonly ticks: Int32Array;
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly life: Int32Array;
 }

@@ -21,10 +21,7 @@ describe('chat in real Chromium', () => {
     intruder = await joinArenaById(game.server.url.replace(/\/$/, ''), code, { name: '<i>x</i>' });
     intruder.send('chat', { text: MARKUP });
 
-    const chatText = () => page.evaluate(() => {
-      const scene = (window as unknown as { __arena: { game: { scene: { getScene(key: string): unknown } } } }).__arena.game.scene.getScene('arena') as { hudChat?: { text: string } };
-      return scene.hudChat?.text ?? '';
-    });
+    const chatText = () => page.evaluate(() => document.querySelector('#hud .hud-chat .hud-lines')?.textContent ?? '');
     await waitFor('the line is shown', async () => (await chatText()).includes('bold</b>'), { timeoutMs: 10_000 });
     expect(await chatText()).toContain(`<i>x</i>: ${MARKUP}`);
     expect(await page.evaluate(() => ({

@@ -1,13 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.ts';
-import { leaveAll, type ArenaRoom } from '../helpers/clients.ts';
-import { createWhere, hostPort, startCluster, type ClusterProcess } from '../helpers/cluster.ts';
+import { launchBrowser } from '../../tools/chromium.ts';
+import { createArena, leaveAll, type ArenaRoom } from '../helpers/clients.ts';
+import { ARTIFACTS, watchPage } from '../helpers/game.ts';
+import { hostPort, LOCAL_PLACEMENT, startCluster, type ClusterProcess } from '../helpers/cluster.ts';
 import { deleteKeysWithPrefix, SHARED_REDIS_URL, uniqueKeyPrefix } from '../helpers/redis.ts';
+import { DEBUG_CLIENT_DIR } from '../helpers/serverProcess.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
 
-const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
 
 /**
  * A real browser on process A's page playing in a room hosted by process B: the seat
@@ -29,9 +29,9 @@ let browser: Awaited<ReturnType<typeof launchBrowser>>;
 const rooms: ArenaRoom[] = [];
 
 beforeAll(async () => {
-  // Served client (default CLIENT_DIR); shorter heartbeats so the frozen process is noticed quickly.
+  // Served client (the debug build); shorter heartbeats so the frozen process is noticed quickly.
   [procs, browser] = await Promise.all([
-    startCluster(2, { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix, CLIENT_DIR: '' }),
+    startCluster(2, { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix, CLIENT_DIR: DEBUG_CLIENT_DIR, ...LOCAL_PLACEMENT }),
     launchBrowser(),
   ]);
 }, 90_000);
@@ -47,12 +47,13 @@ afterAll(async () => {
 describe('a browser in a cluster', () => {
   it('joins by code on process A a room hosted by process B, and rides out B freezing', async () => {
     const [a, b] = procs as [ClusterProcess, ClusterProcess];
-    const host = await createWhere(a, (port) => port === b.port, { private: true }, rooms);
+    const host = await createArena(b.endpoint, { name: 'host', private: true });
+    rooms.push(host);
     expect(hostPort(host)).toBe(b.port);
 
     const page = await browser.context.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    watchPage(page, errors);
     const sockets: string[] = [];
     page.on('websocket', (ws) => sockets.push(ws.url()));
     await page.goto(`${a.endpoint}/`);
@@ -61,7 +62,11 @@ describe('a browser in a cluster', () => {
     await page.click('#join-code');
     const joined = await waitFor('in the room', () => probe(page).then((p) => p?.code === host.roomId && p), { timeoutMs: 15_000, intervalMs: 100 });
     expect(sockets.some((url) => new URL(url).port === String(b.port))).toBe(true);
-    await waitFor('host sees the browser player', () => host.state.players.get(joined.sessionId)?.name === 'Browser', { timeoutMs: 5000 });
+    await waitFor('host sees the browser player', () => host.state.players.get(joined.sessionId)?.name === 'Browser', { timeoutMs: 5000 }).catch(async (e: Error) => {
+      const seen: string[] = [];
+      host.state.players.forEach((p, id) => seen.push(`${id}=${p.name}`));
+      throw new Error(`${e.message}; the page is ${joined.sessionId} (${JSON.stringify(await probe(page))}); the host's state holds: ${seen.join(', ')}; host tick ${host.state.tick}`);
+    });
 
     // Freeze B: no data reaches the page, which must say so and then recover on its own.
     process.kill(b.child.pid!, 'SIGSTOP');

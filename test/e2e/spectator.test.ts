@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { joinArenaById, type ArenaRoom } from '../helpers/clients.ts';
 import { ARTIFACTS, gameInBrowser } from '../helpers/game.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -35,6 +36,14 @@ function probe(page: Page): Promise<FrameProbe | null> {
 const SLOW = { timeoutMs: 10_000, intervalMs: 50 };
 
 const game = gameInBrowser();
+let second: ArenaRoom | undefined;
+
+afterAll(async () => {
+  await second?.leave(true).catch(() => undefined);
+});
+
+type Marker = { kind: 'follow'; id: string; x: number; y: number } | { kind: 'roam'; x: number; y: number } | undefined;
+const marker = (page: Page) => page.evaluate(() => (window as unknown as { __arena: { session: { spectatorMarker(): Marker } } }).__arena.session.spectatorMarker());
 
 describe('spectating and the battle room in real Chromium', () => {
   it('a spectator watches a room by code and sees the player move; another player quick-plays into a battle room', async () => {
@@ -69,6 +78,30 @@ describe('spectating and the battle room in real Chromium', () => {
       return p?.camera && a && Math.abs(p.camera.x - a.x) < 1 ? p : null;
     }, SLOW);
     expect(followed.camera).not.toBeNull();
+    // The whole arena fits on screen, so the camera does not move: the arena shows whom we follow.
+    expect(await marker(watcher)).toMatchObject({ kind: 'follow', id: hostProbe.sessionId });
+
+    // A click shorter than a frame (down and up in one task) still switches to the next player.
+    second = await joinArenaById(game.server.url.replace(/\/$/, ''), hostProbe.code, { name: 'Second' });
+    await waitFor('the second player on the watcher\'s roster', async () => (await probe(watcher))?.roster === 2, SLOW);
+    await watcher.bringToFront();
+    const before = (await marker(watcher)) as { id: string };
+    await watcher.evaluate(() => {
+      const canvas = document.querySelector('#game canvas')!;
+      const at = { clientX: 400, clientY: 300, button: 0, pointerType: 'mouse', bubbles: true, isPrimary: true };
+      canvas.dispatchEvent(new PointerEvent('pointerdown', at));
+      canvas.dispatchEvent(new PointerEvent('pointerup', at));
+    });
+    await waitFor('the watcher follows the other player', async () => {
+      const m = await marker(watcher);
+      return m?.kind === 'follow' && m.id !== before.id;
+    }, SLOW);
+    // Roaming shows where the camera is, and moves it (toward the middle: the map's edge stops it).
+    const from = (await marker(watcher))!;
+    const way = from.x < 800 ? 1 : -1;
+    await watcher.keyboard.down(way > 0 ? 'd' : 'a');
+    await waitFor('the roaming point moves', async () => { const m = await marker(watcher); return m?.kind === 'roam' && (m.x - from.x) * way > 50; }, SLOW);
+    await watcher.keyboard.up(way > 0 ? 'd' : 'a');
 
     const soldier = await game.lobbyPage('Bravo');
     await soldier.click('#quick-battle');

@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lobby } from '../../game-client/net/lobby.ts';
 import type { ArenaSession } from '../../game-client/net/session.ts';
-import { joinArena, joinArenaById, leaveAll, type ArenaRoom } from '../helpers/clients.ts';
-import { createWhere, getJson, hostPort, logLines, startCluster, type ClusterProcess } from '../helpers/cluster.ts';
+import { createArena, joinArena, joinArenaById, leaveAll, type ArenaRoom } from '../helpers/clients.ts';
+import { getJson, hostPort, LOCAL_PLACEMENT, logLines, startCluster, type ClusterProcess } from '../helpers/cluster.ts';
 import { deleteKeysWithPrefix, keysWithPrefix, SHARED_REDIS_URL, uniqueKeyPrefix } from '../helpers/redis.ts';
 import { play } from '../helpers/sessions.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
 
 /**
  * Three real processes on the machine's Redis (own key prefix): matchmaking, private codes and
- * the room list across processes, then `kill -9` of one of them.
+ * the room list across processes, then `kill -9` of one of them. Where rooms live is decided,
+ * not left to load-based placement: A is a front process (`ROOM_PLACEMENT=elsewhere`: every room
+ * created through it is hosted by another process), B and C host what is created through them.
  */
 const prefix = uniqueKeyPrefix('xproc');
 let procs: ClusterProcess[] = [];
@@ -17,7 +19,7 @@ const rooms: ArenaRoom[] = [];
 const sessions: ArenaSession[] = [];
 
 beforeAll(async () => {
-  procs = await startCluster(3, { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix });
+  procs = await startCluster(3, { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix }, [{ ROOM_PLACEMENT: 'elsewhere' }, LOCAL_PLACEMENT, LOCAL_PLACEMENT]);
 }, 90_000);
 
 afterAll(async () => {
@@ -37,15 +39,18 @@ describe('three processes on one Redis', () => {
   it('matchmaking through one process lands in rooms on another; private codes and the room list work everywhere', async () => {
     const [a, b, c] = procs as [ClusterProcess, ClusterProcess, ClusterProcess];
 
-    // A private room created through A but hosted by B, joined by its code through C.
-    const host = await createWhere(a, (port) => port === b.port, { private: true }, rooms);
+    // A private room hosted by B, joined by its code through C.
+    const host = await track(createArena(b.endpoint, { name: 'host', private: true }));
+    expect(hostPort(host)).toBe(b.port);
     const friend = await track(joinArenaById(c.endpoint, host.roomId, { name: 'friend' }));
     expect(friend.roomId).toBe(host.roomId);
     expect(hostPort(friend)).toBe(b.port);
     await waitFor('host sees friend', () => host.state.players.get(friend.sessionId)?.name === 'friend');
 
-    // Quick play through each process fills one public room, wherever it is hosted.
+    // Quick play through each process fills one public room, wherever it is hosted. The first
+    // opens it through A, which has another process create it.
     const first = await track(joinArena(a.endpoint, { name: 'qa' }));
+    expect([b.port, c.port]).toContain(hostPort(first));
     const second = await track(joinArena(b.endpoint, { name: 'qb' }));
     const third = await track(joinArena(c.endpoint, { name: 'qc' }));
     expect(new Set([first.roomId, second.roomId, third.roomId]).size).toBe(1);
@@ -63,15 +68,15 @@ describe('three processes on one Redis', () => {
 
   it('kill -9 of one process: the others play on, its rooms leave the listings, its players get a clear outcome', async () => {
     const [a, b, c] = procs as [ClusterProcess, ClusterProcess, ClusterProcess];
-    // Start from empty processes, with room counts settled (they are published once a second).
     await leaveAll(rooms.splice(0));
-    await sleep(2500);
-    const doomedPublic = await createWhere(a, (port) => port === b.port, {}, rooms);
-    const doomedPrivate = await createWhere(a, (port) => port === b.port, { private: true }, rooms);
+    const doomedPublic = await track(createArena(b.endpoint, { name: 'doomed' }));
+    const doomedPrivate = await track(createArena(b.endpoint, { name: 'doomed2', private: true }));
+    expect([hostPort(doomedPublic), hostPort(doomedPrivate)]).toEqual([b.port, b.port]);
     const lobbyOnA = new Lobby(a.endpoint);
     const victim = await lobbyOnA.joinByCode(doomedPrivate.roomId, 'victim');
     sessions.push(victim);
-    const survivorRoom = await createWhere(c, (port) => port !== b.port, { private: true }, rooms);
+    const survivorRoom = await track(createArena(c.endpoint, { name: 'survivor', private: true }));
+    expect(hostPort(survivorRoom)).toBe(c.port);
     const survivorPeer = await track(joinArenaById(a.endpoint, survivorRoom.roomId, { name: 'peer' }));
     await waitFor('listed', async () => (await getJson(`${c.endpoint}/api/rooms`)).body.rooms?.some((r: { code: string }) => r.code === doomedPublic.roomId));
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
-import { TICK_HZ } from '../../shared/constants.ts';
+import { TICK_HZ } from '../../shared/limits.ts';
 import type { MatchEnd, MatchInfo } from '../../shared/messages.ts';
 import { JoinError, Lobby } from '../../game-client/net/lobby.ts';
 import type { ArenaSession } from '../../game-client/net/session.ts';
-import { joinArena, leaveAll, type ArenaRoom } from '../helpers/clients.ts';
-import { createWhere, getJson, hostPort, startCluster, type ClusterProcess } from '../helpers/cluster.ts';
+import { createArena, joinArena, leaveAll, type ArenaRoom } from '../helpers/clients.ts';
+import { getJson, hostPort, LOCAL_PLACEMENT, startCluster, type ClusterProcess } from '../helpers/cluster.ts';
 import { deleteKeysWithPrefix, keysWithPrefix, SHARED_REDIS_URL, uniqueKeyPrefix } from '../helpers/redis.ts';
 import { keepPlaying } from '../helpers/sessions.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/serverProcess.ts';
@@ -27,7 +27,7 @@ const stops: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
   [cluster, endless] = await Promise.all([
-    startCluster(2, { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix, MATCH_DURATION_S: String(MATCH_S), DRAIN_DEADLINE_S: String(DEADLINE_S) }),
+    startCluster(2, { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix, MATCH_DURATION_S: String(MATCH_S), DRAIN_DEADLINE_S: String(DEADLINE_S), ...LOCAL_PLACEMENT }),
     startServerProcess({ CLIENT_DIR: 'none', LOG_LEVEL: 'info', MATCH_DURATION_S: '0', DRAIN_DEADLINE_S: '3' }),
   ]);
 }, 90_000);
@@ -54,15 +54,15 @@ function watch(session: ArenaSession) {
 describe('SIGTERM during a match', () => {
   it('a match that can finish before the deadline finishes; new players go to the other process', async () => {
     const [a, b] = cluster as [ClusterProcess, ClusterProcess];
-    const hostRoom = await createWhere(a, (port) => port === a.port, { private: true }, rooms);
+    const hostRoom = await createArena(a.endpoint, { name: 'host', private: true });
+    rooms.push(hostRoom);
+    expect(hostPort(hostRoom)).toBe(a.port);
     const createdAt = performance.now();
     const player = await new Lobby(a.endpoint).joinByCode(hostRoom.roomId, 'player');
     sessions.push(player);
     stops.push(keepPlaying(player));
     const { seen, closedWith } = watch(player);
     await waitFor('told the match length', () => player.match?.endsAtTick === MATCH_S * TICK_HZ);
-    // The other rooms the placement made are not part of this match.
-    await leaveAll(rooms.filter((r) => r !== hostRoom));
 
     a.child.kill('SIGTERM');
     await waitFor('told about the drain', () => seen.infos.some((m) => m.draining), { timeoutMs: 5000 });

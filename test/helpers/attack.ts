@@ -1,9 +1,10 @@
 import http from 'node:http';
+import https from 'node:https';
 import vm from 'node:vm';
 import v8 from 'node:v8';
 import { matchMaker } from '@colyseus/core';
 import { expect } from 'vitest';
-import { TICK_HZ } from '../../shared/constants.ts';
+import { TICK_HZ } from '../../shared/limits.ts';
 import type { RunningServer } from '../../server/app.ts';
 import { counterValue, securityRejectionsTotal } from '../../server/observability/metrics.ts';
 import { createArena, type ArenaRoom } from './clients.ts';
@@ -43,16 +44,19 @@ export async function honestPlayer(endpoint: string, room?: ArenaRoom): Promise<
 }
 
 /**
- * An HTTP request from a chosen local address (127.0.0.2, 127.0.0.3, ... are all this machine),
- * so one test can be several clients with different addresses.
+ * An HTTP(S) request from a chosen local address (127.0.0.2, 127.0.0.3, ... are all this machine),
+ * so one test can be several clients with different addresses. The body comes as sent (`raw`:
+ * not decompressed) and as text.
  */
-export function httpFrom(localAddress: string, url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+export function httpFrom(localAddress: string, url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string; raw: Buffer; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: init.method ?? 'GET', headers: init.headers, localAddress, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    const req = (url.startsWith('https:') ? https : http).request(url, { method: init.method ?? 'GET', headers: init.headers, localAddress, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, body: raw.toString('utf8'), raw, headers: res.headers });
+      });
     });
     req.on('error', reject);
     req.end(init.body);

@@ -1,12 +1,12 @@
-import type { Room } from '@colyseus/sdk';
 import WebSocket from 'ws';
-import { ARENA_ROOM } from '../../shared/constants.ts';
+import { ARENA_ROOM } from '../../shared/limits.ts';
 import { GuestAuth } from '../../game-client/net/guestAuth.ts';
-import { NetClient, type NetClientOptions } from '../../game-client/net/netClient.ts';
+import type { NetClient, NetClientOptions } from '../../game-client/net/netClient.ts';
 import type { ArenaStateView } from '../../game-client/net/stateTypes.ts';
+import { firstState, sdkClient, type ArenaRoom } from '../../tools/harness/joins.ts';
 import { sleep, waitFor } from './wait.ts';
 
-export type ArenaRoom = Room<any, ArenaStateView>;
+export type { ArenaRoom };
 
 /**
  * Every way a test joins a room goes through here, with a guest token the way the game client
@@ -18,7 +18,7 @@ export function newGuest(endpoint: string): GuestAuth {
 
 /** The game client's SDK client; `net.netsim` runs the connection through the network simulator. */
 function sdk(endpoint: string, as: GuestAuth = newGuest(endpoint), net: NetClientOptions = {}): NetClient {
-  return new NetClient(endpoint, net, { fetchFn: as.fetch });
+  return sdkClient(endpoint, as, net);
 }
 
 /** Join (or create) the public arena through the real matchmaker and wait for the first state. */
@@ -65,16 +65,30 @@ async function waitForState(room: ArenaRoom): Promise<ArenaRoom> {
   // Tests subscribe to the messages they check; the rest are recorded and otherwise ignored.
   const log: Array<{ type: string | number; message: unknown }> = [];
   recorded.set(room, log);
-  room.onMessage('*', (type: string | number, message: unknown) => {
+  return firstState(room, (type, message) => {
     if (log.length < MAX_RECORDED_MESSAGES) log.push({ type, message });
   });
-  await waitFor('first state', () => room.state?.players !== undefined);
-  return room;
 }
 
 /** Resolves with the close code when the room connection ends. */
 export function closed(room: ArenaRoom): Promise<number> {
   return new Promise((resolve) => room.onLeave((code: number) => resolve(code)));
+}
+
+/**
+ * The rooms a test file opens, left at its end: `track(joinArena(...))` resolves to the room and
+ * remembers it; `leaveAll()` leaves every one still open.
+ */
+export function openRooms(): { track(room: Promise<ArenaRoom>): Promise<ArenaRoom>; leaveAll(): Promise<void> } {
+  const rooms: ArenaRoom[] = [];
+  return {
+    async track(room) {
+      const r = await room;
+      rooms.push(r);
+      return r;
+    },
+    leaveAll: () => leaveAll(rooms.splice(0)),
+  };
 }
 
 /** How long a leave may wait for the server's answer (a cut network never answers). */
@@ -159,4 +173,21 @@ export async function joinRaw(
   await waitFor('join handshake', () => raw.received.length > 0);
   if (options.ack !== false) raw.ws.send(Buffer.from([10])); // Protocol.JOIN_ROOM: "I have joined"
   return { ...raw, seat };
+}
+
+/** The reconnection token the server gave a raw client in its join message ([JOIN_ROOM, length, token…]). */
+export function reconnectionTokenOf(raw: RawSocket): string {
+  const join = raw.received.find((b) => b[0] === 10);
+  if (join === undefined) throw new Error('no join message received');
+  return join.subarray(2, 2 + join[1]!).toString('utf8');
+}
+
+/** `POST /matchmake/reconnect/{room}` as the SDK's `reconnect()` sends it; resolves with the status and body. */
+export async function requestReconnect(endpoint: string, roomId: string, token: string, as: GuestAuth = newGuest(endpoint)): Promise<{ status: number; body: unknown }> {
+  const res = await as.fetch(`${endpoint}/matchmake/reconnect/${roomId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ reconnectionToken: token }),
+  });
+  return { status: res.status, body: await res.json() };
 }

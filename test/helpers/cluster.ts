@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createArena, type ArenaRoom } from './clients.ts';
 import { freePort, startServerProcess, type ServerProcess } from './serverProcess.ts';
+
+/** Rooms created through a process are hosted by it (server/cluster/placement.ts). */
+export const LOCAL_PLACEMENT = { ROOM_PLACEMENT: 'local' };
 
 export interface ClusterProcess extends ServerProcess {
   /** HTTP endpoint of this process (matchmaking, /readyz, /api/rooms). */
@@ -9,9 +11,17 @@ export interface ClusterProcess extends ServerProcess {
 
 /**
  * `count` game server processes sharing one Redis, each with its own fixed port and
- * PUBLIC_ADDRESS (as `npm run cluster` runs them), started in parallel.
+ * PUBLIC_ADDRESS (as `npm run cluster` runs them, or `publicAddress(i, port)`: e.g. a path behind
+ * a proxy), started in parallel. `perProcess[i]` adds to process i's environment. Tests that care where a room lives do not leave it to load-based
+ * placement: they run processes with `ROOM_PLACEMENT=local` (see LOCAL_PLACEMENT) and create
+ * through the process they want.
  */
-export async function startCluster(count: number, env: Record<string, string>): Promise<ClusterProcess[]> {
+export async function startCluster(
+  count: number,
+  env: Record<string, string>,
+  perProcess: Array<Record<string, string>> = [],
+  publicAddress: (index: number, port: number) => string = (_i, port) => `127.0.0.1:${port}`,
+): Promise<ClusterProcess[]> {
   const ports: number[] = [];
   while (ports.length < count) {
     const port = await freePort();
@@ -22,8 +32,8 @@ export async function startCluster(count: number, env: Record<string, string>): 
     ALLOWED_ORIGINS: ports.flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]).join(','),
     AUTH_SECRET: randomBytes(32).toString('hex'),
   };
-  return Promise.all(ports.map(async (port) => {
-    const p = await startServerProcess({ CLIENT_DIR: 'none', LOG_LEVEL: 'info', ...shared, ...env, PORT: String(port), PUBLIC_ADDRESS: `127.0.0.1:${port}` }, 40_000);
+  return Promise.all(ports.map(async (port, i) => {
+    const p = await startServerProcess({ CLIENT_DIR: 'none', LOG_LEVEL: 'info', ...shared, ...env, ...perProcess[i], PORT: String(port), PUBLIC_ADDRESS: publicAddress(i, port) }, 40_000);
     return { ...p, endpoint: `http://127.0.0.1:${port}` };
   }));
 }
@@ -47,18 +57,4 @@ export function logLines(p: ServerProcess): Array<Record<string, any>> {
   return p.output().split('\n').filter((l) => l.startsWith('{')).map((l) => {
     try { return JSON.parse(l) as Record<string, any>; } catch { return {}; }
   });
-}
-
-/**
- * Create rooms through `via` until one is hosted where `wanted` says. New rooms go to the least
- * loaded process, so the misses (kept open, pushed to `keep` for cleanup) steer the next create
- * towards the others.
- */
-export async function createWhere(via: ClusterProcess, wanted: (port: number) => boolean, options: Record<string, unknown>, keep: ArenaRoom[]): Promise<ArenaRoom> {
-  for (let i = 0; i < 8; i++) {
-    const room = await createArena(via.endpoint, { name: `probe${i}`, ...options });
-    keep.push(room);
-    if (wanted(hostPort(room))) return room;
-  }
-  throw new Error('no room landed where wanted');
 }

@@ -1,8 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { launchBrowser } from './browser.ts';
+import { launchBrowser, type DeviceOptions } from '../../tools/chromium.ts';
 import { startServerProcess, type ServerProcess } from './serverProcess.ts';
+
+/**
+ * Record a page's uncaught errors and everything its Content-Security-Policy blocked (Chromium
+ * reports each refusal on the console), so every browser test also proves the CSP lets the game
+ * load and connect.
+ */
+export function watchPage(page: Page, errors: string[]): void {
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text()); });
+}
 
 /** Screenshots of browser tests (git-ignored). */
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url));
@@ -10,7 +20,7 @@ export const ARTIFACTS = fileURLToPath(new URL('../artifacts', import.meta.url))
 export interface GameInBrowser {
   server: ServerProcess;
   browser: Awaited<ReturnType<typeof launchBrowser>>;
-  /** Uncaught errors of every page opened with `page()`. */
+  /** Uncaught errors and CSP refusals of every page opened with `page()`. */
   errors: string[];
   /** A new tab whose uncaught errors land in `errors`. */
   page(): Promise<Page>;
@@ -19,15 +29,16 @@ export interface GameInBrowser {
 }
 
 /**
- * The game served the way `npm start` serves it (a child process) and a real headless Chromium,
- * started before this file's tests and stopped after them.
+ * The game served the way `npm start` serves it (a child process) and a real headless Chromium
+ * (a desktop by default; `device` makes it a phone), started before this file's tests and
+ * stopped after them.
  */
-export function gameInBrowser(env: Record<string, string> = {}): GameInBrowser {
+export function gameInBrowser(env: Record<string, string> = {}, device: DeviceOptions = {}): GameInBrowser {
   const ctx = {
     errors: [] as string[],
     async page() {
       const page = await ctx.browser.context.newPage();
-      page.on('pageerror', (e) => ctx.errors.push(e.message));
+      watchPage(page, ctx.errors);
       return page;
     },
     async lobbyPage(name: string, query = '') {
@@ -38,7 +49,7 @@ export function gameInBrowser(env: Record<string, string> = {}): GameInBrowser {
     },
   } as GameInBrowser;
   beforeAll(async () => {
-    [ctx.server, ctx.browser] = await Promise.all([startServerProcess(env), launchBrowser()]);
+    [ctx.server, ctx.browser] = await Promise.all([startServerProcess(env), launchBrowser(device)]);
   });
   afterAll(async () => {
     await ctx.browser?.close();

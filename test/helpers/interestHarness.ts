@@ -1,8 +1,8 @@
 import { ClientState, type Client } from '@colyseus/core';
 import { Reflection, type Decoder } from '@colyseus/schema';
-import { BotBrain } from '../../game-client/bots/behaviour.ts';
+import { BotBrain } from '../../tools/bots/behaviour.ts';
 import type { ArenaStateView } from '../../game-client/net/stateTypes.ts';
-import { TICK_DT_S } from '../../shared/constants.ts';
+import { TICK_DT_S } from '../../shared/limits.ts';
 import type { PlayerInput } from '../../shared/input.ts';
 import type { GameMap } from '../../shared/maps.ts';
 import { seedFromString } from '../../shared/rng.ts';
@@ -12,7 +12,7 @@ import { attachInterest } from '../../server/interest/attach.ts';
 import type { InterestOptions } from '../../server/interest/config.ts';
 import type { InterestManager } from '../../server/interest/manager.ts';
 import type { InterestSerializer } from '../../server/interest/serializer.ts';
-import { ArenaState } from '../../server/rooms/ArenaState.ts';
+import { ArenaState } from '../../server/state/ArenaState.ts';
 import { StateSync } from '../../server/rooms/stateSync.ts';
 
 /** One client of the harness: a real schema decoder fed with exactly the frames the serializer sent it. */
@@ -25,6 +25,8 @@ export interface HarnessClient {
   state: ArenaStateView;
   frames: number;
   bytes: number;
+  /** Bytes of the last frame it received. */
+  lastFrameBytes: number;
 }
 
 /**
@@ -51,7 +53,7 @@ export class InterestHarness {
     // As a Colyseus room: the default serializer binds the state, then interest management replaces it.
     let serializer: InterestSerializer<ArenaState> | undefined;
     const room = { setSerializer: (s: InterestSerializer<ArenaState>) => { serializer = s; } };
-    this.manager = attachInterest(room as never, this.state, this.sync, map, options);
+    this.manager = attachInterest(room as never, this.state, this.sync, map, options, () => 0);
     this.serializer = serializer!;
     this.world = createWorld(map, seedFromString(`harness-${seed}`));
     this.state.mapId = map.id;
@@ -74,13 +76,14 @@ export class InterestHarness {
    */
   connect(id: string, kind: 'player' | 'spectator' = this.clients.get(id)?.kind ?? 'player'): HarnessClient {
     const decoder = Reflection.decode(this.handshake);
-    const hc: HarnessClient = { id, kind, client: undefined as unknown as Client, decoder, state: decoder.state as unknown as ArenaStateView, frames: 0, bytes: 0 };
+    const hc: HarnessClient = { id, kind, client: undefined as unknown as Client, decoder, state: decoder.state as unknown as ArenaStateView, frames: 0, bytes: 0, lastFrameBytes: 0 };
     hc.client = {
       sessionId: id,
       state: ClientState.JOINED,
       raw: (data: Uint8Array) => {
         hc.frames++;
         hc.bytes += data.length;
+        hc.lastFrameBytes = data.length;
         // [code | TIMED][uint32 server time][uint32 input ack][schema bytes]
         decoder.decode(data, { offset: 9 });
       },

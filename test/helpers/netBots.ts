@@ -1,51 +1,9 @@
-import { radiansToAim } from '../../shared/math.ts';
-import { nextRandom } from '../../shared/rng.ts';
 import type { RenderFrame } from '../../game-client/net/renderModel.ts';
 import type { ArenaSession, InputSample } from '../../game-client/net/session.ts';
 import { sleep } from './wait.ts';
 
-/**
- * A simple seeded player brain for netcode tests and the netcode benchmark: it wanders
- * (changing direction about once a second), aims at the nearest live player it sees and holds
- * the trigger when someone is within range.
- */
-export function wanderer(seed: number, opts: { fire?: boolean; rangePx?: number } = {}): (frame: RenderFrame | undefined) => InputSample {
-  let rng = seed >>> 0;
-  const roll = () => {
-    const r = nextRandom(rng);
-    rng = r.state;
-    return r.value;
-  };
-  let moveX = 1;
-  let moveY = 0;
-  let turnIn = 0;
-  const range = opts.rangePx ?? 450;
-  return (frame) => {
-    if (--turnIn <= 0) {
-      moveX = Math.floor(roll() * 3) - 1;
-      moveY = Math.floor(roll() * 3) - 1;
-      if (moveX === 0 && moveY === 0) moveX = 1;
-      turnIn = 15 + Math.floor(roll() * 30);
-    }
-    const self = frame?.self;
-    let aim = 0;
-    let fire = false;
-    if (self && frame) {
-      let best: { x: number; y: number } | undefined;
-      let bestD = Infinity;
-      for (const p of frame.players) {
-        if (p.isSelf || !p.alive) continue;
-        const d = Math.hypot(p.x - self.x, p.y - self.y);
-        if (d < bestD) { bestD = d; best = p; }
-      }
-      if (best) {
-        aim = radiansToAim(Math.atan2(best.y - self.y, best.x - self.x));
-        fire = (opts.fire ?? true) && bestD < range;
-      }
-    }
-    return { moveX, moveY, aim, fire };
-  };
-}
+/** The seeded wandering brain: tools/bots/wanderer.ts (the netcode benchmark drives it too). */
+export { wanderer } from '../../tools/bots/wanderer.ts';
 
 /** How punctual the frame loop was: a loaded machine shows as late frames. */
 export interface LoopHealth {
@@ -64,8 +22,25 @@ export function overloaded(health: LoopHealth): boolean {
 }
 
 /**
+ * The server side of the same question, for a server in its own process: whether any of its fixed
+ * steps fired more than `lateMs` late (`game_tick_lateness_seconds` on /metrics; 250 ms is a
+ * bucket bound). A server process starved that long catches up in a burst and drops the inputs its
+ * buffer had no room for, and its patches stop meanwhile, so the corrections and empty buffers
+ * that follow are the machine's doing, not the netcode's. A quiet machine never stalls it that long
+ * (its steps take about a millisecond; a young-generation GC pause a few).
+ */
+export async function serverStalled(endpoint: string, lateMs = 250, share = 0): Promise<boolean> {
+  const text = await (await fetch(`${endpoint}/metrics`)).text();
+  const read = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+  const steps = read(/^game_tick_lateness_seconds_count(?:\{\})? (\d+)/m);
+  const punctual = read(new RegExp(`^game_tick_lateness_seconds_bucket\\{le="${lateMs / 1000}"\\} (\\d+)`, 'm'));
+  if (!Number.isFinite(steps) || !Number.isFinite(punctual)) throw new Error(`no step lateness at ${endpoint}/metrics`);
+  return steps - punctual > steps * share;
+}
+
+/**
  * Drive sessions like a browser would: every `frameMs` (30 frames a second by default, a bot's
- * pace), `update()` with the brain's input, then `frame()`; `onFrame` sees each frame. Bounded by
+ * pace), `frame()`, then `update()` with the brain's input decided on that frame; `onFrame` sees each frame. Bounded by
  * `durationMs`.
  */
 export async function playFor(
@@ -76,7 +51,6 @@ export async function playFor(
   frameMs = 33,
   health: LoopHealth = { frames: 0, lateFrames: 0 },
 ): Promise<LoopHealth> {
-  const last: Array<RenderFrame | undefined> = sessions.map(() => undefined);
   const end = performance.now() + durationMs;
   let previous = performance.now();
   while (performance.now() < end) {
@@ -86,9 +60,12 @@ export async function playFor(
     previous = now;
     sessions.forEach((s, i) => {
       if (s.status !== 'playing') return;
-      s.update(now, () => brains[i]!(last[i]));
+      // The brain decides on the frame its input will claim to have seen: drawn at `now`, the
+      // render tick `update` then stamps on a shot (advancing the playout twice at one `now` is
+      // a no-op), as tools/bots does. The frame of the previous pass is a whole pass older, which
+      // a late pass turned into a 100 ms lie.
       const frame = s.frame(now);
-      last[i] = frame;
+      s.update(now, () => brains[i]!(frame));
       onFrame(i, frame, now);
     });
     await sleep(frameMs);

@@ -16,6 +16,8 @@ export async function startTestServer(overrides: TestServerOverrides = {}): Prom
     port: 0,
     host: '127.0.0.1',
     clientDir: null,
+    // No store unless a test asks for one (test/helpers/stores.ts makes its database).
+    store: null,
     ...overrides,
     security: { ...base.security, ...overrides.security },
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIRE_COOLDOWN_TICKS, PLAYER_MAX_SPEED_PX_PER_S, TICK_HZ } from '../../shared/constants.ts';
+import { TICK_HZ } from '../../shared/limits.ts';
+import { FIRE_COOLDOWN_TICKS, PLAYER_MAX_SPEED_PX_PER_S } from '../../shared/tuning.ts';
 import { type Baseline, expectBackToBaseline, type HonestPlayer, honestPlayer, takeBaseline } from '../helpers/attack.ts';
 import { bodyAt } from '../../game-client/net/interest.ts';
 import { joinRaw } from '../helpers/clients.ts';

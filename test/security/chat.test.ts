@@ -1,27 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHAT_HISTORY_LINES } from '../../shared/constants.ts';
+import { CHAT_HISTORY_LINES } from '../../shared/limits.ts';
 import type { ServerMessages } from '../../shared/messages.ts';
 import { CHAT_LIMIT } from '../../server/security/limits.ts';
-import { createArena, joinArenaById, leaveAll, unhandledMessages, type ArenaRoom } from '../helpers/clients.ts';
+import { createArena, joinArenaById, openRooms, unhandledMessages, type ArenaRoom } from '../helpers/clients.ts';
 import { startTestServer } from '../helpers/server.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
-const open: ArenaRoom[] = [];
+const { track, leaveAll } = openRooms();
 
 beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(async () => {
-  await leaveAll(open);
+  await leaveAll();
   await server?.close();
 });
-
-async function track(room: Promise<ArenaRoom>): Promise<ArenaRoom> {
-  const r = await room;
-  open.push(r);
-  return r;
-}
 
 describe('chat', () => {
   it('keeps the recent history and sends it, oldest first, to whoever joins', async () => {
@@ -29,7 +23,9 @@ describe('chat', () => {
     const lines: string[] = [];
     const seen: string[] = [];
     host.onMessage('chat', (c: ServerMessages['chat']) => seen.push(c.text));
-    const talkers = await Promise.all(Array.from({ length: 5 }, (_, i) => track(joinArenaById(server.endpoint, host.roomId, { name: `talker${i}` }))));
+    // One after another: one address may hold only a few seats it is not playing in yet.
+    const talkers: ArenaRoom[] = [];
+    for (let i = 0; i < 5; i++) talkers.push(await track(joinArenaById(server.endpoint, host.roomId, { name: `talker${i}` })));
     for (const [i, talker] of talkers.entries()) {
       for (let j = 0; j < CHAT_LIMIT.burst; j++) {
         const text = `line ${i}.${j}`;
@@ -57,5 +53,20 @@ describe('chat', () => {
     await waitFor('cleaned line', () => got.length === 1);
     expect(got[0]).toMatchObject({ fromId: guest.sessionId, name: 'guest', text: `hignirts <img src=x onerror=alert(1)> z${'\u0301'.repeat(3)}` });
     await waitFor('host name cleaned', () => host.state.players.get(host.sessionId)?.name === 'host');
+  });
+
+  it('names a spectator\'s lines with the spectator\'s name, numbered apart from a player it looks like', async () => {
+    const host = await track(createArena(server.endpoint, { name: 'player', private: true }));
+    const watcher = await track(joinArenaById(server.endpoint, host.roomId, { name: 'Watchy', spectate: true }));
+    const got: ServerMessages['chat'][] = [];
+    host.onMessage('chat', (c: ServerMessages['chat']) => got.push(c));
+    watcher.send('chat', { text: 'hi from the stands' });
+    await waitFor('the spectator\'s line', () => got.length === 1);
+    expect(got[0]).toEqual({ fromId: watcher.sessionId, name: 'Watchy', text: 'hi from the stands' });
+    // A spectator cannot chat as the player it mimics.
+    const mimic = await track(joinArenaById(server.endpoint, host.roomId, { name: 'PLAYER', spectate: true }));
+    mimic.send('chat', { text: 'it is me' });
+    await waitFor('the mimic\'s line', () => got.length === 2);
+    expect(got[1]).toEqual({ fromId: mimic.sessionId, name: 'PLAYER (2)', text: 'it is me' });
   });
 });

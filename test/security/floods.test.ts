@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
-import { PLAYER_MAX_SPEED_PX_PER_S } from '../../shared/constants.ts';
+import { PLAYER_MAX_SPEED_PX_PER_S } from '../../shared/tuning.ts';
 import { CHAT_LIMIT, DEFAULT_SECURITY } from '../../server/security/limits.ts';
 import { perMinute } from '../../server/security/tokenBucket.ts';
 import { type Baseline, expectBackToBaseline, expectHealthy, expectRejected, type HonestPlayer, honestPlayer, httpFrom, rejections, takeBaseline } from '../helpers/attack.ts';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { matchMaker } from '@colyseus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
-import { ARENA_ROOM, MAX_MESSAGE_BYTES, MAX_VIOLATIONS_PER_CLIENT } from '../../shared/constants.ts';
+import { ARENA_ROOM, MAX_MESSAGE_BYTES, MAX_VIOLATIONS_PER_CLIENT } from '../../shared/limits.ts';
 import { counterValue, violationsTotal } from '../../server/observability/metrics.ts';
 import { type Baseline, expectBackToBaseline, expectHealthy, expectHeapBackTo, expectRejected, type HonestPlayer, honestPlayer, rejections, settledHeapBytes, takeBaseline } from '../helpers/attack.ts';
 import { joinRaw, newGuest } from '../helpers/clients.ts';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { InputDecoder, InputEncoder } from '@colyseus/schema/input';
 import { Packr, unpack } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AIM_STEPS_PER_TURN, BATTLE_MAX_PLAYERS, CHAT_MAX_CHARS, MAX_MESSAGE_BYTES, NAME_MAX_CHARS } from '../../shared/constants.ts';
+import { AIM_STEPS_PER_TURN, BATTLE_MAX_PLAYERS, CHAT_MAX_CHARS, MAX_MESSAGE_BYTES, NAME_MAX_CHARS } from '../../shared/limits.ts';
 import { normalizeInput } from '../../shared/input.ts';
 import { cleanText, clientMessageSchemas, joinOptionsSchema } from '../../shared/messages.ts';
 import { InputMessage } from '../../server/rooms/inputSchema.ts';

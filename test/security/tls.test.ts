@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinArena, leaveAll, type ArenaRoom } from '../helpers/clients.ts';
 import { startTestServer } from '../helpers/server.ts';
-import { makeSelfSignedCert, trustCertificate, type SelfSigned } from '../helpers/tls.ts';
+import { makeSelfSignedCert, trustCertificate, type SelfSigned } from '../../tools/selfSigned.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let cert: SelfSigned;

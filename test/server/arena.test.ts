@@ -1,6 +1,8 @@
+import { matchMaker } from '@colyseus/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
-import { MAX_VIOLATIONS_PER_CLIENT, PLAYER_MAX_SPEED_PX_PER_S, TICK_HZ } from '../../shared/constants.ts';
+import { MAX_VIOLATIONS_PER_CLIENT, PRIVATE_ROOM_CODE_CHARS, PUBLIC_ROOM_CODE_CHARS, ROOM_CODE_ALPHABET, TICK_HZ } from '../../shared/limits.ts';
+import { PLAYER_MAX_SPEED_PX_PER_S } from '../../shared/tuning.ts';
 import { radiansToAim } from '../../shared/math.ts';
 import { counterValue, violationsTotal } from '../../server/observability/metrics.ts';
 import { closed, createArena, joinArena, joinArenaById, leaveAll, type ArenaRoom } from '../helpers/clients.ts';
@@ -122,18 +124,41 @@ describe('arena room over real WebSockets', () => {
 
   it('a private room is unlisted, skipped by quick play and joined by its code', async () => {
     const host = await track(createArena(server.endpoint, { name: 'host', private: true }));
-    expect(host.roomId).toMatch(/^[A-Z2-9]{5}$/);
+    expect(host.roomId).toMatch(new RegExp(`^[${ROOM_CODE_ALPHABET}]{${PRIVATE_ROOM_CODE_CHARS}}$`));
     const listing = await fetch(`${server.endpoint}/api/rooms`).then((r) => r.json());
     expect(listing.rooms.map((r: { code: string }) => r.code)).not.toContain(host.roomId);
 
     const stranger = await track(joinArena(server.endpoint, { name: 'stranger' }));
     expect(stranger.roomId).not.toBe(host.roomId);
+    expect(stranger.roomId).toMatch(new RegExp(`^[${ROOM_CODE_ALPHABET}]{${PUBLIC_ROOM_CODE_CHARS}}$`));
     const listed = await fetch(`${server.endpoint}/api/rooms`).then((r) => r.json());
     expect(listed.rooms).toContainEqual(expect.objectContaining({ code: stranger.roomId, clients: 1, maxClients: 16 }));
 
     const friend = await track(joinArenaById(server.endpoint, host.roomId.toLowerCase().toUpperCase(), { name: 'friend' }));
     expect(friend.roomId).toBe(host.roomId);
     await waitFor('host sees friend', () => player(host, friend.sessionId)?.name === 'friend');
+  });
+
+  it('sends no patch before the room exists, however long creating it waits on the room list (Redis)', async () => {
+    // A slow driver (Redis under load or stalled) delays onCreate past Colyseus' first patch
+    // timer; a patch sent then used to throw outside the room and end the process.
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    const driver = matchMaker.driver;
+    const lookup = driver.findByIds.bind(driver);
+    driver.findByIds = async (...args: Parameters<typeof lookup>) => {
+      await sleep(300);
+      return lookup(...args);
+    };
+    try {
+      const room = await track(createArena(server.endpoint, { name: 'patient', private: true }));
+      await waitFor('state', () => player(room, room.sessionId));
+    } finally {
+      driver.findByIds = lookup;
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(uncaught).toEqual([]);
   });
 
   it('refuses bad join options with a reason, before any seat is given', async () => {

@@ -1,9 +1,10 @@
 import { matchMaker } from '@colyseus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyAt, inArea } from '../../game-client/net/interest.ts';
-import { AOI_HYSTERESIS_PX, AOI_MARGIN_PX, BATTLE_ROOM, VIEWPORT_HEIGHT_PX, VIEWPORT_WIDTH_PX } from '../../shared/constants.ts';
+import { AOI_HYSTERESIS_PX, AOI_MARGIN_PX, BATTLE_ROOM, VIEWPORT_HEIGHT_PX, VIEWPORT_WIDTH_PX } from '../../shared/limits.ts';
 import type { RoomListing } from '../../shared/messages.ts';
 import type { World } from '../../shared/sim/world.ts';
+import { crowdCell, crowdGrid } from '../../shared/crowd.ts';
 import { cameraCentre } from '../../server/interest/area.ts';
 import { createArena, createRoomOf, joinArena, joinArenaById, leaveAll, newGuest, type ArenaRoom } from '../helpers/clients.ts';
 import { metricValue, scrape } from '../helpers/metrics.ts';
@@ -64,6 +65,11 @@ describe('the battle room over real connections', () => {
     // Interest management did something: on a 3200 × 2000 map some players are out of each other's view.
     expect(held).toBeGreaterThan(16);
     expect(hidden).toBeGreaterThan(16);
+    // Everyone's minimap: live players per crowd cell, for the whole map, on every client.
+    const grid = crowdGrid(world.map)!;
+    const expected = new Array(grid.cols * grid.rows).fill(0);
+    for (const p of world.players.values()) expected[crowdCell(grid, p.x, p.y)]++;
+    await waitFor('the crowd map on a client', () => JSON.stringify(Array.from(players[3]!.state.crowd!)) === JSON.stringify(expected));
     // And says so on /metrics.
     const m = await scrape(server.endpoint);
     const perClientPatch = metricValue(m, 'game_interest_total', { what: 'bodies_in_view' }) / metricValue(m, 'game_interest_total', { what: 'client_patches' });
@@ -78,6 +84,9 @@ describe('the battle room over real connections', () => {
     for (let i = 0; i < 7; i++) await join(host.roomId, { name: `q${i}` });
     const world = worldOf(host.roomId);
     await waitFor('everyone spawned', () => world.players.size === 8 && [...world.players.values()].every((p) => p.alive));
+    // The state follows the world once per patch: wait until a patch has carried all eight, so the
+    // watcher's first state (the room's state when it joins) has them.
+    await waitFor('everyone in the state', () => host.state.players.size === 8);
     const watcher = await join(host.roomId, { name: 'watcher', spectate: true });
     expect(world.players.has(watcher.sessionId)).toBe(false);
     expect(watcher.state.players.size).toBe(8);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TICK_MS } from '../../shared/constants.ts';
+import { TICK_MS } from '../../shared/limits.ts';
 import { Lobby } from '../../game-client/net/lobby.ts';
 import { parseNetSim } from '../../game-client/net/netsim/config.ts';
 import type { ArenaSession } from '../../game-client/net/session.ts';
@@ -8,18 +8,25 @@ import { startServerProcess, type ServerProcess } from '../helpers/serverProcess
 import { waitFor } from '../helpers/wait.ts';
 
 const HITCH_MS = 500;
+/** Longer than the server's input buffer (16 inputs, 530 ms) can absorb. */
+const LONG_HITCH_MS = 1500;
 let server: ServerProcess;
-/** Ours, and the same client with time dilation off (it sends at exactly the tick rate). */
+/**
+ * Ours, and the same client with time dilation off (it sends at exactly the tick rate) and no
+ * limit on inputs outstanding (it sends straight through a stall): the client before both.
+ */
 let sessions: ArenaSession[] = [];
 const acks: Array<Array<{ at: number; latencyMs: number }>> = [[], []];
 let hitchAt = 0;
+let longHitchAt = 0;
+const corrections: Array<{ at: number; sizePx: number }> = [];
 
 beforeAll(async () => {
   server = await startServerProcess({}, 20_000, 'test/helpers/hitchServer.ts');
   const endpoint = `http://127.0.0.1:${server.port}`;
   const netsim = parseNetSim('rtt=60,jitter=10');
   const ours = await new Lobby(endpoint, { netsim }).createPrivate('dilated');
-  const fixed = await new Lobby(endpoint, { netsim, tuning: { pacer: { maxSlow: 0, maxFast: 0 } } }).joinByCode(ours.code, 'fixed');
+  const fixed = await new Lobby(endpoint, { netsim, tuning: { pacer: { maxSlow: 0, maxFast: 0, maxAheadInputs: Infinity } } }).joinByCode(ours.code, 'fixed');
   sessions = [ours, fixed];
   sessions.forEach((s, i) => s.events.on('inputAck', ({ latencyMs }) => acks[i]!.push({ at: performance.now(), latencyMs })));
   const brains = [wanderer(3, { fire: false }), wanderer(4, { fire: false })];
@@ -29,6 +36,11 @@ beforeAll(async () => {
   server.child.stdin!.write(`hitch ${HITCH_MS}\n`);
   await playFor(sessions, brains, 5000);
   await waitFor('the server to have stalled', () => server.output().includes(`hitched ${HITCH_MS}`), { timeoutMs: 5000 });
+  ours.events.on('correction', (c) => corrections.push({ at: performance.now(), sizePx: c.sizePx }));
+  longHitchAt = performance.now();
+  server.child.stdin!.write(`hitch ${LONG_HITCH_MS}\n`);
+  await playFor(sessions, brains, LONG_HITCH_MS + 1500);
+  await waitFor('the server to have stalled again', () => server.output().includes(`hitched ${LONG_HITCH_MS}`), { timeoutMs: 5000 });
 }, 60_000);
 
 afterAll(async () => {
@@ -52,5 +64,16 @@ describe('after a 500 ms server hitch', () => {
     expect(excess[0]).toBeLessThan(3 * TICK_MS);
     expect(excess[1]).toBeGreaterThan(5 * TICK_MS);
     expect(excess[0]).toBeLessThan(excess[1]! / 2);
+  });
+});
+
+describe(`after a ${LONG_HITCH_MS} ms server stall`, () => {
+  it('the own player does not snap back: the client stops sending what the server could not have buffered', () => {
+    // Before, the client kept sending for a second; the server's buffer kept the newest 16 and
+    // acknowledged the rest unapplied, and the player snapped back by every dropped move (~150 px).
+    const after = corrections.filter((c) => c.at >= longHitchAt);
+    const worst = Math.max(0, ...after.map((c) => c.sizePx));
+    expect(worst).toBeLessThan(10);
+    expect(sessions[0]!.status).toBe('playing');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AIM_STEPS_PER_TURN, POSITION_QUANTUM_PX } from '../../shared/constants.ts';
+import { AIM_STEPS_PER_TURN, POSITION_QUANTUM_PX } from '../../shared/limits.ts';
 import { aimToDirection, aimToRadians, quantize, radiansToAim } from '../../shared/math.ts';
 import { nextRandom, seedFromString } from '../../shared/rng.ts';
 

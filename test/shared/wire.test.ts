@@ -1,12 +1,13 @@
 import { Encoder, Reflection, schema, t } from '@colyseus/schema';
 import { describe, expect, it } from 'vitest';
-import { PLAYER_RADIUS_PX, POSITION_QUANTUM_PX, TICK_DT_S } from '../../shared/constants.ts';
+import { POSITION_QUANTUM_PX, TICK_DT_S } from '../../shared/limits.ts';
+import { PLAYER_RADIUS_PX } from '../../shared/tuning.ts';
 import { ARENA_MAP, BATTLE_MAP, battleMap, battleMapFor, DUEL_MAP, getMap, type GameMap } from '../../shared/maps.ts';
 import { quantize } from '../../shared/math.ts';
 import { stepWorld } from '../../shared/sim/step.ts';
 import { addPlayer, createWorld } from '../../shared/sim/world.ts';
 import { AIM_WIRE, extrapolate, freeStep, MAX_MAP_SIDE_PX, POSITION_WIRE, unwrapTick, VELOCITY_WIRE } from '../../shared/wire.ts';
-import { PlayerState } from '../../server/rooms/ArenaState.ts';
+import { PlayerState } from '../../server/state/ArenaState.ts';
 
 /** One field of each wire type, through schema 5's real encoder and decoder. */
 const Sample = schema({ p: t.quantized(POSITION_WIRE), v: t.quantized(VELOCITY_WIRE), a: t.quantized(AIM_WIRE) }, 'WireSample');

@@ -1,8 +1,8 @@
 import type { Client } from '@colyseus/core';
 import { describe, expect, it } from 'vitest';
-import { PATCH_HZ, TICK_MS } from '../../../shared/constants.ts';
+import { DEFAULT_PATCH_HZ, TICK_MS } from '../../../shared/limits.ts';
 
-const PATCH_MS = 1000 / PATCH_HZ;
+const PATCH_MS = 1000 / DEFAULT_PATCH_HZ;
 import type { NetReport } from '../../../shared/messages.ts';
 import { nextRandom } from '../../../shared/rng.ts';
 import { InputPacer } from '../../../game-client/net/pacer.ts';
@@ -90,5 +90,13 @@ describe('input pacing with time dilation', () => {
     expect(ours.meanWait(end + 2000, end + 5000)).toBeLessThan(before + TICK_MS);
     // ...while a client that sends at exactly the tick rate keeps the extra latency for good.
     expect(fixed.meanWait(end + 2000, end + 5000)).toBeGreaterThan(fixed.meanWait(4000, 8000) + 5 * TICK_MS);
+  });
+
+  it('holds inputs back once more are unacknowledged than a round trip plus what the server can buffer', () => {
+    const pacer = new InputPacer();
+    // 100 ms round trip: 3 inputs in flight, plus 14.
+    expect(pacer.tooFarAhead(16, 100)).toBe(false);
+    expect(pacer.tooFarAhead(17, 100)).toBe(true);
+    expect(new InputPacer({ maxAheadInputs: Infinity }).tooFarAhead(1000, 100)).toBe(false);
   });
 });

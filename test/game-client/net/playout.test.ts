@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INTERP_DELAY_MAX_MS, TICK_MS } from '../../../shared/constants.ts';
+import { INTERP_DELAY_MAX_MS, TICK_MS } from '../../../shared/limits.ts';
 import { LinkModel } from '../../../game-client/net/netsim/link.ts';
 import { PlayoutClock } from '../../../game-client/net/playout.ts';
 
@@ -7,14 +7,16 @@ import { PlayoutClock } from '../../../game-client/net/playout.ts';
  * Patches at 20 Hz carrying the newest 30 Hz tick, over a simulated path; frames at 60 Hz.
  * Returns the clock and per-frame render ticks.
  */
-function run(link: LinkModel, durationMs: number, hitch?: { atMs: number; ms: number }) {
+function run(link: LinkModel, durationMs: number, hitch?: { atMs: number; ms: number; droppedMs?: number }) {
   const clock = new PlayoutClock();
   const arrivals: Array<{ at: number; tick: number }> = [];
   for (let sent = 0; sent < durationMs; sent += 50) {
     if (hitch && sent >= hitch.atMs && sent < hitch.atMs + hitch.ms) continue;
-    arrivals.push({ at: link.schedule(sent, 120), tick: Math.floor(sent / TICK_MS) });
+    // A server that stalls catches up a few ticks and drops the rest: later ticks come that much later.
+    const simulated = hitch && sent >= hitch.atMs ? sent - (hitch.droppedMs ?? 0) : sent;
+    arrivals.push({ at: link.schedule(sent, 120), tick: Math.floor(simulated / TICK_MS) });
   }
-  const frames: Array<{ t: number; tick: number; delay: number; underruns: number }> = [];
+  const frames: Array<{ t: number; tick: number; delay: number; underruns: number; dry: boolean }> = [];
   let next = 0;
   for (let t = 0; t < durationMs; t += 1000 / 60) {
     while (next < arrivals.length && arrivals[next]!.at <= t) {
@@ -22,7 +24,7 @@ function run(link: LinkModel, durationMs: number, hitch?: { atMs: number; ms: nu
       next++;
     }
     if (clock.newestTick < 0) continue;
-    frames.push({ t, tick: clock.advance(t), delay: clock.delayMs, underruns: clock.underruns });
+    frames.push({ t, tick: clock.advance(t), delay: clock.delayMs, underruns: clock.underruns, dry: clock.extrapolating });
   }
   return { clock, frames };
 }
@@ -66,5 +68,22 @@ describe('adaptive interpolation timeline', () => {
       expect(dTick).toBeGreaterThanOrEqual(dReal * 0.9 - 1e-9);
       expect(dTick).toBeLessThanOrEqual(dReal * 1.1 + 1e-9);
     }
+  });
+
+  it('follows a server stall that dropped ticks: the delay never goes negative and the world moves again within 2 s', () => {
+    // The server stalls 750 ms and drops 600 ms of ticks: every later tick arrives 600 ms "late",
+    // more than the 500 ms ceiling. Waiting for the old fastest path to age out held the world
+    // still for 6 s and reported a negative delay (which the server refuses in `netp`).
+    const stall = { atMs: 10_000, ms: 750, droppedMs: 600 };
+    const { frames } = run(new LinkModel({ latencyMs: 30, jitterMs: 5, lossRate: 0 }, 3), 25_000, stall);
+    for (const f of frames) expect(f.delay).toBeGreaterThanOrEqual(0);
+    let dryMs = 0;
+    let longest = 0;
+    for (let i = 1; i < frames.length; i++) {
+      dryMs = frames[i]!.dry ? dryMs + frames[i]!.t - frames[i - 1]!.t : 0;
+      longest = Math.max(longest, dryMs);
+    }
+    // The stall itself (750 ms) plus the 500 ms it takes to be sure the timeline moved, and the patch after.
+    expect(longest).toBeLessThan(2000);
   });
 });

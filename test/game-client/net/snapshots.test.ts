@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PLAYER_MAX_SPEED_PX_PER_S, TICK_DT_S } from '../../../shared/constants.ts';
+import { TICK_DT_S } from '../../../shared/limits.ts';
+import { PLAYER_MAX_SPEED_PX_PER_S } from '../../../shared/tuning.ts';
 import { DUEL_MAP } from '../../../shared/maps.ts';
 import { SnapshotBuffer, shotAt, type PlayerSnap } from '../../../game-client/net/snapshots.ts';
 import type { ArenaStateView, PlayerStateView, ProjectileStateView } from '../../../game-client/net/stateTypes.ts';
@@ -16,9 +17,9 @@ function mapOf<V>(entries: Record<string, V>) {
 }
 
 /** A state whose bodies were sampled at its own tick unless a player says otherwise (`t`). */
-function state(tick: number, players: Record<string, TestPlayer>, projectiles: Record<string, ProjectileStateView> = {}): ArenaStateView {
+function state(tick: number, players: Record<string, TestPlayer>, projectiles: Record<string, ProjectileStateView> = {}): Pick<ArenaStateView, 'tick' | 'players' | 'projectiles'> {
   const bodies = Object.fromEntries(Object.entries(players).map(([id, p]) => [id, { ...p, t: p.t ?? tick % 65536 }]));
-  return { tick, mapId: 'duel', players: mapOf(bodies), projectiles: mapOf(projectiles) };
+  return { tick, players: mapOf(bodies), projectiles: mapOf(projectiles) };
 }
 
 const out = (): PlayerSnap => ({ ...player({}), t: 0 });
@@ -65,6 +66,21 @@ describe('snapshot buffer', () => {
     const jumps = drawn.slice(1).map((x, i) => Math.abs(x - drawn[i]!));
     expect(Math.max(...jumps)).toBeLessThan(6);
     expect(drawn.at(-1)!).toBeGreaterThan(100);
+  });
+
+  it('glides instead of jumping back when the timeline steps back (a resync after a server stall)', () => {
+    const b = new SnapshotBuffer(DUEL_MAP);
+    for (let t = 0; t <= 30; t += 2) b.push(state(t, { a: player({ x: 100 + t * 9.6, vx: 290 }) }));
+    const drawn: number[] = [];
+    const draw = (tick: number, now: number) => b.render(tick, now, undefined, (_id, p) => drawn.push(p.x));
+    draw(28, 0);
+    draw(28.5, 16.7);
+    // The playout clock resynchronises 7 ticks back (about 65 px of running).
+    for (let f = 0; f < 30; f++) draw(21.5 + f / 2, 33.4 + f * 16.7);
+    const steps = drawn.slice(1).map((x, i) => x - drawn[i]!);
+    // Never a jump: at most a frame's run plus the fading step.
+    expect(Math.min(...steps)).toBeGreaterThan(-12);
+    expect(Math.max(...steps.map(Math.abs))).toBeLessThan(12);
   });
 
   it('draws a projectile until the tick its removal was first seen at', () => {

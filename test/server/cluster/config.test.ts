@@ -13,6 +13,9 @@ describe('operations settings', () => {
       .toMatchObject({ redisUrl: 'redis://r:6379/2', publicAddress: 'game.example.com/p1', reconnectWindowS: 0, drainDeadlineS: 120 });
     expect(() => loadOperationsConfig({ HEARTBEAT_MAX_MISSED: '0' })).toThrow(/HEARTBEAT_MAX_MISSED/);
     expect(() => loadOperationsConfig({ RECONNECT_WINDOW_S: 'soon' })).toThrow(/RECONNECT_WINDOW_S/);
+    expect(loadOperationsConfig({ ROOM_PLACEMENT: 'local' }).roomPlacement).toBe('local');
+    expect(DEFAULT_OPERATIONS.roomPlacement).toBe('least-loaded');
+    expect(() => loadOperationsConfig({ ROOM_PLACEMENT: 'random' })).toThrow(/ROOM_PLACEMENT/);
   });
 
   it('never print a Redis password', () => {
@@ -25,7 +28,10 @@ describe('npm run cluster arguments', () => {
   it('parse with defaults', () => {
     expect(parseClusterArgs(['--processes', '3'], {})).toEqual({
       processes: 3, basePort: 2567, host: '127.0.0.1', publicHost: 'localhost', redisUrl: 'redis://127.0.0.1:6379', keyPrefix: '',
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/arena',
     });
+    expect(parseClusterArgs(['--database', 'postgres://db/x'], { DATABASE_URL: 'postgres://other/y' })).toMatchObject({ databaseUrl: 'postgres://db/x' });
+    expect(parseClusterArgs([], { DATABASE_URL: 'postgres://other/y' })).toMatchObject({ databaseUrl: 'postgres://other/y' });
     expect(parseClusterArgs(['-n', '2', '--base-port', '3000', '--redis', 'redis://x:1'], { REDIS_KEY_PREFIX: 'a:' }))
       .toMatchObject({ processes: 2, basePort: 3000, redisUrl: 'redis://x:1', keyPrefix: 'a:' });
     expect(parseClusterArgs(['--help'], {})).toBe('help');

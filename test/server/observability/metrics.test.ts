@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TICK_HZ } from '../../../shared/constants.ts';
+import { TICK_HZ } from '../../../shared/limits.ts';
 import { closed, createArena, joinArenaById, leaveAll, type ArenaRoom } from '../../helpers/clients.ts';
 import { metricValue, parsePrometheus, scrape } from '../../helpers/metrics.ts';
 import { startTestServer } from '../../helpers/server.ts';

@@ -3,12 +3,15 @@ import { cleanText } from '../../../shared/messages.ts';
 import { GuestSeats } from '../../../server/rooms/guestSeats.ts';
 import { InputMessage } from '../../../server/rooms/inputSchema.ts';
 import { classifyFrame, inputFieldSizes } from '../../../server/security/frames.ts';
-import { ProxyTrust, plainAddress } from '../../../server/security/clientAddress.ts';
+import type { IncomingMessage } from 'node:http';
+import { DisplayNames, nameSkeleton } from '../../../server/rooms/displayNames.ts';
+import { AddressList, ProxyTrust, plainAddress, requestClient } from '../../../server/security/clientAddress.ts';
+import { SecretGuesses } from '../../../server/security/secretGuesses.ts';
 import { GuestTokens, bearerToken } from '../../../server/security/guestTokens.ts';
 import { DEFAULT_SECURITY, loadSecurityConfig, normalizeOrigin } from '../../../server/security/limits.ts';
 import { checkPlainMsgpack } from '../../../server/security/msgpackShape.ts';
 import { OriginPolicy, ownOrigins } from '../../../server/security/origins.ts';
-import { KeyedBuckets, TokenBucket, perMinute } from '../../../server/security/tokenBucket.ts';
+import { KeyedBuckets, TokenBucket, perMinute, retryAfterSeconds } from '../../../server/security/tokenBucket.ts';
 import { dataFrame, inputFrame, u32 } from '../../helpers/frames.ts';
 
 describe('TokenBucket', () => {
@@ -35,6 +38,97 @@ describe('TokenBucket', () => {
   });
 });
 
+describe('Retry-After', () => {
+  it('is the true wait: a client that obeys it is let in at its first retry, however often it was refused', () => {
+    // JOINS_PER_IP_PER_MINUTE=10: a token every 6 s. (A fixed "Retry-After: 2" sent such a client
+    // back five times before it got in at about 12 s.)
+    const bucket = new TokenBucket(perMinute(10), 0);
+    let now = 0;
+    while (bucket.take(now) === 'ok') now += 10;
+    for (let round = 0; round < 5; round++) {
+      now += Number(retryAfterSeconds(bucket.waitMs(now))) * 1000;
+      expect(bucket.take(now)).toBe('ok');
+      while (bucket.take(now) === 'ok') now += 10; // spend again, refused again
+    }
+    expect(retryAfterSeconds(0)).toBe('1');
+    expect(retryAfterSeconds(1001)).toBe('2');
+  });
+});
+
+describe('SecretGuesses', () => {
+  const limits = { perAddressFailures: { ratePerS: 1, burst: 2 }, globalFailures: { ratePerS: 1, burst: 3 } };
+  const all = { room_code: limits, reconnection_token: limits, guest_token: limits, dashboard_token: limits, metrics_token: limits, admin_token: limits };
+
+  it('lets right guesses through for free, refuses an address after its failures, then everyone after the global budget', () => {
+    const guesses = new SecretGuesses(new AddressList(['10.9.9.9'], 'test'), all, 0);
+    const guess = (ip: string, right: boolean, now = 0) => {
+      const attempt = guesses.attempt('room_code', ip, 'http', now);
+      if (attempt.ok) attempt.settle(right, now);
+      return attempt;
+    };
+    for (let i = 0; i < 10; i++) expect(guess('10.0.0.1', true).ok).toBe(true);
+    expect(guess('10.0.0.1', false).ok).toBe(true);
+    expect(guess('10.0.0.1', false).ok).toBe(true);
+    const refused = guess('10.0.0.1', true);
+    expect(refused).toMatchObject({ ok: false, scope: 'address' });
+    expect((refused as { retryAfterMs: number }).retryAfterMs).toBeCloseTo(1000, -1);
+    expect(guess('10.0.0.1', true, 1000).ok).toBe(true); // a second later, one more
+    // Other kinds have their own budgets.
+    expect(guesses.attempt('metrics_token', '10.0.0.1', 'http', 1000).ok).toBe(true);
+    // All addresses share one budget of failures (3, and 1 more a second; the first two spent 2).
+    expect(guess('10.0.0.2', false, 1000).ok).toBe(true);
+    expect(guess('10.0.0.3', false, 1000).ok).toBe(true);
+    expect(guess('10.0.0.4', true, 1000)).toMatchObject({ ok: false, scope: 'global' });
+    expect(guess('10.9.9.9', true, 1000)).toMatchObject({ ok: false, scope: 'global' }); // exempt addresses too
+    expect(guess('10.0.0.4', true, 2000).ok).toBe(true);
+  });
+
+  it('counts guesses still in flight: parallel attempts cannot overshoot the budget', () => {
+    const guesses = new SecretGuesses(new AddressList([], 'test'), all, 0);
+    const inFlight = [guesses.attempt('room_code', '10.0.0.1', 'http', 0), guesses.attempt('room_code', '10.0.0.1', 'http', 0)];
+    expect(inFlight.every((a) => a.ok)).toBe(true);
+    expect(guesses.attempt('room_code', '10.0.0.1', 'http', 0).ok).toBe(false);
+    for (const a of inFlight) if (a.ok) a.settle(true, 0); // both right after all: the budget is whole again
+    expect(guesses.attempt('room_code', '10.0.0.1', 'http', 0).ok).toBe(true);
+  });
+
+  it('settles once, and exempt addresses skip only their own budget', () => {
+    const guesses = new SecretGuesses(new AddressList(['10.9.9.9'], 'test'), all, 0);
+    const attempt = guesses.attempt('guest_token', '10.0.0.1', 'auth', 0);
+    if (!attempt.ok) throw new Error('refused');
+    attempt.settle(false, 0);
+    attempt.settle(false, 0);
+    attempt.settle(false, 0);
+    expect(guesses.attempt('guest_token', '10.0.0.1', 'auth', 0).ok).toBe(true);
+    for (let i = 0; i < 2; i++) {
+      const exempt = guesses.attempt('dashboard_token', '10.9.9.9', 'http', 0);
+      if (exempt.ok) exempt.settle(false, 0);
+      expect(exempt.ok).toBe(true);
+    }
+  });
+});
+
+describe('display names', () => {
+  it('tell look-alikes by their skeleton and number them apart, first come keeps its name', () => {
+    expect(nameSkeleton('bob')).toBe(nameSkeleton('b\u043eb')); // Cyrillic o
+    expect(nameSkeleton('bob')).toBe(nameSkeleton('B0B'));
+    expect(nameSkeleton('paypal')).toBe(nameSkeleton('p\u0430yp\u0430l')); // Cyrillic a
+    expect(nameSkeleton('bob')).not.toBe(nameSkeleton('bób'));
+    const names = new DisplayNames();
+    expect(names.claim('s1', 'bob')).toBe('bob');
+    expect(names.claim('s2', 'bob')).toBe('bob (2)');
+    expect(names.claim('s3', 'bob (2)')).toBe('bob (2) (2)');
+    expect(names.claim('s4', 'b\u043eb')).toBe('b\u043eb (3)');
+    names.release('s1');
+    expect(names.claim('s5', 'BOB')).toBe('BOB');
+    expect(names.claim('s2', 'alice')).toBe('alice'); // a session claiming again drops its old name
+    expect(names.claim('s6', 'bob')).toBe('bob (2)');
+    expect(names.nameOf('s6')).toBe('bob (2)');
+    names.release('s6');
+    expect(names.nameOf('s6')).toBeUndefined();
+  });
+});
+
 describe('ProxyTrust', () => {
   it('believes X-Forwarded-For only from trusted proxies, and only from the right', () => {
     const trust = new ProxyTrust(['10.0.0.0/8', '::1']);
@@ -48,6 +142,21 @@ describe('ProxyTrust', () => {
     expect(plainAddress('192.0.2.1:8080')).toBe('192.0.2.1');
     expect(() => new ProxyTrust(['not-an-ip'])).toThrow(/TRUSTED_PROXIES/);
     expect(() => new ProxyTrust(['10.0.0.0/33'])).toThrow(/prefix/);
+  });
+
+  it('resolves the client\'s scheme as it resolves its address: X-Forwarded-Proto counts from a trusted proxy only', () => {
+    const trust = new ProxyTrust(['10.0.0.1']);
+    const request = (peer: string, headers: Record<string, string>) => ({ socket: { remoteAddress: peer }, headers: { ...headers } }) as unknown as IncomingMessage;
+    const viaProxy = request('10.0.0.1', { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' });
+    trust.normalize(viaProxy);
+    expect(requestClient(viaProxy)).toEqual({ ip: '203.0.113.9', secure: true });
+    const chained = request('10.0.0.1', { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https, http' });
+    trust.normalize(chained);
+    expect(requestClient(chained).secure).toBe(false); // the proxy's own hop says http
+    const direct = request('203.0.113.5', { 'x-forwarded-for': '1.2.3.4', 'x-forwarded-proto': 'https' });
+    trust.normalize(direct);
+    expect(requestClient(direct)).toEqual({ ip: '203.0.113.5', secure: false });
+    expect(direct.headers['x-forwarded-proto']).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LAG_COMP_MAX_TICKS, PLAYER_MAX_HEALTH, PROJECTILE_DAMAGE, TICK_DT_S } from '../../../shared/constants.ts';
+import { LAG_COMP_MAX_TICKS, TICK_DT_S } from '../../../shared/limits.ts';
+import { PLAYER_MAX_HEALTH, PROJECTILE_DAMAGE } from '../../../shared/tuning.ts';
 import { normalizeInput, type PlayerInput } from '../../../shared/input.ts';
 import type { GameMap } from '../../../shared/maps.ts';
 import { stepWorld } from '../../../shared/sim/step.ts';

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  FIRE_COOLDOWN_TICKS,
-  PLAYER_MAX_HEALTH,
-  PLAYER_MAX_SPEED_PX_PER_S,
-  PLAYER_RADIUS_PX,
-  POSITION_QUANTUM_PX,
-  PROJECTILE_DAMAGE,
-  RESPAWN_DELAY_TICKS,
-  TICK_DT_S,
-} from '../../../shared/constants.ts';
+import { POSITION_QUANTUM_PX, TICK_DT_S } from '../../../shared/limits.ts';
+import { FIRE_COOLDOWN_TICKS, PLAYER_MAX_HEALTH, PLAYER_MAX_SPEED_PX_PER_S, PLAYER_RADIUS_PX, PROJECTILE_DAMAGE, RESPAWN_DELAY_TICKS, SPAWN_GATHER_BELOW_SHARE, SPAWN_GATHER_MIN_DISTANCE_PX } from '../../../shared/tuning.ts';
 import type { PlayerInput } from '../../../shared/input.ts';
-import { ARENA_MAP, type GameMap } from '../../../shared/maps.ts';
+import { ARENA_MAP, BATTLE_MAP, type GameMap } from '../../../shared/maps.ts';
 import { radiansToAim } from '../../../shared/math.ts';
 import { hashWorld } from '../../../shared/sim/hash.ts';
 import { stepWorld } from '../../../shared/sim/step.ts';
@@ -85,6 +77,34 @@ describe('simulation step', () => {
     expect(p.alive).toBe(true);
     expect(OPEN_MAP.spawns).toContainEqual({ x: p.x, y: p.y });
     expect(world.events.some((e) => e.type === 'spawn' && e.playerId === 'a')).toBe(true);
+  });
+
+  it('on a battle map, places a player near the others while the room is sparse, and spreads them once it is not', () => {
+    // Two friends on the 6400 × 4000 map: the second spawns in sight of the first, not corners apart.
+    for (const seed of [1, 2, 3]) {
+      const world = createWorld(BATTLE_MAP, seed);
+      const first = place(world, 'first', 6000, 3750);
+      addPlayer(world, 'second', 'second');
+      stepWorld(world, new Map(), TICK_DT_S);
+      const second = world.players.get('second')!;
+      const d = Math.hypot(second.x - first.x, second.y - first.y);
+      expect(d).toBeGreaterThanOrEqual(SPAWN_GATHER_MIN_DISTANCE_PX);
+      expect(d).toBeLessThanOrEqual(800);
+    }
+    // A busy room spreads out: the farthest point from everyone alive, as on other maps.
+    const world = createWorld(BATTLE_MAP, 1);
+    const busy = Math.ceil(BATTLE_MAP.spawns.length * SPAWN_GATHER_BELOW_SHARE);
+    for (let i = 0; i < busy; i++) place(world, `p${i}`, 400 + (i % 4) * 100, 250 + Math.floor(i / 4) * 100);
+    addPlayer(world, 'late', 'late');
+    stepWorld(world, new Map(), TICK_DT_S);
+    const late = world.players.get('late')!;
+    expect(Math.hypot(late.x - 400, late.y - 250)).toBeGreaterThan(5000);
+    // The arena keeps the farthest rule even with one other player.
+    const arena = createWorld(ARENA_MAP, 1);
+    place(arena, 'a', 80, 80);
+    addPlayer(arena, 'b', 'b');
+    stepWorld(arena, new Map(), TICK_DT_S);
+    expect(arena.players.get('b')).toMatchObject({ x: 1520, y: 920 });
   });
 
   it('accelerates to the maximum speed and no further, and friction brings it to rest', () => {

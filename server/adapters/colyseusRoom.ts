@@ -1,0 +1,49 @@
+import type { Room } from '@colyseus/core';
+
+/**
+ * The one place this project reaches into a Colyseus room's private members (@colyseus/core is
+ * pinned to an exact version for it; test/server/adapters/colyseusRoom.test.ts fails when an
+ * upgrade moves them):
+ *
+ * - `_reservedSeats`: the reservation table, `{ [sessionId]: [options, auth, consumed, reconnection] }`;
+ * - `_reserveSeat(sessionId, options, auth, seconds, allowReconnection, …)`: the one call every
+ *   seat reservation makes (locally or through presence), with no public hook before it;
+ * - `_serializer.encoder`: the schema encoder the room's patches go through.
+ */
+
+export interface ReservedSeat {
+  auth: unknown;
+  /** Its WebSocket has connected. */
+  consumed: boolean;
+  /** Held for a dropped player's reconnection. */
+  reconnection: boolean;
+}
+
+type ReservedSeats = Record<string, [unknown, unknown, boolean?, boolean?]>;
+type ReserveSeat = (sessionId: string, joinOptions: unknown, authData: unknown, seconds?: number, allowReconnection?: boolean, ...rest: unknown[]) => Promise<boolean>;
+
+/** Every seat currently reserved in `room`. */
+export function reservedSeatsOf(room: Room): ReservedSeat[] {
+  const table = (room as unknown as { _reservedSeats?: ReservedSeats })._reservedSeats;
+  if (table === undefined) throw new Error('Colyseus room internals changed: room._reservedSeats is missing (server/adapters/colyseusRoom.ts)');
+  return Object.values(table).map(([, auth, consumed, reconnection]) => ({ auth, consumed: consumed === true, reconnection: reconnection === true }));
+}
+
+/**
+ * From now on a seat reservation in `room` is made only when `allow(authData, allowReconnection)`
+ * says so; a refused one fails as Colyseus fails a full room.
+ */
+export function gateSeatReservations(room: Room, allow: (authData: unknown, allowReconnection: boolean) => boolean): void {
+  const self = room as unknown as { _reserveSeat?: ReserveSeat };
+  if (typeof self._reserveSeat !== 'function') throw new Error('Colyseus room internals changed: room._reserveSeat is missing (server/adapters/colyseusRoom.ts)');
+  const reserve = self._reserveSeat.bind(room);
+  self._reserveSeat = async (sessionId, joinOptions, authData, seconds, allowReconnection, ...rest) => {
+    if (!allow(authData, allowReconnection === true)) return false;
+    return reserve(sessionId, joinOptions, authData, seconds, allowReconnection, ...rest);
+  };
+}
+
+/** The schema encoder of `room`'s serializer, if it has one where this version keeps it. */
+export function roomEncoderOf(room: object): object | undefined {
+  return (room as { _serializer?: { encoder?: object } })._serializer?.encoder;
+}

@@ -1,0 +1,175 @@
+import { BODY_BIT, ALL_BODY_BITS } from '../state/changes.ts';
+import { extrapolate, MAX_BODY_SAMPLE_AGE_TICKS } from '../../shared/wire.ts';
+import type { InterestOptions } from './config.ts';
+import { bodyUpdateBytes, projectileAddBytes } from './fields.ts';
+import { interestTotals } from './stats.ts';
+import type { Body, Shot, Track, Viewer } from './tracked.ts';
+import { addShot, MOTION_BITS, sendUpdate } from './viewEntries.ts';
+
+/*
+ * Priority and the byte budget: which of a viewer's pending updates and projectiles go in this
+ * patch's frame, most important first, and how importance grows while one waits.
+ */
+
+const byPriority = (a: { priority: number }, b: { priority: number }) => b.priority - a.priority;
+/** Up to this many candidates are sorted in place by insertion (`Array.sort` allocates scratch). */
+const INSERTION_SORT_MAX = 48;
+
+/** The first `n` of `list`, highest priority first, stable, without allocating for the usual few. */
+function sortByPriority<T extends { priority: number }>(list: T[], n: number): void {
+  if (n > INSERTION_SORT_MAX) {
+    list.length = n;
+    list.sort(byPriority);
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const item = list[i]!;
+    let j = i - 1;
+    while (j >= 0 && list[j]!.priority < item.priority) {
+      list[j + 1] = list[j]!;
+      j--;
+    }
+    list[j + 1] = item;
+  }
+}
+
+/** Each client's frame within its byte budget (one per room; the candidate lists are reused every patch). */
+export class PatchBudget {
+  private readonly candidates: Track[] = [];
+  private readonly shotCandidates: Shot[] = [];
+  /** Bytes a frame may carry (0: no budget: everything goes at once). */
+  readonly budget: number;
+
+  constructor(private readonly options: InterestOptions) {
+    this.budget = options.enabled ? options.budgetBytesPerPatch : 0;
+  }
+
+  /**
+   * Queue this patch's body updates into the view. A body's motion (x, y, t, and the velocity
+   * if it changed) goes out only when the client's extrapolation from what it has would differ
+   * from the server's position: a body running straight costs nothing. Entering bodies, the
+   * player's own body and updates waiting for `maxDeferPatches` are sent regardless; the rest
+   * by priority within the budget.
+   */
+  flush(v: Viewer, patch: number, now: number, frameOverheadBytes: number, shotsInFlight: ReadonlyMap<number, Shot>, mapRefId: () => number): void {
+    // Filled up to `n` (not emptied with `length = 0`, which drops the array's storage each time).
+    const candidates = this.candidates;
+    let n = 0;
+    const totals = interestTotals;
+    const list = v.list;
+    for (let i = 0; i < list.length; i++) {
+      const track = list[i]!;
+      const body = track.body;
+      const own = body === v.own;
+      if (!own) totals.visibleBodies++;
+      if (track.entering) {
+        sendUpdate(v, body, track, ALL_BODY_BITS, now);
+        continue;
+      }
+      let want = track.pending;
+      const ticks = now - track.tick;
+      // The owner reconciles its prediction against exact current values: no extrapolation for it.
+      const drifted = own
+        ? body.x !== track.x || body.y !== track.y
+        // extrapolate() with the steps cached: x + ticks × freeStep(v).
+        : track.x + ticks * track.stepX !== body.x || track.y + ticks * track.stepY !== body.y || ticks >= MAX_BODY_SAMPLE_AGE_TICKS;
+      if (drifted || body.vx !== track.vx || body.vy !== track.vy) {
+        want |= MOTION_BITS;
+        if (body.vx !== track.vx) want |= BODY_BIT.vx;
+        if (body.vy !== track.vy) want |= BODY_BIT.vy;
+      }
+      if (want === 0) {
+        track.waitingSince = -1;
+        track.priority = 0;
+        continue;
+      }
+      if (!own) totals.changedVisibleBodies++;
+      if (track.waitingSince < 0) track.waitingSince = patch;
+      if (own || this.budget === 0 || patch - track.waitingSince >= this.options.maxDeferPatches) {
+        sendUpdate(v, body, track, want, now);
+        continue;
+      }
+      track.priority += this.weight(v, body, track, want, ticks);
+      track.want = want;
+      candidates[n++] = track;
+    }
+    const shots = this.shotCandidates;
+    let m = 0;
+    if (v.pendingShots.size > 0) {
+      for (const [shot, priority] of v.pendingShots) {
+        // Ended before its turn came: nothing to send any more.
+        if (!shotsInFlight.has(shot.id)) {
+          v.pendingShots.delete(shot);
+          continue;
+        }
+        const grown = priority + this.shotWeight(v, shot);
+        v.pendingShots.set(shot, grown);
+        shot.priority = grown;
+        shots[m++] = shot;
+      }
+    }
+    if (n === 0 && m === 0) return;
+    sortByPriority(candidates, n);
+    sortByPriority(shots, m);
+    // Updates and projectiles compete for what the frame has left, highest priority first; an
+    // item that does not fit waits (and gains priority), a smaller one after it may still go.
+    let left = this.budget - frameOverheadBytes - v.bytes;
+    for (let i = 0, j = 0; i < n || j < m;) {
+      if (j >= m || (i < n && candidates[i]!.priority >= shots[j]!.priority)) {
+        const track = candidates[i++]!;
+        const cost = bodyUpdateBytes(track.body.refId, track.want);
+        if (cost <= left) {
+          left -= cost;
+          sendUpdate(v, track.body, track, track.want, now);
+        } else {
+          totals.deferred++;
+        }
+      } else {
+        const shot = shots[j++]!;
+        const cost = projectileAddBytes(shot.refId, shot.index, shot.key, shot.ownerId === v.sessionId ? v.sessionId.length : undefined);
+        if (cost <= left) {
+          left -= cost;
+          v.pendingShots.delete(shot);
+          addShot(v, shot, mapRefId());
+        } else {
+          totals.deferredProjectiles++;
+        }
+      }
+    }
+  }
+
+  /**
+   * Importance of a projectile not sent yet, added to its priority every patch it waits: by how
+   * close its flight passes the camera, doubled (a shot is an event a player reacts to).
+   */
+  private shotWeight(v: Viewer, shot: Shot): number {
+    const dx = shot.bx - shot.ax;
+    const dy = shot.by - shot.ay;
+    const len2 = dx * dx + dy * dy;
+    const t = len2 > 0 ? Math.max(0, Math.min(1, ((v.cx - shot.ax) * dx + (v.cy - shot.ay) * dy) / len2)) : 0;
+    const ex = shot.ax + t * dx - v.cx;
+    const ey = shot.ay + t * dy - v.cy;
+    const half = this.options.priorityHalfDistancePx;
+    return (2 * half) / (half + Math.sqrt(ex * ex + ey * ey));
+  }
+
+  /** Importance of an update, added to its priority every patch it waits. */
+  private weight(v: Viewer, body: Body, track: Track, want: number, ticks: number): number {
+    const dx = body.x - v.cx;
+    const dy = body.y - v.cy;
+    const half = this.options.priorityHalfDistancePx;
+    let w = half / (half + Math.sqrt(dx * dx + dy * dy));
+    if ((want & MOTION_BITS) !== 0) {
+      // The farther the client's picture is off, the sooner it should be put right.
+      const ex = Math.abs(extrapolate(track.x, track.vx, ticks) - body.x);
+      const ey = Math.abs(extrapolate(track.y, track.vy, ticks) - body.y);
+      w *= 1 + (ex > ey ? ex : ey) / 16;
+    } else if ((want & (BODY_BIT.hp | BODY_BIT.alive)) === 0) {
+      w *= 0.5; // aim alone: cosmetic
+    }
+    // Deaths, respawns and hits change what a player sees most.
+    if ((want & (BODY_BIT.hp | BODY_BIT.alive)) !== 0) w *= 4;
+    if (v.follow === body.id) w *= 4;
+    return w;
+  }
+}

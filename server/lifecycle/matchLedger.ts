@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import { TICK_HZ } from '../../shared/limits.ts';
+import type { SimPlayer, World } from '../../shared/sim/world.ts';
+import type { MatchEndReason } from '../store/db/schema.ts';
+import type { MatchLineRecord, MatchRecord, RatingChanges } from '../store/matches/records.ts';
+
+/** Where a room's match records go (the store's write queue: never awaited on the tick). */
+export interface MatchSink {
+  checkpoint(record: MatchRecord): void;
+  finish(record: MatchRecord, reason: MatchEndReason, written?: (changes: RatingChanges | undefined) => void): void;
+  readonly instance: string;
+}
+
+interface Participant {
+  profileId: string | null;
+  name: string;
+  /** Kills, deaths and ticks of this profile's seats that have left. */
+  kills: number;
+  deaths: number;
+  ticksDone: number;
+  damage: number;
+  /** Seats of this profile in the room now (two tabs of one browser are two seats), with their join tick. */
+  live: Map<string, number>;
+}
+
+/**
+ * What a room remembers of its match for the record: who took part (players who left included),
+ * their kills, deaths, damage and time played, one line per profile (a profile's seats add up).
+ * It only counts; the record is built when asked (a checkpoint every few seconds, the end) and
+ * handed to the sink, which writes it off the tick.
+ */
+export class MatchLedger {
+  readonly matchId = randomUUID();
+  private readonly startedAt = Date.now();
+  private readonly byKey = new Map<string, Participant>();
+  private readonly keyBySession = new Map<string, string>();
+  private finished = false;
+
+  constructor(private readonly sink: MatchSink, private readonly meta: { game: string; roomKind: string; mapId: string }) {}
+
+  get ended(): boolean {
+    return this.finished;
+  }
+
+  /** A player seat was taken (`profileId` null: no stored profile). */
+  join(sessionId: string, profileId: string | null, name: string, tick: number): void {
+    if (this.finished) return;
+    // One line per profile; players without one get a line per seat.
+    const key = profileId ?? `session:${sessionId}`;
+    let p = this.byKey.get(key);
+    if (p === undefined) {
+      p = { profileId, name, kills: 0, deaths: 0, ticksDone: 0, damage: 0, live: new Map() };
+      this.byKey.set(key, p);
+    }
+    p.name = name;
+    p.live.set(sessionId, tick);
+    this.keyBySession.set(sessionId, key);
+  }
+
+  /** A player left for good (not a dropped seat still held): keep its score. */
+  leave(sessionId: string, player: SimPlayer | undefined, tick: number): void {
+    const key = this.keyBySession.get(sessionId);
+    this.keyBySession.delete(sessionId);
+    if (this.finished || key === undefined) return;
+    const p = this.byKey.get(key)!;
+    if (player !== undefined) {
+      p.kills += player.kills;
+      p.deaths += player.deaths;
+    }
+    const joined = p.live.get(sessionId);
+    if (joined !== undefined) p.ticksDone += tick - joined;
+    p.live.delete(sessionId);
+  }
+
+  /** After each step: damage dealt (the world's own counters hold kills and deaths). */
+  afterStep(world: World): void {
+    if (this.finished) return;
+    for (const e of world.events) {
+      if (e.type !== 'hit') continue;
+      const key = this.keyBySession.get(e.shooterId);
+      if (key !== undefined) this.byKey.get(key)!.damage += e.damage;
+    }
+  }
+
+  /** Anyone ever took a seat. */
+  get hasParticipants(): boolean {
+    return this.byKey.size > 0;
+  }
+
+  checkpoint(world: World): void {
+    if (this.finished || !this.hasParticipants) return;
+    this.sink.checkpoint(this.record(world));
+  }
+
+  /** The match ended: its final record goes to the sink (once). */
+  finish(world: World, reason: MatchEndReason, written?: (changes: RatingChanges | undefined) => void): MatchRecord | undefined {
+    if (this.finished) return undefined;
+    const record = this.record(world);
+    this.finished = true;
+    if (record.lines.length > 0) this.sink.finish(record, reason, written);
+    return record;
+  }
+
+  private record(world: World): MatchRecord {
+    const msPerTick = 1000 / TICK_HZ;
+    const lines: Array<Omit<MatchLineRecord, 'placing'>> = [];
+    for (const p of this.byKey.values()) {
+      let { kills, deaths, ticksDone: ticks } = p;
+      for (const [sessionId, joined] of p.live) {
+        const player = world.players.get(sessionId);
+        kills += player?.kills ?? 0;
+        deaths += player?.deaths ?? 0;
+        ticks += world.tick - joined;
+      }
+      lines.push({ profileId: p.profileId, name: p.name, kills, deaths, damage: p.damage, timePlayedMs: Math.round(ticks * msPerTick) });
+    }
+    lines.sort((a, b) => b.kills - a.kills || a.deaths - b.deaths);
+    // Equal kills and deaths share a placing (a draw between them for the rating).
+    let placing = 0;
+    const placed = lines.map((l, i) => {
+      const prev = lines[i - 1];
+      if (prev === undefined || prev.kills !== l.kills || prev.deaths !== l.deaths) placing = i + 1;
+      return { ...l, placing };
+    });
+    return {
+      id: this.matchId, game: this.meta.game, roomKind: this.meta.roomKind, mapId: this.meta.mapId, instance: this.sink.instance,
+      startedAt: this.startedAt, at: Date.now(), durationMs: Math.round(world.tick * msPerTick), lines: placed,
+    };
+  }
+}

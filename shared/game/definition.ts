@@ -1,0 +1,51 @@
+import type { GameMap } from '../maps.ts';
+import type { InputLayout } from './input.ts';
+import type { Replica, ReplicatedLayout } from './state.ts';
+
+/**
+ * What a game is, to the engine: the one object a game hands the server (rooms, replay, bots) and
+ * the client. The engine runs any definition; the game's own code is its definition, a renderer
+ * scene and a bot behaviour. Everything here is pure and deterministic: given the same world and
+ * inputs, `step` gives the same world on every machine (replays and prediction rely on it).
+ */
+export interface GameDefinition<W = unknown, I = unknown, L extends InputLayout = InputLayout> {
+  /** Stable identifier (GET /api/games). */
+  readonly id: string;
+  /** One line for people. */
+  readonly description: string;
+  /**
+   * The room names it is played in, each with its player seats when the creator picks no size
+   * (`configured`: the server's MAX_PLAYERS setting) and its own line for the lobby.
+   */
+  readonly rooms: ReadonlyArray<{ readonly name: string; readonly playersPerRoom: number | 'configured'; readonly description: string; readonly map?: GameMap }>;
+  /** The input on the wire, declared once (shared/game/input.ts). */
+  readonly input: L;
+  /** A player's input when it sent none this step. */
+  emptyInput(seq?: number): I;
+  createWorld(map: GameMap, seed: number): W;
+  /** A player joins the match (placed by the game's spawning rules). */
+  addPlayer(world: W, id: string, name: string): void;
+  removePlayer(world: W, id: string): void;
+  /** One fixed step: at most one input per player (players without one get no input). */
+  step(world: W, inputs: ReadonlyMap<string, I>, dtS: number): void;
+  /** The world's tick (steps taken). */
+  tick(world: W): number;
+  /** A checksum of everything `step` depends on (replays compare it). */
+  hash(world: W): string;
+  /** The match is decided by play (a score reached); absent: matches end on the server's clock only. */
+  isOver?(world: W): boolean;
+  /**
+   * What every client sees, for games served without interest management (server/rooms/GameRoom.ts):
+   * the layout, and the world's values in it (read at the patch rate).
+   */
+  readonly replicated?: ReplicatedLayout;
+  replicate?(world: W): Replica;
+  /** Each player's line in the match-end message, best first (`kills`: the game's points). */
+  standings?(world: W): Array<{ id: string; name: string; kills: number; deaths: number }>;
+}
+
+/** Type-checks a definition where it is declared, keeping its own world, input and layout types. */
+export function defineGame<W, I, L extends InputLayout>(game: GameDefinition<W, I, L>): GameDefinition<W, I, L> {
+  if (game.rooms.length === 0) throw new Error(`game ${game.id}: no room names`);
+  return game;
+}

@@ -1,0 +1,50 @@
+import { defineGame } from '../../game/definition.ts';
+import { defineReplicated, type StateValues } from '../../game/state.ts';
+import { BALL_INPUT, emptyBallInput, type BallInput } from './input.ts';
+import { addBallPlayer, createBallWorld, hashBallWorld, PITCH, removeBallPlayer, stepBall, type BallWorld } from './rules.ts';
+
+/** The ball room's name. */
+export const BALL_ROOM = 'ball';
+/** Two against two. */
+export const BALL_PLAYERS_PER_ROOM = 4;
+
+/** What every client of a ball room sees (the whole match: the room is small). */
+export const BALL_REPLICATED = defineReplicated({
+  match: { tick: 'uint32', scoreLeft: 'uint8', scoreRight: 'uint8', winner: 'int8', resumeTick: 'uint32' },
+  entities: {
+    players: { name: 'string', team: 'uint8', x: 'float32', y: 'float32', goals: 'uint8', lastInputSeq: 'uint32' },
+    balls: { x: 'float32', y: 'float32', vx: 'float32', vy: 'float32' },
+  },
+});
+
+function* playerValues(world: BallWorld): Iterable<readonly [string, StateValues]> {
+  for (const p of world.players.values()) yield [p.id, { name: p.name, team: p.team, x: p.x, y: p.y, goals: p.goals, lastInputSeq: p.lastInputSeq }];
+}
+
+/**
+ * The ball game as a game definition (shared/game/definition.ts): the second game, whose shared
+ * object (the ball) stresses prediction differently from the shooter. Served by the generic room
+ * without interest management (server/rooms/GameRoom.ts): everyone sees the whole pitch.
+ */
+export const BALL_GAME = defineGame<BallWorld, BallInput, typeof BALL_INPUT>({
+  id: 'ball',
+  description: 'Top-down ball game: two teams push and kick one ball into the other team\'s goal; first to five.',
+  rooms: [{ name: BALL_ROOM, playersPerRoom: BALL_PLAYERS_PER_ROOM, description: 'Ball (2v2): two teams of two, one ball, first to five goals.', map: PITCH }],
+  input: BALL_INPUT,
+  emptyInput: emptyBallInput,
+  createWorld: (map) => createBallWorld(map.id === 'pitch' ? map : undefined),
+  addPlayer: (world, id, name) => { addBallPlayer(world, id, name); },
+  removePlayer: removeBallPlayer,
+  step: stepBall,
+  tick: (world) => world.tick,
+  hash: hashBallWorld,
+  isOver: (world) => world.winner !== -1,
+  replicated: BALL_REPLICATED,
+  replicate: (world) => ({
+    match: { tick: world.tick, scoreLeft: world.score[0], scoreRight: world.score[1], winner: world.winner, resumeTick: world.resumeTick },
+    entities: { players: playerValues(world), balls: [['ball', { x: world.ball.x, y: world.ball.y, vx: world.ball.vx, vy: world.ball.vy }]] },
+  }),
+  standings: (world) => [...world.players.values()]
+    .map((p) => ({ id: p.id, name: p.name, kills: p.goals, deaths: 0 }))
+    .sort((a, b) => b.kills - a.kills || a.name.localeCompare(b.name)),
+});

@@ -1,0 +1,35 @@
+import { matchMaker, type Room } from '@colyseus/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reservedSeatsOf, roomEncoderOf } from '../../../server/adapters/colyseusRoom.ts';
+import { createArena, leaveAll, reserveSeat, type ArenaRoom } from '../../helpers/clients.ts';
+import { startTestServer } from '../../helpers/server.ts';
+
+/**
+ * Contract of server/adapters/colyseusRoom.ts with the pinned @colyseus/core: fails when an upgrade
+ * moves the room's reservation table or its serializer's encoder. (The seat gate itself is exercised
+ * through matchmaking by test/security/rooms.test.ts.)
+ */
+describe('the Colyseus room adapter', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  const rooms: ArenaRoom[] = [];
+  beforeAll(async () => { server = await startTestServer(); });
+  afterAll(async () => {
+    await leaveAll(rooms);
+    await server.close();
+  });
+
+  it('sees a reservation nobody has connected to, with the auth the room gave it, and the room\'s encoder', async () => {
+    const owner = await createArena(server.endpoint, { name: 'owner' });
+    rooms.push(owner);
+    const room = matchMaker.getLocalRoomById(owner.roomId) as Room;
+    expect(reservedSeatsOf(room).filter((s) => !s.consumed)).toHaveLength(0);
+    await reserveSeat(server.endpoint, 'joinById', owner.roomId, { name: 'waiting' });
+    const fresh = reservedSeatsOf(room).filter((s) => !s.consumed && !s.reconnection);
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]!.auth).toMatchObject({ name: 'waiting' });
+    expect((fresh[0]!.auth as { address?: string }).address).toMatch(/127\.0\.0\.1$/);
+    const encoder = roomEncoderOf(room) as { encode?: unknown; encodeView?: unknown } | undefined;
+    expect(typeof encoder?.encode).toBe('function');
+    expect(typeof encoder?.encodeView).toBe('function');
+  });
+});
