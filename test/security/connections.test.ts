@@ -36,10 +36,17 @@ function reservedSeats(roomId: string): number {
   return Object.keys((localRoom(roomId) as unknown as { _reservedSeats: object })._reservedSeats).length;
 }
 
-/** Open a raw TCP socket; resolves once connected, with how it ends. */
+/**
+ * Open a raw TCP socket; resolves once connected, with how it ends. An idle socket is ended by
+ * whichever of Node's two clocks fires first: the socket timeout closes it silently, the
+ * connections check (headersTimeout) answers `408 Request Timeout` first. The socket reads and
+ * drops what it receives: a stream whose bytes nobody reads never emits 'end' or 'close', which
+ * made a socket ended by a 408 look open forever (1 run in 12 with both cores busy).
+ */
 async function tcp(localAddress: string): Promise<{ socket: net.Socket; closedAtMs: () => number | undefined }> {
   const socket = net.connect({ host: '127.0.0.1', port: server.port, localAddress });
   let closedAt: number | undefined;
+  socket.resume();
   socket.on('close', () => { closedAt = performance.now(); });
   socket.on('error', () => undefined);
   await new Promise<void>((resolve) => { socket.once('connect', () => resolve()); socket.once('close', () => resolve()); });
@@ -111,7 +118,14 @@ describe('connections that never get going are dropped in bounded time', () => {
       await expectHealthy(server.endpoint);
 
       // The ones let in said nothing, so the idle timeout ends them.
-      await waitFor('all closed', () => open === 0 && sockets.every((s) => s.closedAtMs() !== undefined), { timeoutMs: HEADERS_TIMEOUT_MS * 6 });
+      await waitFor('all closed', () => open === 0 && sockets.every((s) => s.closedAtMs() !== undefined), {
+        timeoutMs: HEADERS_TIMEOUT_MS * 6,
+        describe: () => {
+          const stuck = sockets.filter((s) => s.closedAtMs() === undefined);
+          const ports = stuck.slice(0, 5).map((s) => `${s.socket.localPort}:${s.socket.readyState}:${s.socket.connecting ? 'connecting' : 'connected'}:${s.socket.bytesRead} bytes read`);
+          return `${open} admitted still open on the server (of ${admitted}); ${stuck.length} client sockets not closed, e.g. ${ports.join(' ')}; last admitted ${Math.round(performance.now() - lastAdmittedAt)} ms ago`;
+        },
+      });
       expect(lastClosedAt - lastAdmittedAt).toBeLessThan(HEADERS_TIMEOUT_MS * 6 + 2000);
       await waitFor('edge forgot the address', () => server.security.edge.stats().socketPeers === peersBefore);
     } finally {
