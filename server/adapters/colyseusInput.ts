@@ -12,6 +12,8 @@ import { schemaFields } from './schemaMetadata.ts';
  *   every ROOM_INPUT_RELIABLE frame; it is replaced per room to hand the frame to an InputChannel.
  *   `defineInput()` still runs, so the join handshake still tells the SDK the input layout and the
  *   patch frames keep their TIMED prefix.
+ * - `client._inputBuffer.ackSeq` is the input acknowledgement Colyseus' own serializer stamps on
+ *   every patch frame; `acknowledgeFrom` makes it report an InputChannel's count instead.
  * - a schema class's fields (names, indexes, types) come from server/adapters/schemaMetadata.ts.
  */
 
@@ -70,4 +72,19 @@ export function routeInputs(room: Room<any>, channel: InputChannel, protocolErro
   controller.decodeReliable = (client: Client, buffer: Buffer) => {
     if (!readInputFrame(channel, client.sessionId, buffer)) client.leave(protocolErrorCode, 'malformed input');
   };
+}
+
+/**
+ * The acknowledgement Colyseus' own serializer stamps on `client`'s patch frames (rooms that keep
+ * it, unlike the arena's interest serializer) becomes `ack()`. Inputs routed to an InputChannel
+ * never reach Colyseus' input buffer, whose count would otherwise stay 0: the SDK's
+ * `input.lastProcessed` and its reconciliation would never move. Call on every join and
+ * reconnection (Colyseus gives a reconnected client a fresh buffer).
+ */
+export function acknowledgeFrom(client: Client, ack: () => number): void {
+  const buffer = (client as unknown as { _inputBuffer?: object })._inputBuffer;
+  if (buffer === undefined || !('ackSeq' in buffer)) {
+    throw new Error('Colyseus input internals changed: client._inputBuffer.ackSeq is missing (server/adapters/colyseusInput.ts)');
+  }
+  Object.defineProperty(buffer, 'ackSeq', { get: ack, configurable: true });
 }

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_SPECTATORS_PER_ROOM, INPUT_BUFFER_MAX_INPUTS, MAX_MESSAGES_
 import type { GameMap } from '../../shared/maps.ts';
 import { clientMessageSchemas, type ArenaMetadata, type ServerMessages } from '../../shared/messages.ts';
 import { seedFromString } from '../../shared/rng.ts';
-import { inputFieldsOf, readInputFrameFor, routeInputs } from '../adapters/colyseusInput.ts';
+import { acknowledgeFrom, inputFieldsOf, readInputFrameFor, routeInputs } from '../adapters/colyseusInput.ts';
 import { DEFAULT_MATCH_LIFECYCLE, MatchLifecycle, type MatchSource } from '../lifecycle/matchLifecycle.ts';
 import { InputChannel } from '../netcode/inputChannel.ts';
 import { RoomNetcode } from '../netcode/roomNetcode.ts';
@@ -206,9 +206,13 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
     log.error({ roomId: this.roomId, method: methodName, err: cause }, 'room error contained');
   }
 
-  /** A connection's input frames go to the input channel, checked against this game's layout. */
+  /**
+   * A connection's input frames go to the input channel, checked against this game's layout; the
+   * patches Colyseus frames for it acknowledge what the channel consumed.
+   */
   private openInputs(client: Client): void {
     const inputs = this.channel.open(client.sessionId);
+    acknowledgeFrom(client, () => this.channel.acknowledged(client.sessionId));
     guardOf(client.ref)?.deliverInputsTo((frame) => {
       if (!readInputFrameFor(this.channel, inputs, frame)) client.leave(CloseCode.WITH_ERROR, 'malformed input');
     }, this.inputSizes);

@@ -120,6 +120,8 @@ describe('ball room over real WebSockets', () => {
       await sleep(1000 / TICK_HZ);
     }
     await waitFor('inputs applied', () => a.state.players.get(a.sessionId).lastInputSeq === 10);
+    // The patches acknowledge them too (the SDK's reconciliation prunes its pending inputs on it).
+    await waitFor('inputs acknowledged', () => input.lastProcessed === 10, { describe: () => `acknowledged ${input.lastProcessed}` });
     expect(a.state.players.get(a.sessionId).x - x0).toBeGreaterThan(0);
     expect(a.state.players.get(a.sessionId).x - x0).toBeLessThanOrEqual(PLAYER_MAX_SPEED_PX_PER_S * 0.5);
     await expect(join({ name: 'big', maxPlayers: BALL_PLAYERS_PER_ROOM + 1 }, 'create')).rejects.toThrow(/maxPlayers/);
