@@ -42,6 +42,8 @@ export class MatchLifecycle implements Drainable {
   private draining = false;
   private ended = false;
   private readonly superseded = new WeakSet<Client>();
+  /** Seats held for dropped players, by session, until they are back or their window has passed. */
+  private readonly held = new Map<string, { reject?: (reason?: unknown) => void }>();
 
   /**
    * `publish` writes the match info where clients read it (the room state): called now and
@@ -107,7 +109,15 @@ export class MatchLifecycle implements Drainable {
     const held = this.room.allowReconnection(client, this.options.reconnectWindowS);
     // Rejects when the room is disposing or the client never finished joining: then it just leaves.
     held.then(undefined, () => undefined);
+    const sessionId = client.sessionId;
+    this.held.set(sessionId, held as unknown as { reject?: (reason?: unknown) => void });
+    held.then(() => this.held.delete(sessionId), () => this.held.delete(sessionId));
     return held;
+  }
+
+  /** One avatar per guest: the seat held for `sessionId` (a guest who has joined again) ends now. */
+  endHeldSeat(sessionId: string): void {
+    this.held.get(sessionId)?.reject?.(new Error('session replaced'));
   }
 
   /** Call after every simulation step. */

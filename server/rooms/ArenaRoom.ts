@@ -23,14 +23,13 @@ import type { GuestTokens } from '../security/guestTokens.ts';
 import type { ProfileJoin } from '../store/profiles/joinCheck.ts';
 import { meanSkillOf } from '../store/ratings/quickPlay.ts';
 import { guardOf } from '../security/connectionGuard.ts';
-import { CHAT_LIMIT, MAX_PENDING_SEATS_PER_ADDRESS_PER_ROOM } from '../security/limits.ts';
+import { MAX_PENDING_SEATS_PER_ADDRESS_PER_ROOM } from '../security/limits.ts';
 import { recordRejection, type RejectionReason } from '../security/rejections.ts';
-import { TokenBucket } from '../security/tokenBucket.ts';
 import { ArenaState } from '../state/ArenaState.ts';
 import { Audience, type Seat } from './audience.ts';
-import { ChatLog } from './chatLog.ts';
 import { CrowdCounter } from './crowd.ts';
 import { DisplayNames } from './displayNames.ts';
+import { RoomChat } from './roomChat.ts';
 import { GuestSeats } from './guestSeats.ts';
 import { InputMessage } from './inputSchema.ts';
 import { limitPendingSeats } from './pendingSeats.ts';
@@ -159,12 +158,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   private readonly stepInputs = new Map<string, PlayerInput>();
   private readonly guestSeats = new GuestSeats();
   private readonly names = new DisplayNames();
-  private readonly chatLog = new ChatLog();
-  private readonly chatBuckets = new Map<string, TokenBucket>();
+  private readonly chat = new RoomChat(this, this.names, this.violations);
   /** Rated players' μ by session, for the listing's mean skill (quick play by rating). */
   private readonly seatedSkills = new Map<string, number>();
-  /** Seats held for dropped players, by session, so a newer join of the same guest can end them. */
-  private readonly heldSeats = new Map<string, { reject?: (reason?: unknown) => void }>();
   /** Input-buffer reports, pings, per-client lag-compensation clamp (docs/NETCODE.md). */
   protected net!: RoomNetcode;
   /** Set when the server records replays (REPLAY_DIR). */
@@ -240,19 +236,15 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     this.openInputs(client);
     this.interest.addViewer(client.sessionId, seat);
     this.publishAudience();
-    const lines = this.chatLog.recent();
-    if (lines.length > 0) client.send('chatHistory', { lines } satisfies ServerMessages['chatHistory']);
+    this.chat.welcome(client);
   }
 
-  // Reconnection and drain live in MatchLifecycle; these hooks hand over, and remember a held
-  // seat so that a newer join of the same guest can end it (one avatar per guest).
+  // Reconnection and drain live in MatchLifecycle (which also ends a held seat when its guest
+  // joins again: one avatar per guest); these hooks hand over.
   override onDrop(client: Client, code?: number): void {
-    const held = this.lifecycle.dropped(client, code) as unknown as (Promise<unknown> & { reject?: (reason?: unknown) => void }) | undefined;
-    if (held === undefined) return; // Colyseus calls onLeave next
+    if (this.lifecycle.dropped(client, code) === undefined) return; // Colyseus calls onLeave next
     // What was buffered when the connection died is not played while the seat waits.
     this.inputChannel.clear(client.sessionId);
-    this.heldSeats.set(client.sessionId, held);
-    held.then(() => this.heldSeats.delete(client.sessionId), () => this.heldSeats.delete(client.sessionId));
   }
 
   override onReconnect(client: Client): void {
@@ -295,7 +287,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     if (seat !== undefined) this.publishAudience();
     this.guestSeats.release(client.sessionId);
     this.names.release(client.sessionId);
-    this.chatBuckets.delete(client.sessionId);
+    this.chat.forget(client.sessionId);
     this.playerInputs.delete(client.sessionId);
   }
 
@@ -312,8 +304,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   private evict(sessionId: string): void {
     recordRejection('connection', 'session_replaced', { roomId: this.roomId, sessionId });
     this.names.release(sessionId); // the guest's new seat keeps its name
-    const held = this.heldSeats.get(sessionId);
-    if (held?.reject !== undefined) held.reject(new Error('session replaced'));
+    this.lifecycle.endHeldSeat(sessionId);
     this.clients.getById(sessionId)?.leave(CLOSE_CODES.SESSION_REPLACED, 'joined again elsewhere');
   }
 
@@ -365,15 +356,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   }
 
   private registerMessages(): void {
-    this.onMessage('chat', (client, raw) => {
-      const parsed = clientMessageSchemas.chat.safeParse(raw);
-      if (!parsed.success) return this.violations.record(client, 'invalid_message', `chat: ${parsed.error.issues[0]?.message}`);
-      if (!this.allowChat(client)) return;
-      // Spectators have no body in the world, but they do have a name.
-      const line: ServerMessages['chat'] = { fromId: client.sessionId, name: this.names.nameOf(client.sessionId) ?? '?', text: parsed.data.text };
-      this.chatLog.add(line);
-      this.broadcast('chat', line);
-    });
+    this.onMessage('chat', (client, raw) => this.chat.receive(client, raw));
     this.onMessage('netp', (client, raw) => {
       const parsed = clientMessageSchemas.netp.safeParse(raw);
       if (!parsed.success) return this.violations.record(client, 'invalid_message', `netp: ${parsed.error.issues[0]?.message}`);
@@ -404,20 +387,6 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     void this.setMetadata({ ...meta, players: this.audience.playerCount, spectators: this.audience.spectatorCount, meanSkill: meanSkillOf(this.seatedSkills.values()) });
   }
 
-  /** Chat lines are rate-limited per player (valid ones only: invalid ones are strikes). */
-  private allowChat(client: Client): boolean {
-    const now = performance.now();
-    let bucket = this.chatBuckets.get(client.sessionId);
-    if (bucket === undefined) {
-      bucket = new TokenBucket(CHAT_LIMIT, now);
-      this.chatBuckets.set(client.sessionId, bucket);
-    }
-    const verdict = bucket.take(now);
-    if (verdict === 'ok') return true;
-    recordRejection('message', 'chat_rate', { roomId: this.roomId, sessionId: client.sessionId });
-    if (verdict === 'abusive') client.leave(CLOSE_CODES.RATE_LIMITED, 'chat rate limit');
-    return false;
-  }
 
   /**
    * A patch, then the netcode report when one is due, each client's frames corked into one

@@ -15,15 +15,14 @@ import { log } from '../observability/log.ts';
 import { joinRejectionsTotal, roomErrorsTotal } from '../observability/metrics.ts';
 import { guardOf } from '../security/connectionGuard.ts';
 import { inputFieldSizes } from '../security/frames.ts';
-import { CHAT_LIMIT, MAX_PENDING_SEATS_PER_ADDRESS_PER_ROOM } from '../security/limits.ts';
+import { MAX_PENDING_SEATS_PER_ADDRESS_PER_ROOM } from '../security/limits.ts';
 import { recordRejection } from '../security/rejections.ts';
-import { TokenBucket } from '../security/tokenBucket.ts';
 import { inputSchemaOf } from '../state/inputSchema.ts';
 import { applyReplica, replicatedSchemaOf } from '../state/replicatedState.ts';
 import { ArenaRoom, authorizeJoin, parseJoinOptions, type ArenaRoomConfig, type PlayerAuth } from './ArenaRoom.ts';
 import { Audience, type Seat } from './audience.ts';
-import { ChatLog } from './chatLog.ts';
 import { DisplayNames } from './displayNames.ts';
+import { RoomChat } from './roomChat.ts';
 import { GuestSeats } from './guestSeats.ts';
 import { limitPendingSeats } from './pendingSeats.ts';
 import { allocateRoomCode } from './roomCode.ts';
@@ -63,8 +62,7 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
   private readonly violations = new ViolationTracker(() => this.roomId);
   private readonly guestSeats = new GuestSeats();
   private readonly names = new DisplayNames();
-  private readonly chatLog = new ChatLog();
-  private readonly chatBuckets = new Map<string, TokenBucket>();
+  private readonly chat = new RoomChat(this, this.names, this.violations);
 
   static override async onAuth(_token: string, options: unknown, context: AuthContext): Promise<PlayerAuth> {
     return ArenaRoom.onAuth(_token, options, context);
@@ -149,8 +147,7 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
     this.net.join(client.sessionId);
     this.openInputs(client);
     this.publishAudience();
-    const lines = this.chatLog.recent();
-    if (lines.length > 0) client.send('chatHistory', { lines } satisfies ServerMessages['chatHistory']);
+    this.chat.welcome(client);
   }
 
   override onDrop(client: Client, code?: number): void {
@@ -192,7 +189,7 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
     if (seat !== undefined) this.publishAudience();
     this.guestSeats.release(client.sessionId);
     this.names.release(client.sessionId);
-    this.chatBuckets.delete(client.sessionId);
+    this.chat.forget(client.sessionId);
   }
 
   override async onDispose(): Promise<void> {
@@ -221,18 +218,12 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
   private evict(sessionId: string): void {
     recordRejection('connection', 'session_replaced', { roomId: this.roomId, sessionId });
     this.names.release(sessionId);
+    this.lifecycle.endHeldSeat(sessionId);
     this.clients.getById(sessionId)?.leave(CLOSE_CODES.SESSION_REPLACED, 'joined again elsewhere');
   }
 
   private registerMessages(): void {
-    this.onMessage('chat', (client, raw) => {
-      const parsed = clientMessageSchemas.chat.safeParse(raw);
-      if (!parsed.success) return this.violations.record(client, 'invalid_message', `chat: ${parsed.error.issues[0]?.message}`);
-      if (!this.allowChat(client)) return;
-      const line: ServerMessages['chat'] = { fromId: client.sessionId, name: this.names.nameOf(client.sessionId) ?? '?', text: parsed.data.text };
-      this.chatLog.add(line);
-      this.broadcast('chat', line);
-    });
+    this.onMessage('chat', (client, raw) => this.chat.receive(client, raw));
     this.onMessage('netp', (client, raw) => {
       const parsed = clientMessageSchemas.netp.safeParse(raw);
       if (!parsed.success) return this.violations.record(client, 'invalid_message', `netp: ${parsed.error.issues[0]?.message}`);
@@ -258,16 +249,6 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
     void this.setMetadata({ ...meta, players: this.audience.playerCount, spectators: this.audience.spectatorCount });
   }
 
-  private allowChat(client: Client): boolean {
-    const now = performance.now();
-    let bucket = this.chatBuckets.get(client.sessionId);
-    if (bucket === undefined) this.chatBuckets.set(client.sessionId, (bucket = new TokenBucket(CHAT_LIMIT, now)));
-    const verdict = bucket.take(now);
-    if (verdict === 'ok') return true;
-    recordRejection('message', 'chat_rate', { roomId: this.roomId, sessionId: client.sessionId });
-    if (verdict === 'abusive') client.leave(CLOSE_CODES.RATE_LIMITED, 'chat rate limit');
-    return false;
-  }
 
   override broadcastPatch(): boolean {
     if (this.world !== undefined) applyReplica(this.shape, this.state as Schema, this.game.replicate!(this.world));

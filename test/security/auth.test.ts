@@ -123,6 +123,30 @@ describe('one avatar per guest session', () => {
   });
 });
 
+describe('one avatar per guest session, across a drop', () => {
+  it('a guest whose dropped seat is still held, joining again, replaces the held avatar at once', async () => {
+    const guest = newGuest(server.endpoint);
+    const first = await joinArenaById(server.endpoint, honest.room.roomId, { name: 'comeback' }, guest);
+    first.reconnection.enabled = false; // the guest comes back with a new join, not its token
+    await waitFor('first avatar visible', () => honest.room.state.players.get(first.sessionId));
+    const firstClosed = closed(first);
+    dropConnection(honest.room.roomId, first.sessionId);
+    expect(await firstClosed).toBe(1006);
+    expect(honest.room.state.players.get(first.sessionId)?.name).toBe('comeback'); // held for 10 s
+
+    const second = await joinArenaById(server.endpoint, honest.room.roomId, { name: 'comeback' }, guest);
+    open.push(second);
+    // Well inside the 10 s window: the held seat ended because its guest is back, not by time.
+    const t0 = performance.now();
+    await waitFor('held avatar gone, new one here', () => honest.room.state.players.get(first.sessionId) === undefined && honest.room.state.players.get(second.sessionId) !== undefined, { timeoutMs: 5000 });
+    expect(performance.now() - t0).toBeLessThan(5000);
+    let avatars = 0;
+    honest.room.state.players.forEach((p) => { if (p.name.startsWith('comeback')) avatars++; });
+    expect(avatars).toBe(1);
+    expect(honest.room.state.players.get(second.sessionId)?.name).toBe('comeback');
+  });
+});
+
 describe('reconnection', () => {
   it('a wrong reconnection token gets nobody in, and the real player still gets back in', async () => {
     const guest = newGuest(server.endpoint);
