@@ -107,10 +107,10 @@ export class MatchLifecycle implements Drainable {
     log.info({ roomId: this.room.roomId, sessionId: client.sessionId, code, serverCloseCode, held: hold }, 'player dropped');
     if (!hold) return undefined;
     const held = this.room.allowReconnection(client, this.options.reconnectWindowS);
-    // Rejects when the room is disposing or the client never finished joining: then it just leaves.
-    held.then(undefined, () => undefined);
     const sessionId = client.sessionId;
     this.held.set(sessionId, held as unknown as { reject?: (reason?: unknown) => void });
+    // Settles when the player is back or the seat is given up; rejects when the room is disposing,
+    // the client never finished joining or its guest joined again: then it just leaves.
     held.then(() => this.held.delete(sessionId), () => this.held.delete(sessionId));
     return held;
   }
