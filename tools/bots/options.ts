@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { GAMES } from '../../shared/games/catalog.ts';
 import { BATTLE_MAX_PLAYERS, DEFAULT_PORT } from '../../shared/limits.ts';
 import { BEHAVIOURS, type BehaviourName } from './behaviour.ts';
 import { RUN_DEFAULTS, type RunOptions } from './coordinator.ts';
@@ -14,7 +15,8 @@ export const USAGE = `Usage: npm run bots -- [options]
   --url URL             server (ws:// or http://)              default ws://127.0.0.1:${DEFAULT_PORT}
   --room NAME           room type to join                      default ${RUN_DEFAULTS.room}
   --rooms N             rooms to fill                          default ${RUN_DEFAULTS.rooms}
-  --per-room N          bots per room (1-${BATTLE_MAX_PLAYERS}; arena rooms take 64)  default ${RUN_DEFAULTS.perRoom}
+  --per-room N          bots per room (1-${BATTLE_MAX_PLAYERS}; arena rooms take 64)  default ${RUN_DEFAULTS.perRoom},
+                        or the room's size when it is smaller (ball: 4)
   --duration S          run length in seconds, ramp included   default ${RUN_DEFAULTS.durationS}
   --ramp S              spread the joins over S seconds        default ${RUN_DEFAULTS.rampS}
   --behaviour B         ${BEHAVIOURS.join(' | ')}                default ${RUN_DEFAULTS.behaviour}
@@ -37,6 +39,14 @@ export interface CliOptions {
 }
 
 export class UsageError extends Error {}
+
+/** Seats of a room type whose game fixes them (ball: 4); undefined where the server's setting decides. */
+function fixedSeats(room: string): number | undefined {
+  for (const game of GAMES) {
+    for (const r of game.rooms) if (r.name === room && r.playersPerRoom !== 'configured') return r.playersPerRoom;
+  }
+  return undefined;
+}
 
 function integer(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -102,11 +112,14 @@ export function parseCli(argv: string[]): CliOptions {
   const join = v.join ?? RUN_DEFAULTS.join;
   if (join !== 'code' && join !== 'quick') throw new UsageError(`--join must be code or quick (got "${join}")`);
   const rooms = integer(v.rooms, 'rooms', RUN_DEFAULTS.rooms, 1, 10_000);
-  const perRoom = integer(v['per-room'], 'per-room', RUN_DEFAULTS.perRoom, 1, BATTLE_MAX_PLAYERS);
-  const durationS = seconds(v.duration, 'duration', RUN_DEFAULTS.durationS, 1, 7 * 24 * 3600);
-  const rampS = seconds(v.ramp, 'ramp', RUN_DEFAULTS.rampS, 0, durationS);
   const room = v.room ?? RUN_DEFAULTS.room;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(room)) throw new UsageError(`--room must be a room type name (got "${room}")`);
+  // A room type with its own size (ball: 4) fills to that size by default, and refuses more here
+  // rather than as a server-side refusal for every bot past it.
+  const seats = fixedSeats(room);
+  const perRoom = integer(v['per-room'], 'per-room', Math.min(RUN_DEFAULTS.perRoom, seats ?? RUN_DEFAULTS.perRoom), 1, seats ?? BATTLE_MAX_PLAYERS);
+  const durationS = seconds(v.duration, 'duration', RUN_DEFAULTS.durationS, 1, 7 * 24 * 3600);
+  const rampS = seconds(v.ramp, 'ramp', RUN_DEFAULTS.rampS, 0, durationS);
   const workers = v.workers === undefined || v.workers === 'auto' ? 'auto' : integer(v.workers, 'workers', 1, 1, 64);
   return {
     run: {

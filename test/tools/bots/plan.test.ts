@@ -59,6 +59,14 @@ describe('bots CLI options', () => {
     expect(() => parseCli(['--full', '120%'])).toThrow(/full/);
     expect(() => parseCli(['--url', 'localhost:2567'])).toThrow(/url/);
   });
+
+  it('fills a room type with its own size to that size, and refuses more', () => {
+    expect(parseCli(['--room', 'ball']).run.perRoom).toBe(4);
+    expect(parseCli(['--room', 'ball', '--per-room', '2']).run.perRoom).toBe(2);
+    expect(() => parseCli(['--room', 'ball', '--per-room', '5'])).toThrow(/per-room must be an integer from 1 to 4/);
+    // Room types sized by the server's setting keep the default.
+    expect(parseCli(['--room', 'arena']).run.perRoom).toBe(parseCli([]).run.perRoom);
+  });
 });
 
 describe('join failure reasons', () => {
