@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseReplay } from '../../shared/replay/format.ts';
+import { GAMES } from '../../shared/games/catalog.ts';
+import { parseReplay, type ReplayHeader } from '../../shared/replay/format.ts';
 import { resimulate } from '../../shared/replay/resimulate.ts';
 
 /**
@@ -17,7 +18,11 @@ function main(): number {
   }
   let result;
   try {
-    result = resimulate(parseReplay(readFileSync(file, 'utf8')));
+    const lines = parseReplay(readFileSync(file, 'utf8'));
+    const header = (lines[0] as ['h', ReplayHeader])[1];
+    const game = GAMES.find((g) => g.id === header.game);
+    if (game === undefined) throw new Error(`the replay is of game ${header.game}, which this server does not have (${GAMES.map((g) => g.id).join(', ')})`);
+    result = resimulate(lines, game);
   } catch (err) {
     process.stderr.write(`replay: ${(err as Error).message}\n`);
     return 2;
@@ -27,7 +32,7 @@ function main(): number {
   } else {
     const h = result.header;
     const lines = [
-      `room ${h.roomId}  map ${h.mapId}  seed ${h.seed}  recorded ${h.startedAt}`,
+      `game ${h.game}  room ${h.roomId}  map ${h.mapId}  seed ${h.seed}  recorded ${h.startedAt}`,
       `ticks ${result.ticks}  players ${result.players}  inputs ${result.inputs}`,
       `checksums verified ${result.checksumsVerified} (every ${h.checksumEvery} ticks)`,
       `final world hash ${result.finalHash}${result.recordedFinalHash === undefined ? ' (the file has no final hash: the room did not close cleanly)' : `, recorded ${result.recordedFinalHash}`}`,

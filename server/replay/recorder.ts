@@ -1,64 +1,67 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import type { GameDefinition } from '../../shared/game/definition.ts';
 import { TICK_HZ } from '../../shared/limits.ts';
-import type { PlayerInput } from '../../shared/input.ts';
-import { REPLAY_VERSION, type InputTuple, type ReplayLine } from '../../shared/replay/format.ts';
-import { hashWorld } from '../../shared/sim/hash.ts';
-import type { World } from '../../shared/sim/world.ts';
+import type { GameMap } from '../../shared/maps.ts';
+import { inputToTuple, REPLAY_VERSION, replayFieldsOf, type InputTuple, type ReplayLine } from '../../shared/replay/format.ts';
 import { log } from '../observability/log.ts';
 
 /**
- * Writes one room's replay (shared/replay/format.ts) as it runs: header, joins and leaves,
- * the inputs of every step, a checksum every `checksumEvery` ticks and the final hash.
- * Lines go through a file stream (buffered, asynchronous): recording costs the tick a
- * JSON.stringify and a buffered write.
+ * Writes one room's replay (shared/replay/format.ts) as it runs, for any game definition:
+ * header, joins and leaves, the inputs of every step, a checksum every `checksumEvery` ticks and
+ * the final hash. Lines go through a file stream (buffered, asynchronous): recording costs the
+ * tick a JSON.stringify and a buffered write.
  */
-export class ReplayRecorder {
+export class ReplayRecorder<W, I> {
   private readonly out: WriteStream;
   private readonly index = new Map<string, number>();
+  private readonly fields: readonly string[];
   private nextIndex = 0;
   private ended = false;
   readonly file: string;
 
-  constructor(dir: string, roomId: string, world: World, private readonly checksumEvery: number) {
+  /** `seed`: what the room gave `game.createWorld` with `map`; `world`: that world, before its first step. */
+  constructor(dir: string, roomId: string, private readonly game: GameDefinition<W, I>, world: W, map: GameMap, seed: number, private readonly checksumEvery: number) {
+    if (game.tick(world) !== 0) throw new Error('a replay must start with the room (tick 0)');
     mkdirSync(dir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     this.file = path.join(dir, `${roomId}-${stamp}.replay.ndjson`);
+    this.fields = replayFieldsOf(game);
     this.out = createWriteStream(this.file, { flags: 'wx' });
     this.out.on('error', (err) => log.error({ err, file: this.file }, 'replay write failed'));
     this.write(['h', {
-      v: REPLAY_VERSION, roomId, mapId: world.map.id, seed: world.rng, tickHz: TICK_HZ,
+      v: REPLAY_VERSION, game: game.id, roomId, mapId: map.id, seed, tickHz: TICK_HZ,
       checksumEvery, startedAt: new Date().toISOString(),
     }]);
-    if (world.tick !== 0) throw new Error('a replay must start with the room (tick 0)');
   }
 
-  join(world: World, id: string, name: string): void {
+  join(world: W, id: string, name: string): void {
     this.index.set(id, this.nextIndex++);
-    this.write(['j', world.tick, id, name]);
+    this.write(['j', this.game.tick(world), id, name]);
   }
 
-  leave(world: World, id: string): void {
-    this.write(['l', world.tick, id]);
+  leave(world: W, id: string): void {
+    this.write(['l', this.game.tick(world), id]);
   }
 
   /** After a step: the inputs it applied, and a checksum when one is due. */
-  step(world: World, inputs: ReadonlyMap<string, PlayerInput>): void {
+  step(world: W, inputs: ReadonlyMap<string, I>): void {
+    const tick = this.game.tick(world);
     if (inputs.size > 0) {
       const tuples: InputTuple[] = [];
-      for (const [id, i] of inputs) {
+      for (const [id, input] of inputs) {
         const player = this.index.get(id);
-        if (player !== undefined) tuples.push([player, i.seq, i.moveX, i.moveY, i.aim, i.fire ? 1 : 0, i.rewind ?? 0]);
+        if (player !== undefined) tuples.push(inputToTuple(player, input as object, this.fields));
       }
-      this.write(['s', world.tick, tuples]);
+      this.write(['s', tick, tuples]);
     }
-    if (world.tick % this.checksumEvery === 0) this.write(['c', world.tick, hashWorld(world)]);
+    if (tick % this.checksumEvery === 0) this.write(['c', tick, this.game.hash(world)]);
   }
 
-  end(world: World): Promise<void> {
+  end(world: W): Promise<void> {
     if (this.ended) return Promise.resolve();
     this.ended = true;
-    this.write(['e', world.tick, hashWorld(world)]);
+    this.write(['e', this.game.tick(world), this.game.hash(world)]);
     return new Promise((resolve) => this.out.end(resolve));
   }
 

@@ -164,7 +164,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
   /** Input-buffer reports, pings, per-client lag-compensation clamp (docs/NETCODE.md). */
   protected net!: RoomNetcode;
   /** Set when the server records replays (REPLAY_DIR). */
-  protected replay: ReplayRecorder | undefined;
+  protected replay: ReplayRecorder<World, PlayerInput> | undefined;
   /** Set when the server keeps results: who played and how, for the match record. */
   protected ledger: MatchLedger | undefined;
 
@@ -187,8 +187,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; metadata: ArenaMetadata
     this.net = new RoomNetcode(undefined, this.config.patchIntervalMs);
     if (this.config.seatReservationS !== undefined) this.seatReservationTimeout = this.config.seatReservationS;
     limitPendingSeats(this, MAX_PENDING_SEATS_PER_ADDRESS_PER_ROOM, this.config.rateLimitExempt);
-    this.world = this.game.createWorld(map, seedFromString(this.roomId));
-    if (this.config.replayDir) this.replay = new ReplayRecorder(this.config.replayDir, this.roomId, this.world, this.config.replayChecksumTicks ?? 30);
+    const seed = seedFromString(this.roomId);
+    this.world = this.game.createWorld(map, seed);
+    if (this.config.replayDir) this.replay = new ReplayRecorder(this.config.replayDir, this.roomId, this.game, this.world, map, seed, this.config.replayChecksumTicks ?? 30);
     this.state.mapId = map.id;
     this.crowd = new CrowdCounter(this.state, map);
     await this.setMetadata({ code: this.roomId, private: isPrivate, mapId: map.id, kind, players: 0, maxPlayers, spectators: 0, maxSpectators: this.audience.maxSpectators, meanSkill: null });

@@ -12,6 +12,7 @@ import { DEFAULT_MATCH_LIFECYCLE, MatchLifecycle, type MatchSource } from '../li
 import { InputChannel } from '../netcode/inputChannel.ts';
 import { RoomNetcode } from '../netcode/roomNetcode.ts';
 import { log } from '../observability/log.ts';
+import { ReplayRecorder } from '../replay/recorder.ts';
 import { joinRejectionsTotal, roomErrorsTotal } from '../observability/metrics.ts';
 import { guardOf } from '../security/connectionGuard.ts';
 import { inputFieldSizes } from '../security/frames.ts';
@@ -56,6 +57,8 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
   private net!: RoomNetcode;
   private listedPrivate = false;
   private decidedAtTick = -1;
+  /** Set when the server records replays (REPLAY_DIR). */
+  private replay: ReplayRecorder<unknown, unknown> | undefined;
   /** Players (not spectators), with the last input sequence applied for each. */
   private readonly lastSeq = new Map<string, number>();
   private readonly stepInputs = new Map<string, unknown>();
@@ -102,7 +105,9 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
     this.net = new RoomNetcode(undefined, this.config.patchIntervalMs);
     if (this.config.seatReservationS !== undefined) this.seatReservationTimeout = this.config.seatReservationS;
     limitPendingSeats(this, MAX_PENDING_SEATS_PER_ADDRESS_PER_ROOM, this.config.rateLimitExempt);
-    this.world = game.createWorld(map, seedFromString(this.roomId));
+    const seed = seedFromString(this.roomId);
+    this.world = game.createWorld(map, seed);
+    if (this.config.replayDir) this.replay = new ReplayRecorder(this.config.replayDir, this.roomId, game, this.world, map, seed, this.config.replayChecksumTicks ?? 30);
     this.root.mapId = map.id;
     await this.setMetadata({ code: this.roomId, private: isPrivate, mapId: map.id, kind: room.name, players: 0, maxPlayers, spectators: 0, maxSpectators: this.audience.maxSpectators });
     this.listedPrivate = isPrivate;
@@ -142,6 +147,7 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
     const name = this.names.claim(client.sessionId, auth?.name ?? client.sessionId);
     if (seat === 'player') {
       this.game.addPlayer(this.world, client.sessionId, name);
+      this.replay?.join(this.world, client.sessionId, name);
       this.lastSeq.set(client.sessionId, 0);
     }
     this.net.join(client.sessionId);
@@ -184,6 +190,7 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
     this.channel.close(client.sessionId);
     if (seat === 'player') {
       this.game.removePlayer(this.world, client.sessionId);
+      this.replay?.leave(this.world, client.sessionId);
       this.lastSeq.delete(client.sessionId);
     }
     if (seat !== undefined) this.publishAudience();
@@ -194,6 +201,7 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
 
   override async onDispose(): Promise<void> {
     this.lifecycle?.disposed();
+    await this.replay?.end(this.world);
   }
 
   override onUncaughtException(error: RoomException, methodName: string): void {
@@ -274,6 +282,7 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
       this.stepInputs.set(id, input);
     }
     this.game.step(this.world, this.stepInputs, dtS);
+    this.replay?.step(this.world, this.stepInputs);
     this.lifecycle.afterStep();
     const tick = this.game.tick(this.world);
     if (this.decidedAtTick < 0 && this.game.isOver?.(this.world) === true) this.decidedAtTick = tick;

@@ -22,6 +22,12 @@ export interface GameDefinition<W = unknown, I = unknown, L extends InputLayout 
   readonly input: L;
   /** A player's input when it sent none this step. */
   emptyInput(seq?: number): I;
+  /**
+   * The input fields `step` reads, in the order replays record them (shared/replay/format.ts);
+   * absent: the input layout's fields. A game lists them when the server adds a field the wire
+   * does not carry (the arena's lag-compensation `rewind`) or reads fewer than it carries.
+   */
+  readonly replayFields?: readonly string[];
   createWorld(map: GameMap, seed: number): W;
   /** A player joins the match (placed by the game's spawning rules). */
   addPlayer(world: W, id: string, name: string): void;

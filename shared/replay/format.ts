@@ -1,23 +1,35 @@
+import type { GameDefinition } from '../game/definition.ts';
+
 /**
  * Replay files: newline-delimited JSON, one array per line, written as the room runs (so a
  * crashed process still leaves a readable prefix). Everything the simulation depends on is
- * here: the map, the seed, who joined and left between which ticks, and every input each tick
- * applied (after the server's normalization and lag-compensation clamp). Checksums of the
- * world every `checksumEvery` ticks let a re-simulation find the first tick that diverged.
+ * here: the game, the map, the seed, who joined and left between which ticks, and every input
+ * each tick applied (after the server's normalization and, in the arena, the lag-compensation
+ * clamp). Checksums of the world every `checksumEvery` ticks let a re-simulation find the first
+ * tick that diverged. Any game definition records and replays the same way.
  *
- *   ["h", { v, roomId, mapId, seed, tickHz, checksumEvery, startedAt }]   header, first line
+ *   ["h", { v, game, roomId, mapId, seed, tickHz, checksumEvery, startedAt }]   header, first line
  *   ["j", tick, playerId, name]          joined after step `tick` (before the next one)
  *   ["l", tick, playerId]                left after step `tick`
- *   ["s", tick, [[player, seq, moveX, moveY, aim, fire, rewind], ...]]   inputs step `tick` applied
- *                                        (`player` is the join order, 0-based); ticks without
- *                                        any input are not written
- *   ["c", tick, hash]                    hashWorld() after step `tick`
+ *   ["s", tick, [[player, ...fields], ...]]   inputs step `tick` applied (`player` is the join
+ *                                        order, 0-based; the fields are the game's `replayFields`,
+ *                                        booleans as 0/1: the arena's are seq, moveX, moveY, aim,
+ *                                        fire, rewind); ticks without any input are not written
+ *   ["c", tick, hash]                    the game's hash() after step `tick`
  *   ["e", tick, hash]                    the room closed after step `tick` with this world hash
+ *
+ * Version 1 (before the game was named) was the arena's: read as `game: "arena"`, whose fields
+ * are version 1's tuple.
  */
-export const REPLAY_VERSION = 1;
+export const REPLAY_VERSION = 2;
+const READABLE_VERSIONS = [1, REPLAY_VERSION];
+/** The game of a version 1 file. */
+const VERSION_1_GAME = 'arena';
 
 export interface ReplayHeader {
   v: number;
+  /** The game definition's id (shared/games/catalog.ts). */
+  game: string;
   roomId: string;
   mapId: string;
   seed: number;
@@ -26,7 +38,8 @@ export interface ReplayHeader {
   startedAt: string;
 }
 
-export type InputTuple = [player: number, seq: number, moveX: number, moveY: number, aim: number, fire: 0 | 1, rewind: number];
+/** One player's input of one step: its join order, then the game's `replayFields` as numbers. */
+export type InputTuple = number[];
 
 export type ReplayLine =
   | ['h', ReplayHeader]
@@ -52,6 +65,34 @@ export function parseReplay(text: string): ReplayLine[] {
   }
   const head = lines[0];
   if (head === undefined || head[0] !== 'h') throw new Error('not a replay file (no header line)');
-  if (head[1].v !== REPLAY_VERSION) throw new Error(`replay version ${head[1].v} is not supported (expected ${REPLAY_VERSION})`);
+  if (!READABLE_VERSIONS.includes(head[1].v)) throw new Error(`replay version ${head[1].v} is not supported (expected ${REPLAY_VERSION})`);
+  head[1].game ??= VERSION_1_GAME;
   return lines;
+}
+
+/** The input fields a game's replays carry, in tuple order: its `replayFields`, else its input layout's. */
+export function replayFieldsOf(game: GameDefinition<any, any>): readonly string[] {
+  return game.replayFields ?? Object.keys(game.input);
+}
+
+/** One applied input as a tuple (`fields`: replayFieldsOf the game; absent values as 0). */
+export function inputToTuple(player: number, input: object, fields: readonly string[]): InputTuple {
+  const tuple: InputTuple = [player];
+  const values = input as Record<string, unknown>;
+  for (const name of fields) {
+    const v = values[name];
+    tuple.push(typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'number' ? v : 0);
+  }
+  return tuple;
+}
+
+/** The input a tuple recorded, shaped as the game's `emptyInput` (booleans restored from 0/1). */
+export function inputFromTuple<I>(game: GameDefinition<unknown, I>, tuple: InputTuple, fields: readonly string[]): I {
+  const input = game.emptyInput() as Record<string, unknown>;
+  for (let i = 0; i < fields.length; i++) {
+    const name = fields[i]!;
+    const v = tuple[i + 1] ?? 0;
+    input[name] = typeof input[name] === 'boolean' ? v === 1 : v;
+  }
+  return input as I;
 }

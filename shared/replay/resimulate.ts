@@ -1,10 +1,7 @@
+import type { GameDefinition } from '../game/definition.ts';
 import { TICK_DT_S } from '../limits.ts';
-import type { PlayerInput } from '../input.ts';
-import { getMap } from '../maps.ts';
-import { hashWorld } from '../sim/hash.ts';
-import { stepWorld } from '../sim/step.ts';
-import { addPlayer, createWorld, removePlayer, type World } from '../sim/world.ts';
-import type { ReplayHeader, ReplayLine } from './format.ts';
+import { getMap, type GameMap } from '../maps.ts';
+import { inputFromTuple, replayFieldsOf, type ReplayHeader, type ReplayLine } from './format.ts';
 
 export interface ReplayResult {
   header: ReplayHeader;
@@ -22,13 +19,20 @@ export interface ReplayResult {
   reproduced: boolean;
 }
 
-/** Re-run a recorded room with the shared simulation and compare its checksums. */
-export function resimulate(lines: readonly ReplayLine[]): ReplayResult {
+/** The map a recorded room was played on: one of the game's own room maps, else the shared map list. */
+function mapOf(game: GameDefinition<unknown, unknown>, mapId: string): GameMap {
+  return game.rooms.find((r) => r.map?.id === mapId)?.map ?? getMap(mapId);
+}
+
+/** Re-run a recorded room of `game` (the one its header names) with the game's step and compare its checksums. */
+export function resimulate<W, I>(lines: readonly ReplayLine[], game: GameDefinition<W, I>): ReplayResult {
   const header = (lines[0] as ['h', ReplayHeader])[1];
-  const world: World = createWorld(getMap(header.mapId), header.seed);
+  if (header.game !== game.id) throw new Error(`the replay is of game ${header.game}, not ${game.id}`);
+  const world = game.createWorld(mapOf(game as GameDefinition<unknown, unknown>, header.mapId), header.seed);
+  const fields = replayFieldsOf(game);
   const ids: string[] = [];
-  const empty = new Map<string, PlayerInput>();
-  const inputs = new Map<string, PlayerInput>();
+  const empty = new Map<string, I>();
+  const inputs = new Map<string, I>();
   let inputCount = 0;
   let verified = 0;
   let lastGood = 0;
@@ -36,7 +40,7 @@ export function resimulate(lines: readonly ReplayLine[]): ReplayResult {
   let recordedFinal: string | undefined;
 
   const stepTo = (tick: number) => {
-    while (world.tick < tick) stepWorld(world, empty, TICK_DT_S);
+    while (game.tick(world) < tick) game.step(world, empty, TICK_DT_S);
   };
 
   for (let i = 1; i < lines.length; i++) {
@@ -45,28 +49,28 @@ export function resimulate(lines: readonly ReplayLine[]): ReplayResult {
       case 'j':
         stepTo(line[1]);
         ids.push(line[2]);
-        addPlayer(world, line[2], line[3]);
+        game.addPlayer(world, line[2], line[3]);
         break;
       case 'l':
         stepTo(line[1]);
-        removePlayer(world, line[2]);
+        game.removePlayer(world, line[2]);
         break;
       case 's': {
         stepTo(line[1] - 1);
         inputs.clear();
-        for (const [player, seq, moveX, moveY, aim, fire, rewind] of line[2]) {
-          const id = ids[player];
-          if (id === undefined) throw new Error(`replay step ${line[1]} names unknown player ${player}`);
-          inputs.set(id, { seq, moveX, moveY, aim, fire: fire === 1, rewind });
+        for (const tuple of line[2]) {
+          const id = ids[tuple[0]!];
+          if (id === undefined) throw new Error(`replay step ${line[1]} names unknown player ${tuple[0]}`);
+          inputs.set(id, inputFromTuple(game, tuple, fields));
           inputCount++;
         }
-        stepWorld(world, inputs, TICK_DT_S);
+        game.step(world, inputs, TICK_DT_S);
         break;
       }
       case 'c':
       case 'e': {
         stepTo(line[1]);
-        const actual = hashWorld(world);
+        const actual = game.hash(world);
         if (line[0] === 'e') recordedFinal = line[2];
         if (actual === line[2]) {
           if (line[0] === 'c') verified++;
@@ -80,10 +84,10 @@ export function resimulate(lines: readonly ReplayLine[]): ReplayResult {
         throw new Error(`replay line ${i + 1}: unknown kind ${JSON.stringify(line[0])}`);
     }
   }
-  const finalHash = hashWorld(world);
+  const finalHash = game.hash(world);
   return {
     header,
-    ticks: world.tick,
+    ticks: game.tick(world),
     players: ids.length,
     inputs: inputCount,
     checksumsVerified: verified,

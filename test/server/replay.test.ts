@@ -5,11 +5,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lobby } from '../../game-client/net/lobby.ts';
-import { parseReplay, type ReplayLine } from '../../shared/replay/format.ts';
+import { ARENA_GAME } from '../../shared/games/arena/definition.ts';
+import { BALL_GAME, BALL_ROOM } from '../../shared/games/ball/definition.ts';
+import { TICK_HZ } from '../../shared/limits.ts';
+import { parseReplay, type ReplayHeader, type ReplayLine } from '../../shared/replay/format.ts';
 import { resimulate } from '../../shared/replay/resimulate.ts';
+import { sdkClient } from '../../tools/harness/joins.ts';
+import { newGuest } from '../helpers/clients.ts';
 import { playFor, wanderer } from '../helpers/netBots.ts';
 import { startTestServer } from '../helpers/server.ts';
-import { waitFor } from '../helpers/wait.ts';
+import { sleep, waitFor } from '../helpers/wait.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;
@@ -27,13 +32,18 @@ beforeAll(async () => {
   const sessions = [host, ...others];
   await playFor(sessions, sessions.map((_, i) => wanderer(i + 1, { rangePx: 2000 })), 4000);
   await Promise.all(sessions.map((s) => s.leave()));
-  file = await waitFor('replay file closed', () => {
-    const name = readdirSync(dir).find((f) => f.endsWith('.replay.ndjson'));
+  file = await closedReplay(host.code);
+}, 60_000);
+
+/** The replay file of room `code`, once the room has closed it (its final line written). */
+function closedReplay(code: string): Promise<string> {
+  return waitFor(`replay file of room ${code} closed`, () => {
+    const name = readdirSync(dir).find((f) => f.startsWith(`${code}-`) && f.endsWith('.replay.ndjson'));
     if (!name) return undefined;
     const full = path.join(dir, name);
     return readFileSync(full, 'utf8').includes('["e",') ? full : undefined;
   }, { timeoutMs: 10_000 });
-}, 60_000);
+}
 
 afterAll(async () => {
   await server?.close();
@@ -43,7 +53,8 @@ afterAll(async () => {
 describe('replays', () => {
   it('re-simulating a recorded room reproduces every checksum and the final world hash', () => {
     const lines = parseReplay(readFileSync(file, 'utf8'));
-    const result = resimulate(lines);
+    const result = resimulate(lines, ARENA_GAME);
+    expect((lines[0] as ['h', ReplayHeader])[1].game).toBe('arena');
     expect(result.players).toBe(3);
     expect(result.ticks).toBeGreaterThan(60);
     expect(result.inputs).toBeGreaterThan(150);
@@ -64,7 +75,7 @@ describe('replays', () => {
     const victim = lines.find((l) => l[0] === 's' && l[1] >= lastJoin[1] + 5 && l[2].some((t) => t[0] === 2)) as ['s', number, number[][]];
     const input = victim[2].find((t) => t[0] === 2)!;
     input[2] = input[2] === 1 ? -1 : 1;
-    const result = resimulate(lines);
+    const result = resimulate(lines, ARENA_GAME);
     expect(result.reproduced).toBe(false);
     expect(result.divergence!.tick).toBeGreaterThanOrEqual(victim[1]);
     expect(result.divergence!.tick - victim[1]).toBeLessThan(10);
@@ -87,5 +98,61 @@ describe('replays', () => {
     }
     expect(code).toBe(1);
     expect(out).toMatch(/DIVERGED: first at tick \d+/);
+  });
+});
+
+describe('replays of the second game (any game definition records the same way)', () => {
+  let ballFile: string;
+
+  beforeAll(async () => {
+    // Two players of the ball game: one runs at the ball (kickoff: the middle of the pitch) and
+    // kicks it, the other stands; then both leave and the room closes.
+    const striker = await sdkClient(server.endpoint, newGuest(server.endpoint)).create<any>(BALL_ROOM, { name: 'striker' });
+    const keeper = await sdkClient(server.endpoint, newGuest(server.endpoint)).joinById<any>(striker.roomId, { name: 'keeper' });
+    for (const room of [striker, keeper]) room.onMessage('*', () => undefined);
+    await waitFor('both players in the state', () => striker.state?.players?.size === 2);
+    const input = striker.input();
+    const toward = (from: number, to: number) => (to > from + 4 ? 1 : to < from - 4 ? -1 : 0);
+    const deadline = Date.now() + 8000;
+    const ballMoved = () => striker.state.balls.get('ball').x !== 800;
+    for (let i = 1; i <= 8 * TICK_HZ && Date.now() < deadline && !ballMoved(); i++) {
+      const me = striker.state.players.get(striker.sessionId);
+      const ball = striker.state.balls.get('ball');
+      Object.assign(input.data as object, { seq: i, moveX: toward(me.x, ball.x), moveY: toward(me.y, ball.y), kick: true });
+      input.send();
+      await sleep(1000 / TICK_HZ);
+    }
+    expect(ballMoved()).toBe(true);
+    const code = striker.roomId;
+    await Promise.all([striker.leave(), keeper.leave()]);
+    ballFile = await closedReplay(code);
+  }, 60_000);
+
+  it('re-simulating a recorded ball room reproduces every checksum and the final hash; a changed input diverges', () => {
+    const lines = parseReplay(readFileSync(ballFile, 'utf8'));
+    expect((lines[0] as ['h', ReplayHeader])[1]).toMatchObject({ game: 'ball', mapId: 'pitch' });
+    const result = resimulate(lines, BALL_GAME);
+    expect(result.players).toBe(2);
+    expect(result.inputs).toBeGreaterThan(20);
+    expect(result.checksumsVerified).toBeGreaterThan(3);
+    expect(result.divergence).toBeUndefined();
+    expect(result.recordedFinalHash).toBe(result.finalHash);
+    expect(result.reproduced).toBe(true);
+    // The tuple is the ball game's input layout: [player, seq, moveX, moveY, kick].
+    const steps = lines.filter((l): l is Extract<ReplayLine, ['s', ...unknown[]]> => l[0] === 's');
+    expect(steps[0]![2][0]).toHaveLength(5);
+    // Reverse one of the striker's moves: the next checkpoint disagrees.
+    const changed = steps[Math.floor(steps.length / 2)]!;
+    changed[2][0]![2] = -changed[2][0]![2]!;
+    const broken = resimulate(lines, BALL_GAME);
+    expect(broken.reproduced).toBe(false);
+    expect(broken.divergence!.tick).toBeGreaterThanOrEqual(changed[1]);
+    expect(() => resimulate(lines, ARENA_GAME as never)).toThrow(/of game ball, not arena/);
+  });
+
+  it('`npm run replay -- FILE` picks the game the file names', () => {
+    const out = execFileSync(process.execPath, [`${ROOT}/node_modules/tsx/dist/cli.mjs`, 'server/replay/cli.ts', ballFile], { cwd: ROOT, encoding: 'utf8' });
+    expect(out).toMatch(/^game ball /);
+    expect(out).toMatch(/reproduced: yes/);
   });
 });

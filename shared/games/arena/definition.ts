@@ -20,6 +20,8 @@ export const ARENA_GAME = defineGame<World, PlayerInput, typeof ARENA_INPUT>({
   ],
   input: ARENA_INPUT,
   emptyInput,
+  // The step reads `rewind` (the server's lag-compensation clamp of `viewTick`), not `viewTick`.
+  replayFields: ['seq', 'moveX', 'moveY', 'aim', 'fire', 'rewind'],
   createWorld,
   addPlayer: (world, id, name) => { addPlayer(world, id, name); },
   removePlayer,
