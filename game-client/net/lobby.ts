@@ -1,10 +1,12 @@
 import type { ClientOptions, Room } from '@colyseus/sdk';
 import { ARENA_ROOM } from '../../shared/limits.ts';
+import type { GameDefinition } from '../../shared/game/definition.ts';
 import type { MapId } from '../../shared/maps.ts';
 import { QUICK_PLAY_PATH, type JoinOptions, type QuickPlayAnswer, type RoomListing } from '../../shared/messages.ts';
 import { normalizeRoomCode } from '../../shared/roomCode.ts';
 import { GuestAuth } from './guestAuth.ts';
 import { NetClient, type NetClientOptions } from './netClient.ts';
+import { ReplicaSession } from './replicaSession.ts';
 import { fetchRooms } from './roomList.ts';
 import { ArenaSession, type NetTuning, type SessionOptions } from './session.ts';
 import { SpectatorSession } from './spectator.ts';
@@ -111,6 +113,24 @@ export class Lobby {
   /** `code` as a person typed it: spaces, dashes and letter case do not matter. */
   joinByCode(code: string, name: string): Promise<ArenaSession> {
     return this.enter({ via: 'code', code: normalizeRoomCode(code) }, name);
+  }
+
+  /**
+   * Quick play into this lobby's room type for `game`, a game served by the generic room
+   * (server/rooms/GameRoom.ts): the fullest public room with a seat, else a new one. Such rooms
+   * keep no ratings, so the server's rated choice is not asked.
+   */
+  async playGame<W, I extends { seq: number }>(game: GameDefinition<W, I, any>, name: string): Promise<ReplicaSession<W, I>> {
+    try {
+      const room = await this.client.joinOrCreate<unknown>(this.roomName, { name } satisfies JoinOptions);
+      return await ReplicaSession.open(room, game, { pacer: this.tuning.pacer, reconnect: this.sessionOptions().reconnect }).catch((err: unknown) => {
+        // Not the game we can draw (or no state): do not keep a seat we will never play.
+        void room.leave(true).catch(() => undefined);
+        throw err;
+      });
+    } catch (err) {
+      throw explain(err);
+    }
   }
 
   /** Watch a room by its code, without a player (see SpectatorSession). */
