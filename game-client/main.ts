@@ -25,7 +25,8 @@ if (netsim) console.info(`netsim: ${netsim.label}`);
 const sound = new SoundSystem(settings);
 
 const lobbies = Promise.all([import('./net/lobby.ts'), import('../shared/games/ball/definition.ts')]).then(([{ Lobby }, { BALL_GAME }]) => {
-  const lobby = new Lobby(endpoint, { netsim });
+  // Codes of ball rooms join the ball game (a player can pass theirs on), any other an arena.
+  const lobby = new Lobby(endpoint, { netsim, games: [BALL_GAME] });
   // The large-room mode and the second game, as the same guest.
   const battle = new Lobby(endpoint, { roomName: BATTLE_ROOM, auth: lobby.auth, netsim });
   const ball = new Lobby(endpoint, { roomName: BALL_GAME.rooms[0]!.name, auth: lobby.auth, netsim });
@@ -41,8 +42,8 @@ const actions: LobbyActions = {
   listRooms: () => fetchRooms(endpoint),
   quickPlay: async (name) => (await lobbies).lobby.quickPlay(name),
   createPrivate: async (name) => (await lobbies).lobby.createPrivate(name),
-  joinByCode: async (code, name) => (await lobbies).lobby.joinByCode(code, name),
-  spectate: async (code, name) => (await lobbies).lobby.spectate(code, name),
+  joinByCode: async (code, name) => (await lobbies).lobby.enterByCode(code, name),
+  spectate: async (code, name) => (await lobbies).lobby.enterByCode(code, name, true),
   battle: async (name) => (await lobbies).battle.quickPlay(name),
   ball: async (name) => {
     const { ball, ballGame } = await lobbies;

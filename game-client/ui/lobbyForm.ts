@@ -40,8 +40,9 @@ export interface LobbyActions {
   listRooms(): Promise<RoomListing[]>;
   quickPlay(name: string): Promise<GameSession>;
   createPrivate(name: string): Promise<GameSession>;
-  joinByCode(code: string, name: string): Promise<GameSession>;
-  spectate(code: string, name: string): Promise<GameSession>;
+  /** A room by its code, whatever game it plays (a ball room's code joins the ball game). */
+  joinByCode(code: string, name: string): Promise<PlaySession>;
+  spectate(code: string, name: string): Promise<PlaySession>;
   /** Quick play into a `battle` room (the large-room mode); absent: no Battle button. */
   battle?(name: string): Promise<GameSession>;
   /** Quick play into a `ball` room (the second game, two against two); absent: no Ball button. */

@@ -53,7 +53,7 @@ function probe(page: Page): Promise<Probe | null> {
 const distance = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
 
 describe('the ball game in real Chromium', () => {
-  it('joins from the lobby, moves on screen and on the server, pushes the ball (predicted first), sees the other team, and Esc returns to the lobby', async () => {
+  it('joins from the lobby, moves on screen and on the server, pushes the ball (predicted first), sees the other team, takes a friend by code, and Esc returns to the lobby', async () => {
     const page = await game.lobbyPage('Striker');
     await page.click('#quick-ball');
     const first = await waitFor('the ball scene with our player', async () => { const p = await probe(page); return p?.self && p.ball ? p : null; }, SLOW);
@@ -129,6 +129,16 @@ describe('the ball game in real Chromium', () => {
     // The ball as drawn has moved too (corrections ease out rather than jump).
     await waitFor('the drawn ball moved', async () => { const p = await probe(page); return p?.ball && distance(p.ball, ballAtRest) > 40; }, SLOW);
     await page.screenshot({ path: `${ARTIFACTS}/ball-1280x800.png` });
+
+    // A friend given the room's code joins it by that code: the ball game, not the arena.
+    const friend = await game.lobbyPage('Friend');
+    await friend.fill('#code', first.code);
+    await friend.click('#join-code');
+    const joined = await waitFor('the friend in the ball scene', async () => { const p = await probe(friend); return p?.self ? p : null; }, SLOW);
+    expect(joined.code).toBe(first.code);
+    await waitFor('three players in the server state', () => k.state.players.size === 3, SLOW);
+    await friend.close();
+    await waitFor('the friend gone when the page closes', () => k.state.players.size === 2, SLOW);
 
     // Esc leaves: back in the lobby, and the server has one player left.
     await page.keyboard.press('Escape');
