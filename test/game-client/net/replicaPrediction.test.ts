@@ -147,6 +147,23 @@ describe('replica prediction with the ball game', () => {
     expect(at(p, 'players', THEM)).toEqual({ x: them.x, y: them.y });
   });
 
+  it('through a kickoff: inputs the server took while play was held count as acknowledged (the state\'s lastInputSeq does not move then), not replayed', () => {
+    const world = serverWorld();
+    world.resumeTick = world.tick + 3;
+    const p = client(world);
+    const sent = Array.from({ length: 7 }, () => input(1, 1));
+    for (const i of sent) p.step(i);
+    // Two ticks of hold: the room takes (and acknowledges) an input on each, the rules apply none.
+    for (const i of sent.slice(0, 2)) serverStep(world, i);
+    expect(world.players.get(ME)!.lastInputSeq).toBe(0);
+    p.reconcile(overTheWire(world), sent[1]!.seq);
+    expect(p.unacknowledged).toHaveLength(5);
+    // The kickoff, and play.
+    for (const i of sent.slice(2)) serverStep(world, i);
+    expect(world.tick).toBeGreaterThan(world.resumeTick);
+    expect(BALL_GAME.hash(p.predicted!)).toBe(BALL_GAME.hash(world));
+  });
+
   it('forgets inputs the server will never apply (a reconnection), and bounds how many it keeps', () => {
     const p = client(serverWorld());
     for (let i = 0; i < 3; i++) p.step(input(1, 0));
