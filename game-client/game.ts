@@ -1,15 +1,20 @@
 import Phaser from 'phaser';
 import type { SoundSystem } from './audio/sound.ts';
 import { debugHook } from './debugHooks.ts';
-import type { GameSession } from './net/spectator.ts';
+import { isReplicaSession, type PlaySession } from './net/playSession.ts';
 import { ArenaScene, type ArenaData } from './scenes/ArenaScene.ts';
+import { BallScene, type BallData } from './scenes/BallScene.ts';
 import { fitGameToWindow, screenScaleConfig } from './ui/screen.ts';
 
 /**
  * The Phaser half of the client, in its own chunk: main.ts starts downloading it as soon as the
  * lobby shows and imports it for the first match. One `Phaser.Game` for the page; each match
- * starts the arena scene with its session, and the scene hands control back when it closes.
+ * starts its game's scene (the arena, or the scene of a replicated game: `REPLICA_SCENES`) with
+ * its session, and the scene hands control back when it closes.
  */
+
+/** The scene that draws each game played through a ReplicaSession, by game id. */
+const REPLICA_SCENES: Readonly<Record<string, string>> = { ball: 'ball' };
 let game: Phaser.Game | undefined;
 
 function container(): HTMLElement {
@@ -32,6 +37,7 @@ function createGame(): Phaser.Game {
     scene: [],
   });
   created.scene.add('arena', ArenaScene, false);
+  created.scene.add('ball', BallScene, false);
   fitGameToWindow(created);
   if (debugHook) debugHook.game = created;
   return created;
@@ -46,20 +52,28 @@ export function prepare(): void {
 }
 
 /**
- * Show the arena for `session`, with the page's `sound` (made by the lobby, so the click that
+ * Show the match of `session` in its game's scene, with the page's `sound` (made by the lobby, so the click that
  * joined could start it); `onClosed` gets the sentence for the lobby when it ends.
  */
-export function play(session: GameSession, sound: SoundSystem, onClosed: (message: string) => void): void {
+export function play(session: PlaySession, sound: SoundSystem, onClosed: (message: string) => void): void {
   game ??= createGame();
   // Hidden (not removed) between matches: the canvas keeps its size and Phaser its context.
   container().style.visibility = 'visible';
-  const data: ArenaData = {
-    session,
-    sounds: sound,
-    onClosed: (message) => {
-      container().style.visibility = 'hidden';
-      onClosed(message);
-    },
+  const closed = (message: string) => {
+    container().style.visibility = 'hidden';
+    onClosed(message);
   };
-  game.scene.start('arena', data);
+  if (!isReplicaSession(session)) {
+    const data: ArenaData = { session, sounds: sound, onClosed: closed };
+    game.scene.start('arena', data);
+    return;
+  }
+  const key = REPLICA_SCENES[session.game.id];
+  if (key === undefined) {
+    void session.leave();
+    closed(`This client cannot show ${session.game.id} matches.`);
+    return;
+  }
+  const data: BallData = { session, sounds: sound, onClosed: closed };
+  game.scene.start(key, data);
 }

@@ -3,7 +3,7 @@ import { SoundSystem } from './audio/sound.ts';
 import { sameOriginEndpoint } from './net/endpoint.ts';
 import { parseNetSim } from './net/netsim/config.ts';
 import { fetchRooms } from './net/roomList.ts';
-import type { GameSession } from './net/spectator.ts';
+import type { PlaySession } from './net/playSession.ts';
 import { settings } from './settings/settings.ts';
 import { showLobby, type LobbyActions } from './ui/lobbyForm.ts';
 import { LOBBY_INTERACTIVE_MARK, markOnce } from './ui/marks.ts';
@@ -24,11 +24,13 @@ if (netsim) console.info(`netsim: ${netsim.label}`);
 // with the lobby, so the click that joins a room is that gesture even while the game downloads.
 const sound = new SoundSystem(settings);
 
-const lobbies = import('./net/lobby.ts').then(({ Lobby }) => {
-  const lobby = new Lobby(endpoint, { netsim });
-  // The large-room mode, as the same guest.
+const lobbies = Promise.all([import('./net/lobby.ts'), import('../shared/games/ball/definition.ts')]).then(([{ Lobby }, { BALL_GAME }]) => {
+  // Codes of ball rooms join the ball game (a player can pass theirs on), any other an arena.
+  const lobby = new Lobby(endpoint, { netsim, games: [BALL_GAME] });
+  // The large-room mode and the second game, as the same guest.
   const battle = new Lobby(endpoint, { roomName: BATTLE_ROOM, auth: lobby.auth, netsim });
-  return { lobby, battle };
+  const ball = new Lobby(endpoint, { roomName: BALL_GAME.rooms[0]!.name, auth: lobby.auth, netsim });
+  return { lobby, battle, ball, ballGame: BALL_GAME };
 });
 const game = import('./game.ts');
 // Boot Phaser as soon as it has arrived; a failed download surfaces on the click that needs it,
@@ -40,13 +42,17 @@ const actions: LobbyActions = {
   listRooms: () => fetchRooms(endpoint),
   quickPlay: async (name) => (await lobbies).lobby.quickPlay(name),
   createPrivate: async (name) => (await lobbies).lobby.createPrivate(name),
-  joinByCode: async (code, name) => (await lobbies).lobby.joinByCode(code, name),
-  spectate: async (code, name) => (await lobbies).lobby.spectate(code, name),
+  joinByCode: async (code, name) => (await lobbies).lobby.enterByCode(code, name),
+  spectate: async (code, name) => (await lobbies).lobby.enterByCode(code, name, true),
   battle: async (name) => (await lobbies).battle.quickPlay(name),
+  ball: async (name) => {
+    const { ball, ballGame } = await lobbies;
+    return ball.playGame(ballGame, name);
+  },
   profile: async (name) => (await (await lobbies).lobby.auth?.signIn(name)) ?? null,
 };
 
-async function enter(session: GameSession): Promise<void> {
+async function enter(session: PlaySession): Promise<void> {
   let view: Awaited<typeof game>;
   try {
     view = await game;

@@ -1,10 +1,13 @@
 import type { ClientOptions, Room } from '@colyseus/sdk';
 import { ARENA_ROOM } from '../../shared/limits.ts';
+import type { GameDefinition } from '../../shared/game/definition.ts';
 import type { MapId } from '../../shared/maps.ts';
 import { QUICK_PLAY_PATH, type JoinOptions, type QuickPlayAnswer, type RoomListing } from '../../shared/messages.ts';
 import { normalizeRoomCode } from '../../shared/roomCode.ts';
 import { GuestAuth } from './guestAuth.ts';
 import { NetClient, type NetClientOptions } from './netClient.ts';
+import type { PlaySession } from './playSession.ts';
+import { ReplicaSession } from './replicaSession.ts';
 import { fetchRooms } from './roomList.ts';
 import { ArenaSession, type NetTuning, type SessionOptions } from './session.ts';
 import { SpectatorSession } from './spectator.ts';
@@ -45,6 +48,11 @@ function explain(err: unknown): JoinError {
 export interface LobbyOptions extends NetClientOptions {
   /** Room type to matchmake into (default `arena`). */
   roomName?: string;
+  /**
+   * Games served by the generic room (server/rooms/GameRoom.ts) this lobby can open a room of, by
+   * its room name, when it enters by code (`enterByCode`); any other room is an arena room.
+   */
+  games?: readonly GameDefinition<any, any, any>[];
   /** Builds the SDK client. Bots pass a `NetClient` subclass that meters more or skips decoding state. */
   createClient?: (httpBase: string, options: ClientOptions, net: NetClientOptions) => NetClient;
   /** The guest to join as (default: a new guest session); `null` for servers without guest tokens (benchmark baselines). */
@@ -73,6 +81,7 @@ export class Lobby {
   private readonly client: NetClient;
   private readonly roomName: string;
   private readonly tuning: NetTuning;
+  private readonly games: readonly GameDefinition<any, any, any>[];
   readonly auth: GuestAuth | null;
 
   constructor(private readonly httpBase: string, options: LobbyOptions = {}) {
@@ -82,6 +91,7 @@ export class Lobby {
     this.client = options.createClient?.(httpBase, clientOptions, net) ?? new NetClient(httpBase, net, clientOptions);
     this.roomName = options.roomName ?? ARENA_ROOM;
     this.tuning = options.tuning ?? {};
+    this.games = options.games ?? [];
   }
 
   listRooms(signal?: AbortSignal): Promise<RoomListing[]> {
@@ -111,6 +121,44 @@ export class Lobby {
   /** `code` as a person typed it: spaces, dashes and letter case do not matter. */
   joinByCode(code: string, name: string): Promise<ArenaSession> {
     return this.enter({ via: 'code', code: normalizeRoomCode(code) }, name);
+  }
+
+  /**
+   * Quick play into this lobby's room type for `game`, a game served by the generic room
+   * (server/rooms/GameRoom.ts): the fullest public room with a seat, else a new one. Such rooms
+   * keep no ratings, so the server's rated choice is not asked.
+   */
+  async playGame<W, I extends { seq: number }>(game: GameDefinition<W, I, any>, name: string): Promise<ReplicaSession<W, I>> {
+    try {
+      return await this.openGame(await this.client.joinOrCreate<unknown>(this.roomName, { name } satisfies JoinOptions), game);
+    } catch (err) {
+      throw explain(err);
+    }
+  }
+
+  /**
+   * Join (or, with `watch`, watch) the room with `code` as a person typed it, whatever it plays: a
+   * room of one of this lobby's `games` opens with that game's session, any other as an arena
+   * room. What the lobby's code field and room list do (a friend may give a ball room's code).
+   */
+  async enterByCode(code: string, name: string, watch = false): Promise<PlaySession> {
+    try {
+      const room = await this.client.joinById<any>(normalizeRoomCode(code), (watch ? { name, spectate: true } : { name }) satisfies JoinOptions);
+      const game = this.games.find((g) => g.rooms.some((r) => r.name === room.name));
+      if (game !== undefined) return await this.openGame(room, game);
+      return watch ? await SpectatorSession.open(room, this.sessionOptions()) : await ArenaSession.open(room, undefined, this.sessionOptions());
+    } catch (err) {
+      throw explain(err);
+    }
+  }
+
+  /** A joined room of `game` (a spectator's seat too: its session then sends no inputs). */
+  private openGame<W, I extends { seq: number }>(room: Room<any, unknown>, game: GameDefinition<W, I, any>): Promise<ReplicaSession<W, I>> {
+    return ReplicaSession.open(room, game, { pacer: this.tuning.pacer, reconnect: this.sessionOptions().reconnect }).catch((err: unknown) => {
+      // Not a room of that game after all (or no state): do not keep a seat we will never use.
+      void room.leave(true).catch(() => undefined);
+      throw err;
+    });
   }
 
   /** Watch a room by its code, without a player (see SpectatorSession). */

@@ -77,6 +77,11 @@ export class InputPacer {
     return this.clock.advance(nowMs, this.rateValue);
   }
 
+  /** Fraction of the next input step already elapsed (0..1): where a prediction is drawn between its steps. */
+  get alpha(): number {
+    return this.clock.alpha;
+  }
+
   reset(): void {
     this.clock.reset();
     this.rateValue = 1;

@@ -1,5 +1,6 @@
 import { NAME_MAX_CHARS, PRIVATE_ROOM_CODE_CHARS } from '../../shared/limits.ts';
 import type { RoomListing } from '../../shared/messages.ts';
+import type { PlaySession } from '../net/playSession.ts';
 import type { GameSession } from '../net/spectator.ts';
 import { settings } from '../settings/settings.ts';
 import type { PlayerProfile } from '../net/guestAuth.ts';
@@ -39,10 +40,13 @@ export interface LobbyActions {
   listRooms(): Promise<RoomListing[]>;
   quickPlay(name: string): Promise<GameSession>;
   createPrivate(name: string): Promise<GameSession>;
-  joinByCode(code: string, name: string): Promise<GameSession>;
-  spectate(code: string, name: string): Promise<GameSession>;
+  /** A room by its code, whatever game it plays (a ball room's code joins the ball game). */
+  joinByCode(code: string, name: string): Promise<PlaySession>;
+  spectate(code: string, name: string): Promise<PlaySession>;
   /** Quick play into a `battle` room (the large-room mode); absent: no Battle button. */
   battle?(name: string): Promise<GameSession>;
+  /** Quick play into a `ball` room (the second game, two against two); absent: no Ball button. */
+  ball?(name: string): Promise<PlaySession>;
   /**
    * This browser's profile (made on the first visit), with `name` set as its display name when
    * given; null when the server keeps no results. Absent: no profile panels.
@@ -55,7 +59,7 @@ export interface LobbyActions {
  * browser); every string from the server goes in as text. `onEnter` gets the session of a join
  * that succeeded; a join that fails shows its sentence under the form. Returns the teardown.
  */
-export function showLobby(actions: LobbyActions, message: string, onEnter: (session: GameSession) => Promise<void>, lastMatchId?: string): () => void {
+export function showLobby(actions: LobbyActions, message: string, onEnter: (session: PlaySession) => Promise<void>, lastMatchId?: string): () => void {
   let busy = false;
   let profile: PlayerProfile | null = null;
   let settingsPanel: SettingsPanel | undefined;
@@ -75,12 +79,13 @@ export function showLobby(actions: LobbyActions, message: string, onEnter: (sess
   const quick = el('button', { className: 'primary', id: 'quick-play' }, 'Quick play');
   const create = el('button', { id: 'create-private' }, 'Create private room');
   const battle = el('button', { id: 'quick-battle' }, 'Battle (200)');
+  const ball = el('button', { id: 'quick-ball' }, 'Ball (2v2)');
   const join = el('button', { id: 'join-code' }, 'Join');
   const watchCode = el('button', { id: 'watch-code', className: 'watch' }, 'Watch');
   const openSettings = el('button', { id: 'open-settings', type: 'button' }, 'Settings');
 
-  const buttons = [quick, create, join, battle, watchCode];
-  const act = async (enter: (playerName: string) => Promise<GameSession>) => {
+  const buttons = [quick, create, join, battle, ball, watchCode];
+  const act = async (enter: (playerName: string) => Promise<PlaySession>) => {
     if (busy) return;
     const playerName = name.value.trim();
     if (!playerName) {
@@ -108,6 +113,9 @@ export function showLobby(actions: LobbyActions, message: string, onEnter: (sess
   const battleAction = actions.battle?.bind(actions);
   if (battleAction) battle.addEventListener('click', () => act(battleAction));
   else battle.hidden = true;
+  const ballAction = actions.ball?.bind(actions);
+  if (ballAction) ball.addEventListener('click', () => act(ballAction));
+  else ball.hidden = true;
   const joinTyped = () => act((n) => actions.joinByCode(code.value, n));
   join.addEventListener('click', joinTyped);
   watchCode.addEventListener('click', () => act((n) => actions.spectate(code.value, n)));
@@ -143,13 +151,14 @@ export function showLobby(actions: LobbyActions, message: string, onEnter: (sess
     profileLine,
     el('label', { htmlFor: 'name' }, 'Name'), name,
     el('div', { className: 'row' }, quick, create),
-    el('div', { className: 'row' }, battle, openSettings),
+    el('div', { className: 'row' }, battle, ball, openSettings),
     el('label', { htmlFor: 'code' }, 'Join a room by code'),
     el('div', { className: 'row' }, code, join, watchCode),
     error,
     el('label', {}, 'Public rooms'), list,
     el('div', { className: 'help' }, 'Move: WASD or arrows. Aim: mouse. Fire: click or space. Chat: Enter. Net graph: N. Mute: M. Leave: Esc (keys can be changed in Settings). ' +
-      'Touch: drag on the left half to move, touch the right half to aim and fire. Watching: click follows the next player, WASD roams.'),
+      'Touch: drag on the left half to move, touch the right half to aim and fire. Watching: click follows the next player, WASD roams. ' +
+      'Ball: move the same way, Space (or a touch on the right half) kicks; score in the other team\'s goal.'),
     results,
   );
   actions.profile?.().then((p) => {

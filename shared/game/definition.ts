@@ -46,6 +46,14 @@ export interface GameDefinition<W = unknown, I = unknown, L extends InputLayout 
    */
   readonly replicated?: ReplicatedLayout;
   replicate?(world: W): Replica;
+  /**
+   * The world again from what is replicated, on `map`: a client predicts by stepping it with its own
+   * inputs (game-client/net/replicaPrediction.ts), so it must hold everything `step` reads for the
+   * players' and shared objects' motion. `restore(replicate(w))` then steps as `w` does: the same
+   * `hash` after the same inputs (what `step` keeps but does not replicate, such as who scores a
+   * goal, may differ).
+   */
+  restore?(replica: Replica, map: GameMap): W;
   /** Each player's line in the match-end message, best first (`kills`: the game's points). */
   standings?(world: W): Array<{ id: string; name: string; kills: number; deaths: number }>;
 }

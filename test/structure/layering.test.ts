@@ -98,6 +98,10 @@ describe('import layering', () => {
     expect(show(edges.filter((e) => e.from.startsWith('shared/game/') && e.to.startsWith('shared/games/')))).toEqual([]);
   });
 
+  it('the engine knows no particular game: game-client/net/ takes a game\'s definition, never imports one (shared/games/)', () => {
+    expect(show(edges.filter((e) => e.from.startsWith('game-client/net/') && e.to.startsWith('shared/games/')))).toEqual([]);
+  });
+
   it('server/ imports only server/ and shared/', () => {
     expect(show(edges.filter((e) => treeOf(e.from) === 'server' && !['server', 'shared'].includes(treeOf(e.to))))).toEqual([]);
   });

@@ -1,24 +1,59 @@
 import { defineGame } from '../../game/definition.ts';
-import { defineReplicated, type StateValues } from '../../game/state.ts';
+import { defineReplicated, type Replica, type StateValues, type ValuesOf } from '../../game/state.ts';
+import type { GameMap } from '../../maps.ts';
 import { BALL_INPUT, emptyBallInput, type BallInput } from './input.ts';
-import { addBallPlayer, createBallWorld, hashBallWorld, PITCH, removeBallPlayer, stepBall, type BallWorld } from './rules.ts';
+import { addBallPlayer, createBallWorld, hashBallWorld, PITCH, removeBallPlayer, stepBall, type BallWorld, type Team } from './rules.ts';
 
 /** The ball room's name. */
 export const BALL_ROOM = 'ball';
 /** Two against two. */
 export const BALL_PLAYERS_PER_ROOM = 4;
 
-/** What every client of a ball room sees (the whole match: the room is small). */
+/**
+ * What every client of a ball room sees (the whole match: the room is small). Positions and
+ * velocities are on the rules' 1/8 px grid, which float32 carries exactly: a client restores the
+ * world bit for bit and predicts from it (velocities included: movement accelerates).
+ */
 export const BALL_REPLICATED = defineReplicated({
   match: { tick: 'uint32', scoreLeft: 'uint8', scoreRight: 'uint8', winner: 'int8', resumeTick: 'uint32' },
   entities: {
-    players: { name: 'string', team: 'uint8', x: 'float32', y: 'float32', goals: 'uint8', lastInputSeq: 'uint32' },
+    players: { name: 'string', team: 'uint8', x: 'float32', y: 'float32', vx: 'float32', vy: 'float32', goals: 'uint8', lastInputSeq: 'uint32' },
     balls: { x: 'float32', y: 'float32', vx: 'float32', vy: 'float32' },
   },
 });
 
+/** The one ball's id among the `balls` entities. */
+export const BALL_ID = 'ball';
+
+export type BallPlayerValues = ValuesOf<typeof BALL_REPLICATED.entities.players>;
+export type BallValues = ValuesOf<typeof BALL_REPLICATED.entities.balls>;
+export type BallMatchValues = ValuesOf<typeof BALL_REPLICATED.match>;
+
 function* playerValues(world: BallWorld): Iterable<readonly [string, StateValues]> {
-  for (const p of world.players.values()) yield [p.id, { name: p.name, team: p.team, x: p.x, y: p.y, goals: p.goals, lastInputSeq: p.lastInputSeq }];
+  for (const p of world.players.values()) {
+    const values: BallPlayerValues = { name: p.name, team: p.team, x: p.x, y: p.y, vx: p.vx, vy: p.vy, goals: p.goals, lastInputSeq: p.lastInputSeq };
+    yield [p.id, values];
+  }
+}
+
+/**
+ * The world from its replica. Who touched the ball last is not replicated: it only says who
+ * scores a goal, which a client takes from the server.
+ */
+function restoreBallWorld(replica: Replica, map: GameMap): BallWorld {
+  const world = createBallWorld(map.id === PITCH.id ? map : undefined);
+  const match = replica.match as BallMatchValues;
+  world.tick = match.tick;
+  world.score[0] = match.scoreLeft;
+  world.score[1] = match.scoreRight;
+  world.winner = match.winner === 0 || match.winner === 1 ? match.winner : -1;
+  world.resumeTick = match.resumeTick;
+  for (const [id, values] of replica.entities.players ?? []) {
+    const p = values as BallPlayerValues;
+    world.players.set(id, { id, name: p.name, team: (p.team === 1 ? 1 : 0) as Team, x: p.x, y: p.y, vx: p.vx, vy: p.vy, lastInputSeq: p.lastInputSeq, goals: p.goals });
+  }
+  for (const [id, values] of replica.entities.balls ?? []) if (id === BALL_ID) Object.assign(world.ball, values as BallValues);
+  return world;
 }
 
 /**
@@ -41,9 +76,10 @@ export const BALL_GAME = defineGame<BallWorld, BallInput, typeof BALL_INPUT>({
   isOver: (world) => world.winner !== -1,
   replicated: BALL_REPLICATED,
   replicate: (world) => ({
-    match: { tick: world.tick, scoreLeft: world.score[0], scoreRight: world.score[1], winner: world.winner, resumeTick: world.resumeTick },
-    entities: { players: playerValues(world), balls: [['ball', { x: world.ball.x, y: world.ball.y, vx: world.ball.vx, vy: world.ball.vy }]] },
+    match: { tick: world.tick, scoreLeft: world.score[0], scoreRight: world.score[1], winner: world.winner, resumeTick: world.resumeTick } satisfies BallMatchValues,
+    entities: { players: playerValues(world), balls: [[BALL_ID, { x: world.ball.x, y: world.ball.y, vx: world.ball.vx, vy: world.ball.vy } satisfies BallValues]] },
   }),
+  restore: restoreBallWorld,
   standings: (world) => [...world.players.values()]
     .map((p) => ({ id: p.id, name: p.name, kills: p.goals, deaths: 0 }))
     .sort((a, b) => b.kills - a.kills || a.name.localeCompare(b.name)),
