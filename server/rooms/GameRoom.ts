@@ -162,8 +162,8 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
   }
 
   override onReconnect(client: Client): void {
-    // A new connection numbers its inputs from 1 again.
-    this.lastSeq.set(client.sessionId, 0);
+    // The last applied sequence stays (as the game's rules keep theirs): the client continues
+    // from the one `resumed` reports, so nothing is applied twice and no input stalls behind it.
     this.openInputs(client);
     this.lifecycle.resumed(client);
   }

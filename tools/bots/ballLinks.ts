@@ -23,6 +23,10 @@ async function joinBall(target: LinkTarget, plan: JoinPlan, meters: LinkMeters):
     : route.via === 'create' ? await client.create<any>(target.roomName, { name, private: true, ...(route.maxPlayers !== undefined ? { maxPlayers: route.maxPlayers } : {}) })
     : await client.joinById<any>(route.code, { name });
   room.onMessage('*', () => undefined);
+  // Our own numbering: the SDK's input handle restarts its count on a reconnection, while the
+  // room and the rules drop any input at or below the last one applied (`resumed` says which).
+  let seq = 0;
+  room.onMessage('resumed', (m: { lastInputSeq: number }) => { seq = Math.max(seq, m.lastInputSeq); });
   const closed = new Promise<number>((resolve) => room.onLeave((code: number) => resolve(code)));
   const input = room.input();
   let nextInputAtMs: number | undefined;
@@ -36,7 +40,7 @@ async function joinBall(target: LinkTarget, plan: JoinPlan, meters: LinkMeters):
       if (me === undefined || ball === undefined) return;
       if (nowMs - nextInputAtMs > MAX_CATCH_UP_INPUTS * TICK_MS) nextInputAtMs = nowMs - MAX_CATCH_UP_INPUTS * TICK_MS;
       for (; nextInputAtMs <= nowMs; nextInputAtMs += TICK_MS) {
-        Object.assign(input.data as object, { seq: input.sentCount + 1, ...strikerInput(me, ball, me.team === 1 ? 1 : 0, PITCH) });
+        Object.assign(input.data as object, { seq: ++seq, ...strikerInput(me, ball, me.team === 1 ? 1 : 0, PITCH) });
         input.send();
       }
     },

@@ -7,7 +7,7 @@ import { TICK_HZ } from '../../../shared/limits.ts';
 import type { MatchEnd } from '../../../shared/messages.ts';
 import { PLAYER_MAX_SPEED_PX_PER_S } from '../../../shared/tuning.ts';
 import { sdkClient } from '../../../tools/harness/joins.ts';
-import { localRoom } from '../../helpers/attack.ts';
+import { dropConnection, localRoom } from '../../helpers/attack.ts';
 import { closed, joinRaw, leaveAll, newGuest } from '../../helpers/clients.ts';
 import { CODE, inputFrame, u32 } from '../../helpers/frames.ts';
 import { startTestServer } from '../../helpers/server.ts';
@@ -126,6 +126,31 @@ describe('ball room over real WebSockets', () => {
     expect(a.state.players.get(a.sessionId).x - x0).toBeLessThanOrEqual(PLAYER_MAX_SPEED_PX_PER_S * 0.5);
     await expect(join({ name: 'big', maxPlayers: BALL_PLAYERS_PER_ROOM + 1 }, 'create')).rejects.toThrow(/maxPlayers/);
     await expect(join({ name: 'map', map: 'arena' }, 'create')).rejects.toThrow(/map/);
+  });
+
+  it('a reconnection resumes the input stream where the room left it: `resumed` names the last input applied, the next ones apply', async () => {
+    const a = await join({ name: 'runner' }, 'create');
+    const resumed: number[] = [];
+    a.onMessage('resumed', (m: { lastInputSeq: number }) => resumed.push(m.lastInputSeq));
+    // The SDK reconnects by itself after an abnormal close (only after 5 s up by default).
+    a.reconnection.minUptime = 0;
+    a.reconnection.minDelay = 0;
+    const input = a.input();
+    const run = async (from: number, moveX: number) => {
+      for (let seq = from; seq < from + 10; seq++) {
+        Object.assign(input.data as object, { seq, moveX, moveY: 0, kick: false });
+        input.send();
+        await sleep(1000 / TICK_HZ);
+      }
+      await waitFor(`inputs up to ${from + 9} applied`, () => a.state.players.get(a.sessionId).lastInputSeq === from + 9, { describe: () => `last applied ${a.state.players.get(a.sessionId).lastInputSeq}` });
+    };
+    await run(1, 1);
+    dropConnection(a.roomId, a.sessionId);
+    await waitFor('resumed after the reconnection', () => resumed.length > 0, { timeoutMs: 10_000 });
+    expect(resumed).toEqual([10]);
+    const x = a.state.players.get(a.sessionId).x;
+    await run(11, -1);
+    expect(a.state.players.get(a.sessionId).x).toBeLessThan(x);
   });
 
   it('checks input frames against the ball game\'s layout: an arena-shaped input is a protocol error (4002)', async () => {
