@@ -7,17 +7,20 @@ import type { ArenaSession } from '../game-client/net/session.ts';
 import { wanderer } from '../tools/bots/wanderer.ts';
 import { startServerProcess } from '../tools/harness/serverProcess.ts';
 import { sleep } from '../tools/harness/wait.ts';
+import { NaiveBallClient, OursBallClient, type BallBenchClient } from './netcode/ballClients.ts';
 import { NaiveClient, OursClient, PredictDefaultsClient, type BenchClient } from './netcode/clients.ts';
-import { summarize, type ClientSummary } from './netcode/metrics.ts';
+import { percentile, summarize, type ClientSummary } from './netcode/metrics.ts';
 
 /**
- * `npm run bench:netcode [-- --seconds 20 --bots 2 --json FILE]`
+ * `npm run bench:netcode [-- --seconds 20 --bots 2 --games arena,ball --json FILE]`
  *
- * For each network condition, one room with three measured clients side by side — ours
- * (game-client/net), Colyseus 0.18 `Predict` with its defaults, and a naive client drawing the
- * latest state — plus a few of our bots as moving targets. Everyone wanders and shoots; every
- * client's connection runs through its own simulated path (both directions). The server runs
- * in its own process, as `npm start` runs it.
+ * For each network condition and game, one room with measured clients side by side, every
+ * client's connection through its own simulated path (both directions); the server runs in its
+ * own process, as `npm start` runs it.
+ * - arena: ours (game-client/net), Colyseus 0.18 `Predict` with its defaults, and a naive client
+ *   drawing the latest state, plus a few of our bots as moving targets; everyone wanders and shoots.
+ * - ball (2v2): ours (the whole world predicted, the ball included) and the naive client, plus two
+ *   of our sessions as the other players; everyone plays the striker behaviour.
  */
 const CONDITIONS = [
   { name: '0 ms', netsim: 'rtt=0' },
@@ -34,13 +37,16 @@ const { values } = parseArgs({
     bots: { type: 'string', default: '2' },
     json: { type: 'string' },
     only: { type: 'string' },
+    games: { type: 'string', default: 'arena,ball' },
   },
 });
+const games = values.games.split(',');
+if (games.length === 0 || games.some((g) => g !== 'arena' && g !== 'ball')) throw new Error('--games arena,ball (either or both)');
 const seconds = Number(values.seconds);
 const botCount = Number(values.bots);
 if (!(seconds > 0 && seconds <= 600) || !(botCount >= 0 && botCount <= 12)) throw new Error('--seconds 1..600, --bots 0..12');
 
-interface ConditionResult { condition: string; netsim: string; seconds: number; clients: ClientSummary[] }
+interface ConditionResult { game: string; condition: string; netsim: string; seconds: number; clients: Array<ClientSummary & { ballCorrectionP99Px?: number | null }> }
 
 async function runCondition(endpoint: string, condition: (typeof CONDITIONS)[number], index: number): Promise<ConditionResult> {
   const net = (seed: number) => parseNetSim(`${condition.netsim},seed=${index * 100 + seed}`);
@@ -93,19 +99,74 @@ async function runCondition(endpoint: string, condition: (typeof CONDITIONS)[num
     summarize('naive latest-state', clients[2]!.metrics, minutes, { predicts: false, buffers: false, kbpsDown: clients[2]!.kbpsDown() }),
   ];
   await Promise.all([...clients.map((c) => c.leave()), ...bots.map((b) => b.leave())].map((p) => p.catch(() => undefined)));
-  return { condition: condition.name, netsim: condition.netsim, seconds, clients: summaries };
+  return { game: 'arena', condition: condition.name, netsim: condition.netsim, seconds, clients: summaries };
+}
+
+/** Runs `clients` at 60 frames a second for `ms` (bounded by the clock). */
+async function runFrames(clients: BallBenchClient[], ms: number): Promise<void> {
+  const end = performance.now() + ms;
+  let next = performance.now();
+  while (performance.now() < end) {
+    const now = performance.now();
+    for (const c of clients) {
+      c.update(now);
+      c.frame(now);
+    }
+    next += FRAME_MS;
+    await sleep(Math.max(0, next - performance.now()));
+  }
+}
+
+async function runBallCondition(endpoint: string, condition: (typeof CONDITIONS)[number], index: number): Promise<ConditionResult> {
+  const net = (seed: number) => parseNetSim(`${condition.netsim},seed=${index * 100 + 50 + seed}`);
+  const ours = await OursBallClient.join(endpoint, undefined, net(2));
+  const naive = await NaiveBallClient.join(endpoint, ours.code, net(4));
+  const bots = [await OursBallClient.join(endpoint, ours.code, net(11), 'bot1'), await OursBallClient.join(endpoint, ours.code, net(12), 'bot2')];
+  const all: BallBenchClient[] = [ours, naive, ...bots];
+  await runFrames(all, WARMUP_MS);
+  for (const c of [ours, naive]) {
+    c.metrics.ackLatencies.length = 0;
+    c.metrics.corrections.length = 0;
+    c.metrics.respawnJumps = 0;
+    c.metrics.jerks.length = 0;
+    c.ballCorrections.length = 0;
+    c.reset();
+  }
+  await runFrames(all, seconds * 1000);
+  const minutes = seconds / 60;
+  const clients = [
+    { ...summarize('ours', ours.metrics, minutes, { predicts: true, buffers: false, kbpsDown: ours.kbpsDown() }), ballCorrectionP99Px: percentile(ours.ballCorrections, 99) },
+    { ...summarize('naive latest-state', naive.metrics, minutes, { predicts: false, buffers: false, kbpsDown: naive.kbpsDown() }), ballCorrectionP99Px: null },
+  ];
+  await Promise.all(all.map((c) => c.leave().catch(() => undefined)));
+  return { game: 'ball', condition: condition.name, netsim: condition.netsim, seconds, clients };
 }
 
 function table(results: ConditionResult[]): string {
-  const f = (v: number | null, digits = 0) => (v === null ? '—' : v.toFixed(digits));
-  const rows = ['| condition | client | input→ack p50 / p99 (ms) | corrections /min ¹ | correction p99 (px) ¹ | interp delay (ms) | underruns /min | remote jerk p99 (px/frame) | down (kbps) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
-  for (const r of results) {
-    for (const c of r.clients) {
-      rows.push(`| ${r.condition} | ${c.client} | ${f(c.ackP50Ms)} / ${f(c.ackP99Ms)} | ${f(c.correctionsPerMin, 1)} | ${f(c.correctionP99Px, 1)} | ${f(c.interpDelayMs)} | ${f(c.underrunsPerMin, 1)} | ${f(c.jerkP99Px, 1)} | ${f(c.kbpsDown, 1)} |`);
+  const f = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '—' : v.toFixed(digits));
+  const rows: string[] = [];
+  const arena = results.filter((r) => r.game === 'arena');
+  if (arena.length > 0) {
+    rows.push('Arena (shooter):', '', '| condition | client | input→ack p50 / p99 (ms) | corrections /min ¹ | correction p99 (px) ¹ | interp delay (ms) | underruns /min | remote jerk p99 (px/frame) | down (kbps) |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of arena) {
+      for (const c of r.clients) {
+        rows.push(`| ${r.condition} | ${c.client} | ${f(c.ackP50Ms)} / ${f(c.ackP99Ms)} | ${f(c.correctionsPerMin, 1)} | ${f(c.correctionP99Px, 1)} | ${f(c.interpDelayMs)} | ${f(c.underrunsPerMin, 1)} | ${f(c.jerkP99Px, 1)} | ${f(c.kbpsDown, 1)} |`);
+      }
     }
+    rows.push('', '¹ own player, respawn teleports (> 200 px) excluded. Interp delay: how far behind the newest data remote players are drawn.', '');
   }
-  rows.push('', '¹ own player, respawn teleports (> 200 px) excluded. Interp delay: how far behind the newest data remote players are drawn.');
+  const ball = results.filter((r) => r.game === 'ball');
+  if (ball.length > 0) {
+    rows.push('Ball (2v2, everyone a striker):', '', '| condition | client | input→ack p50 / p99 (ms) | corrections /min ¹ | correction p99 (px) ¹ | ball correction p99 (px) ² | remote jerk p99 (px/frame) ³ | down (kbps) |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of ball) {
+      for (const c of r.clients) {
+        rows.push(`| ${r.condition} | ${c.client} | ${f(c.ackP50Ms)} / ${f(c.ackP99Ms)} | ${f(c.correctionsPerMin, 1)} | ${f(c.correctionP99Px, 1)} | ${f(c.ballCorrectionP99Px, 1)} | ${f(c.jerkP99Px, 1)} | ${f(c.kbpsDown, 1)} |`);
+      }
+    }
+    rows.push('', '¹ own player, kickoff teleports (> 200 px) excluded. ² how far a server state moved the ball from where ours drew it (eased out, not jumped). ³ the other players and the ball.');
+  }
   return rows.join('\n');
 }
 
@@ -113,10 +174,17 @@ const server = await startServerProcess({ LOG_LEVEL: 'error' });
 const endpoint = `http://127.0.0.1:${server.port}`;
 const results: ConditionResult[] = [];
 try {
-  for (const [i, c] of CONDITIONS.entries()) {
-    if (values.only !== undefined && !values.only.split(',').includes(String(i))) continue;
-    process.stderr.write(`bench:netcode: ${c.name} (${seconds} s, ${botCount} bots + 3 measured clients)\n`);
-    results.push(await runCondition(endpoint, c, i));
+  for (const game of games) {
+    for (const [i, c] of CONDITIONS.entries()) {
+      if (values.only !== undefined && !values.only.split(',').includes(String(i))) continue;
+      if (game === 'arena') {
+        process.stderr.write(`bench:netcode: arena, ${c.name} (${seconds} s, ${botCount} bots + 3 measured clients)\n`);
+        results.push(await runCondition(endpoint, c, i));
+      } else {
+        process.stderr.write(`bench:netcode: ball, ${c.name} (${seconds} s, 2 of our sessions + 2 measured clients)\n`);
+        results.push(await runBallCondition(endpoint, c, i));
+      }
+    }
   }
 } finally {
   await server.stop();

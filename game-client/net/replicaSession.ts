@@ -8,6 +8,7 @@ import { NetClock } from './clock.ts';
 import { describeClose } from './closeReasons.ts';
 import { Emitter } from './emitter.ts';
 import { InputSequence } from './inputSeq.ts';
+import { linkOf } from './netClient.ts';
 import { InputPacer, type PacerOptions } from './pacer.ts';
 import { ConnectionKeeper, type ConnectionChange, type ReconnectOptions } from './reconnect.ts';
 import { ReplicaPrediction, type ReplicaView } from './replicaPrediction.ts';
@@ -23,6 +24,10 @@ export interface ReplicaSessionEvents extends Record<string, unknown> {
   match: MatchInfo;
   /** Final standings; the room closes right after. */
   matchEnd: ServerMessages['matchEnd'];
+  /** A server state moved a drawn entity (`key`: kind/id) by `sizePx` from where the prediction had it. */
+  correction: { key: string; sizePx: number; own: boolean };
+  /** The server acknowledged input `seq`, `latencyMs` after we sent it. */
+  inputAck: { seq: number; latencyMs: number };
 }
 
 export interface ReplicaSessionOptions {
@@ -51,6 +56,8 @@ export interface ReplicaStats {
   inputsAcked: number;
   /** Inputs re-simulated on top of each server state right now. */
   unacknowledged: number;
+  /** Bytes received on this connection (its link's meter; 0 without one). */
+  bytesDown: number;
   /** Reconciliations that moved our own player, since joining, and the last and largest of them (px). */
   ownCorrections: number;
   lastOwnCorrectionPx: number;
@@ -58,6 +65,8 @@ export interface ReplicaStats {
 }
 
 const FIRST_STATE_TIMEOUT_MS = 10_000;
+/** Send times kept for acknowledgement latency (about eight seconds of inputs). */
+const SEND_TIMES = 256;
 /** Colyseus' close code for a leave the client chose (CloseCode.CONSENTED). */
 const CONSENTED_LEAVE = 4000;
 /** Longest frame gap the correction decay counts (a hidden tab resumes with its offsets as they were). */
@@ -118,6 +127,8 @@ export class ReplicaSession<W, I extends { seq: number }> {
   private prediction: ReplicaPrediction<W, I> | undefined;
   private lastFrameMs: number | undefined;
   private ownCorrections = 0;
+  private readonly sendTimes = new Float64Array(SEND_TIMES);
+  private lastAcked = 0;
   private lastOwnCorrectionPx = 0;
   private maxCorrectionPx = 0;
 
@@ -211,6 +222,7 @@ export class ReplicaSession<W, I extends { seq: number }> {
       inputsSent: this.seq.last,
       inputsAcked: this.seq.acked(this.input),
       unacknowledged: this.prediction?.unacknowledged.length ?? 0,
+      bytesDown: linkOf(this.room)?.meter.bytesDown ?? 0,
       ownCorrections: this.ownCorrections,
       lastOwnCorrectionPx: this.lastOwnCorrectionPx,
       maxCorrectionPx: this.maxCorrectionPx,
@@ -253,6 +265,7 @@ export class ReplicaSession<W, I extends { seq: number }> {
     const input = asSent<I>(this.game.input, { ...sample, seq: this.seq.next(this.input) });
     Object.assign(this.input.data as object, input);
     if (this.input.send() === 0) return;
+    this.sendTimes[input.seq % SEND_TIMES] = performance.now();
     this.prediction?.step(input);
   }
 
@@ -268,15 +281,33 @@ export class ReplicaSession<W, I extends { seq: number }> {
     const p = this.prediction;
     const alpha = this.pacer.alpha;
     const before = p.previous !== undefined && p.current !== undefined ? positionsAt(p.previous, p.current, alpha) : undefined;
-    p.reconcile(readReplica(this.layout, state), this.seq.acked(this.input));
+    const acked = this.seq.acked(this.input);
+    this.reportAcks(acked);
+    p.reconcile(readReplica(this.layout, state), acked);
     if (before === undefined) return;
     const sizes = this.smoother.corrected(before, positionsAt(p.previous!, p.current!, alpha));
-    for (const size of sizes.values()) this.maxCorrectionPx = Math.max(this.maxCorrectionPx, size);
-    const own = sizes.get(`${PLAYER_ENTITIES}/${this.sessionId}`);
-    if (own !== undefined) {
-      this.ownCorrections++;
-      this.lastOwnCorrectionPx = own;
+    const ownKey = `${PLAYER_ENTITIES}/${this.sessionId}`;
+    for (const [key, size] of sizes) {
+      this.maxCorrectionPx = Math.max(this.maxCorrectionPx, size);
+      const own = key === ownKey;
+      if (own) {
+        this.ownCorrections++;
+        this.lastOwnCorrectionPx = size;
+      }
+      this.events.emit('correction', { key, sizePx: size, own });
     }
+  }
+
+  /** Acknowledgement latency of every input newly acknowledged (those sent on this connection). */
+  private reportAcks(acked: number): void {
+    if (acked <= this.lastAcked) return;
+    const now = performance.now();
+    for (let seq = Math.max(this.lastAcked + 1, acked - SEND_TIMES + 1); seq <= acked; seq++) {
+      const sentAt = this.sendTimes[seq % SEND_TIMES]!;
+      if (sentAt > 0) this.events.emit('inputAck', { seq, latencyMs: now - sentAt });
+      this.sendTimes[seq % SEND_TIMES] = 0;
+    }
+    this.lastAcked = acked;
   }
 
   private mapOf(mapId: string): GameMap | undefined {
