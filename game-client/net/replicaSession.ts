@@ -7,6 +7,7 @@ import type { MatchInfo, NetPong, NetReport, ServerMessages } from '../../shared
 import { NetClock } from './clock.ts';
 import { describeClose } from './closeReasons.ts';
 import { Emitter } from './emitter.ts';
+import { leaveAtOnce, leaveRoom } from './leaving.ts';
 import { InputSequence } from './inputSeq.ts';
 import { linkOf } from './netClient.ts';
 import { InputPacer, type PacerOptions } from './pacer.ts';
@@ -67,8 +68,6 @@ export interface ReplicaStats {
 const FIRST_STATE_TIMEOUT_MS = 10_000;
 /** Send times kept for acknowledgement latency (about eight seconds of inputs). */
 const SEND_TIMES = 256;
-/** Colyseus' close code for a leave the client chose (CloseCode.CONSENTED). */
-const CONSENTED_LEAVE = 4000;
 /** Longest frame gap the correction decay counts (a hidden tab resumes with its offsets as they were). */
 const MAX_DECAY_STEP_MS = 250;
 
@@ -233,31 +232,13 @@ export class ReplicaSession<W, I extends { seq: number }> {
     if (this.status === 'playing') this.room.send('chat', { text });
   }
 
-  /**
-   * The page is going away: leave now, synchronously, so the server frees the seat at once
-   * instead of holding it for a reconnection that will never come (as ArenaSession.leaveNow).
-   */
+  /** The page is going away: leave at once, synchronously (net/leaving.ts). */
   leaveNow(): void {
-    if (this.status === 'closed') return;
-    const wasPlaying = this.status === 'playing';
-    this.keeper.abandon();
-    try {
-      if (wasPlaying) void this.room.leave(true);
-      this.room.connection?.close(CONSENTED_LEAVE, 'page closed');
-    } catch {
-      // The page is going away either way; the server's heartbeat and window clean up.
-    }
+    leaveAtOnce(this.room, this.keeper, this.status);
   }
 
-  async leave(): Promise<void> {
-    if (this.status === 'closed') return;
-    this.keeper.abandon();
-    if (this.status === 'reconnecting') {
-      // No socket to say goodbye on: the server frees the seat after its window.
-      this.close(CONSENTED_LEAVE);
-      return;
-    }
-    await this.room.leave(true);
+  leave(): Promise<void> {
+    return leaveRoom(this.room, this.keeper, this.status, (code) => this.close(code));
   }
 
   private sendInput(sample: Record<string, unknown>): void {

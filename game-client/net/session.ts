@@ -7,6 +7,7 @@ import { NetClock } from './clock.ts';
 import { describeClose } from './closeReasons.ts';
 import { summarizeCorrections } from './corrections.ts';
 import { Emitter } from './emitter.ts';
+import { leaveAtOnce, leaveRoom } from './leaving.ts';
 import { linkOf } from './netClient.ts';
 import type { NetStats } from './netStats.ts';
 import { InputPacer, type PacerOptions } from './pacer.ts';
@@ -65,8 +66,6 @@ export interface NetTuning {
 const FIRST_STATE_TIMEOUT_MS = 10_000;
 const SEND_TIMES = 256;
 
-/** Colyseus' close code for a leave the client chose (CloseCode.CONSENTED). */
-const CONSENTED_LEAVE = 4000;
 
 /** A shot as drawn at `tick`, or undefined when it is not in flight then. */
 function projectileView(id: string, ownerId: string, path: ShotPath, tick: number, hit: boolean): ProjectileView | undefined {
@@ -249,34 +248,13 @@ export class ArenaSession {
     if (this.status === 'playing') this.room.send('chat', { text });
   }
 
-  /**
-   * The page is going away (closed, reloaded, navigated): leave now, synchronously, so the
-   * server frees the seat at once instead of holding it for a reconnection that will never come.
-   * The leave message goes out and the socket closes with the consented-leave code, which the
-   * server honours even if the message is lost with the page.
-   */
+  /** The page is going away: leave at once, synchronously (net/leaving.ts). */
   leaveNow(): void {
-    if (this.status === 'closed') return;
-    const wasPlaying = this.status === 'playing';
-    this.keeper.abandon();
-    try {
-      // Mid-reconnection there is no open socket to say goodbye on (a connecting one throws).
-      if (wasPlaying) void this.room.leave(true);
-      this.room.connection?.close(CONSENTED_LEAVE, 'page closed');
-    } catch {
-      // The page is going away either way; the server's heartbeat and window clean up.
-    }
+    leaveAtOnce(this.room, this.keeper, this.status);
   }
 
-  async leave(): Promise<void> {
-    if (this.status === 'closed') return;
-    this.keeper.abandon();
-    if (this.status === 'reconnecting') {
-      // No socket to say goodbye on: the server frees the seat after its window.
-      this.close(4000);
-      return;
-    }
-    await this.room.leave(true);
+  leave(): Promise<void> {
+    return leaveRoom(this.room, this.keeper, this.status, (code) => this.close(code));
   }
 
   private setMap(map: GameMap): void {
