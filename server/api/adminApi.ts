@@ -3,7 +3,7 @@ import express, { type Application, type Request, type Response } from 'express'
 import { z } from 'zod';
 import { log } from '../observability/log.ts';
 import { secretMatches } from '../dashboard/auth.ts';
-import type { ArenaRoom } from '../rooms/ArenaRoom.ts';
+import type { EngineRoom } from '../rooms/EngineRoom.ts';
 import { requestClient } from '../security/clientAddress.ts';
 import type { SecretGuesses } from '../security/secretGuesses.ts';
 import { retryAfterSeconds, TokenBucket } from '../security/tokenBucket.ts';
@@ -76,7 +76,7 @@ export function mountAdminApi(app: Application, token: string, store: Store, gue
     const id = param(roomId, req.params.roomId, res);
     if (id === undefined) return;
     try {
-      const players = await callRoom<ReturnType<ArenaRoom['listPlayers']>>(id, 'listPlayers', []);
+      const players = await callRoom<ReturnType<EngineRoom['listPlayers']>>(id, 'listPlayers', []);
       if (players === undefined) return sendError(res, 404, 'room_not_found');
       res.json({ players });
     } catch (err) { next(err); }

@@ -1,34 +1,25 @@
-import { CloseCode, Room, ServerError, type AuthContext, type Client, type RoomException } from '@colyseus/core';
+import { CloseCode, ServerError, type AuthContext, type Client } from '@colyseus/core';
 import type { Schema } from '@colyseus/schema';
-import { CLOSE_CODES, JOIN_REJECTIONS } from '../../shared/closeCodes.ts';
+import { JOIN_REJECTIONS } from '../../shared/closeCodes.ts';
 import type { GameDefinition } from '../../shared/game/definition.ts';
 import { inputRanges } from '../../shared/game/input.ts';
-import { DEFAULT_MAX_SPECTATORS_PER_ROOM, INPUT_BUFFER_MAX_INPUTS, MAX_MESSAGES_PER_SECOND, TICK_HZ } from '../../shared/limits.ts';
+import { INPUT_BUFFER_MAX_INPUTS, TICK_HZ } from '../../shared/limits.ts';
 import type { GameMap } from '../../shared/maps.ts';
-import { clientMessageSchemas, type ArenaMetadata, type ServerMessages } from '../../shared/messages.ts';
 import { seedFromString } from '../../shared/rng.ts';
-import { acknowledgeFrom, inputFieldsOf, readInputFrameFor, routeInputs } from '../adapters/colyseusInput.ts';
+import { acknowledgeFrom, inputFieldsOf, routeInputs } from '../adapters/colyseusInput.ts';
 import { DEFAULT_MATCH_LIFECYCLE, MatchLifecycle, type MatchSource } from '../lifecycle/matchLifecycle.ts';
 import { InputChannel } from '../netcode/inputChannel.ts';
-import { RoomNetcode } from '../netcode/roomNetcode.ts';
 import { log } from '../observability/log.ts';
+import { joinRejectionsTotal } from '../observability/metrics.ts';
 import { ReplayRecorder } from '../replay/recorder.ts';
-import { joinRejectionsTotal, roomErrorsTotal } from '../observability/metrics.ts';
-import { guardOf } from '../security/connectionGuard.ts';
 import { inputFieldSizes } from '../security/frames.ts';
-import { MAX_PENDING_SEATS_PER_ADDRESS_PER_ROOM } from '../security/limits.ts';
-import { recordRejection } from '../security/rejections.ts';
 import { inputSchemaOf } from '../state/inputSchema.ts';
 import { applyReplica, replicatedSchemaOf } from '../state/replicatedState.ts';
-import { ArenaRoom, authorizeJoin, parseJoinOptions, type ArenaRoomConfig, type PlayerAuth } from './ArenaRoom.ts';
-import { Audience, type Seat } from './audience.ts';
-import { DisplayNames } from './displayNames.ts';
-import { RoomChat } from './roomChat.ts';
-import { GuestSeats } from './guestSeats.ts';
-import { limitPendingSeats } from './pendingSeats.ts';
-import { allocateRoomCode } from './roomCode.ts';
+import type { Seat } from './audience.ts';
+import { EngineRoom } from './EngineRoom.ts';
+import { authorizeJoin, parseJoinOptions, type PlayerAuth } from './joinOptions.ts';
+import type { RoomConfig } from './roomConfig.ts';
 import { batchWrites } from './socketBatch.ts';
-import { ViolationTracker } from './violations.ts';
 
 /** A match the game decided (a score reached) stays up this long, so everyone sees the final state. */
 const DECIDED_MATCH_HOLD_TICKS = TICK_HZ;
@@ -41,35 +32,19 @@ const DECIDED_MATCH_HOLD_TICKS = TICK_HZ;
  * them, each fixed step takes at most one per player. Seats, names, chat, reconnection, drain and
  * the match's end (by clock, or by the game: `isOver`) are the engine's, as in ArenaRoom.
  */
-export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
-  protected abstract readonly config: ArenaRoomConfig;
+export abstract class GameRoom extends EngineRoom {
   protected abstract readonly game: GameDefinition<unknown, unknown>;
-  override maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
-  override patchRate: number | null = null;
 
   private shape!: ReturnType<typeof replicatedSchemaOf>;
-  private channel!: InputChannel;
-  private inputSizes: readonly number[] | undefined;
+  protected channel!: InputChannel;
   private fields!: ReadonlyArray<{ index: number; name: string; boolean: boolean }>;
   private world: unknown;
-  private lifecycle!: MatchLifecycle;
-  private audience!: Audience;
-  private net!: RoomNetcode;
-  private listedPrivate = false;
   private decidedAtTick = -1;
   /** Set when the server records replays (REPLAY_DIR). */
   private replay: ReplayRecorder<unknown, unknown> | undefined;
   /** Players (not spectators), with the last input sequence applied for each. */
   private readonly lastSeq = new Map<string, number>();
   private readonly stepInputs = new Map<string, unknown>();
-  private readonly violations = new ViolationTracker(() => this.roomId);
-  private readonly guestSeats = new GuestSeats();
-  private readonly names = new DisplayNames();
-  private readonly chat = new RoomChat(this, this.names, this.violations);
-
-  static override async onAuth(_token: string, options: unknown, context: AuthContext): Promise<PlayerAuth> {
-    return ArenaRoom.onAuth(_token, options, context);
-  }
 
   override async onCreate(rawOptions: unknown): Promise<void> {
     const game = this.game;
@@ -98,21 +73,12 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
     this.fields = Object.entries(game.input).map(([name, decl]) => ({ name, index: this.channel.fieldIndex(name), boolean: decl.type === 'boolean' }));
     routeInputs(this, this.channel, CloseCode.WITH_ERROR);
 
-    this.roomId = await allocateRoomCode(isPrivate);
-    this.audience = new Audience(maxPlayers, this.config.maxSpectators ?? DEFAULT_MAX_SPECTATORS_PER_ROOM);
-    this.maxClients = maxPlayers + this.audience.maxSpectators;
-    this.patchRate = this.config.patchIntervalMs;
-    this.net = new RoomNetcode(undefined, this.config.patchIntervalMs);
-    if (this.config.seatReservationS !== undefined) this.seatReservationTimeout = this.config.seatReservationS;
-    limitPendingSeats(this, MAX_PENDING_SEATS_PER_ADDRESS_PER_ROOM, this.config.rateLimitExempt);
+    await this.openSeats(isPrivate, maxPlayers);
     const seed = seedFromString(this.roomId);
     this.world = game.createWorld(map, seed);
     if (this.config.replayDir) this.replay = new ReplayRecorder(this.config.replayDir, this.roomId, game, this.world, map, seed, this.config.replayChecksumTicks ?? 30);
     this.root.mapId = map.id;
-    await this.setMetadata({ code: this.roomId, private: isPrivate, mapId: map.id, kind: room.name, players: 0, maxPlayers, spectators: 0, maxSpectators: this.audience.maxSpectators });
-    this.listedPrivate = isPrivate;
-    if (isPrivate) await this.setPrivate(true);
-    this.registerMessages();
+    await this.list({ code: this.roomId, private: isPrivate, mapId: map.id, kind: room.name, players: 0, maxPlayers, spectators: 0, maxSpectators: this.audience.maxSpectators });
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
     this.lifecycle = new MatchLifecycle(this, () => this.matchSource(), this.config.lifecycle ?? DEFAULT_MATCH_LIFECYCLE, (info) => {
       this.root.matchEndsAtTick = info.endsAtTick ?? -1;
@@ -133,130 +99,29 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
     return { tick: this.game.tick(this.world), players };
   }
 
-  override onJoin(client: Client, _options: unknown, auth?: PlayerAuth): void {
-    const seat: Seat = auth?.spectate === true ? 'spectator' : 'player';
-    const admitted = this.audience.admit(client.sessionId, seat);
-    if (!admitted.ok) {
-      joinRejectionsTotal.inc({ reason: admitted.reason });
-      throw new ServerError(409, admitted.reason);
-    }
-    if (auth?.guestId !== undefined && seat === 'player') {
-      const displaced = this.guestSeats.claim(auth.guestId, client.sessionId);
-      if (displaced !== undefined) this.evict(displaced);
-    }
-    const name = this.names.claim(client.sessionId, auth?.name ?? client.sessionId);
-    if (seat === 'player') {
-      this.game.addPlayer(this.world, client.sessionId, name);
-      this.replay?.join(this.world, client.sessionId, name);
-      this.lastSeq.set(client.sessionId, 0);
-    }
-    this.net.join(client.sessionId);
-    this.openInputs(client);
-    this.publishAudience();
-    this.chat.welcome(client);
+  protected joinGame(client: Client, seat: Seat, name: string): void {
+    if (seat !== 'player') return;
+    this.game.addPlayer(this.world, client.sessionId, name);
+    this.replay?.join(this.world, client.sessionId, name);
+    this.lastSeq.set(client.sessionId, 0);
   }
 
-  override onDrop(client: Client, code?: number): void {
-    const held = this.lifecycle.dropped(client, code);
-    if (held !== undefined) this.channel.clear(client.sessionId);
+  protected leaveGame(client: Client, seat: Seat | undefined): void {
+    if (seat !== 'player') return;
+    this.game.removePlayer(this.world, client.sessionId);
+    this.replay?.leave(this.world, client.sessionId);
+    this.lastSeq.delete(client.sessionId);
   }
 
-  override onReconnect(client: Client): void {
-    // The last applied sequence stays (as the game's rules keep theirs): the client continues
-    // from the one `resumed` reports, so nothing is applied twice and no input stalls behind it.
-    this.openInputs(client);
-    this.lifecycle.resumed(client);
-  }
-
-  override onBeforeShutdown(): void {
-    this.lifecycle.drain();
-  }
-
-  override checkReconnectionToken(reconnectionToken: string) {
-    if (this.lifecycle?.kicked(reconnectionToken)) return undefined as unknown as string;
-    this.lifecycle?.supersede(reconnectionToken);
-    return super.checkReconnectionToken(reconnectionToken);
-  }
-
-  override hasReservedSeat(sessionId: string, reconnectionToken?: string): boolean {
-    if (reconnectionToken !== undefined && this.lifecycle?.kicked(reconnectionToken)) return false;
-    return super.hasReservedSeat(sessionId, reconnectionToken);
-  }
-
-  override onLeave(client: Client): void {
-    const seat = this.audience.seatOf(client.sessionId);
-    this.audience.release(client.sessionId);
-    this.net.leave(client.sessionId);
-    this.channel.close(client.sessionId);
-    if (seat === 'player') {
-      this.game.removePlayer(this.world, client.sessionId);
-      this.replay?.leave(this.world, client.sessionId);
-      this.lastSeq.delete(client.sessionId);
-    }
-    if (seat !== undefined) this.publishAudience();
-    this.guestSeats.release(client.sessionId);
-    this.names.release(client.sessionId);
-    this.chat.forget(client.sessionId);
+  /** The patches Colyseus frames for a connection acknowledge what the channel consumed for it. */
+  protected override inputsOpened(client: Client): void {
+    acknowledgeFrom(client, () => this.channel.acknowledged(client.sessionId));
   }
 
   override async onDispose(): Promise<void> {
     this.lifecycle?.disposed();
     await this.replay?.end(this.world);
   }
-
-  override onUncaughtException(error: RoomException, methodName: string): void {
-    const cause = error.cause ?? error;
-    if (methodName === 'onJoin' && cause instanceof ServerError) return;
-    roomErrorsTotal.inc({ method: methodName });
-    log.error({ roomId: this.roomId, method: methodName, err: cause }, 'room error contained');
-  }
-
-  /**
-   * A connection's input frames go to the input channel, checked against this game's layout; the
-   * patches Colyseus frames for it acknowledge what the channel consumed.
-   */
-  private openInputs(client: Client): void {
-    const inputs = this.channel.open(client.sessionId);
-    acknowledgeFrom(client, () => this.channel.acknowledged(client.sessionId));
-    guardOf(client.ref)?.deliverInputsTo((frame) => {
-      if (!readInputFrameFor(this.channel, inputs, frame)) client.leave(CloseCode.WITH_ERROR, 'malformed input');
-    }, this.inputSizes);
-  }
-
-  private evict(sessionId: string): void {
-    recordRejection('connection', 'session_replaced', { roomId: this.roomId, sessionId });
-    this.names.release(sessionId);
-    this.lifecycle.endHeldSeat(sessionId);
-    this.clients.getById(sessionId)?.leave(CLOSE_CODES.SESSION_REPLACED, 'joined again elsewhere');
-  }
-
-  private registerMessages(): void {
-    this.onMessage('chat', (client, raw) => this.chat.receive(client, raw));
-    this.onMessage('netp', (client, raw) => {
-      const parsed = clientMessageSchemas.netp.safeParse(raw);
-      if (!parsed.success) return this.violations.record(client, 'invalid_message', `netp: ${parsed.error.issues[0]?.message}`);
-      this.net.onPong(client.sessionId, parsed.data);
-    });
-    // Everyone sees the whole match: a camera request changes nothing, but must be well-formed.
-    this.onMessage('spectate', (client, raw) => {
-      const parsed = clientMessageSchemas.spectate.safeParse(raw);
-      if (!parsed.success) this.violations.record(client, 'invalid_message', `spectate: ${parsed.error.issues[0]?.message}`);
-    });
-    this.onMessage('*', (client, type) => {
-      this.violations.record(client, 'unknown_message', `type ${String(type).slice(0, 40)}`);
-    });
-  }
-
-  private publishAudience(): void {
-    const meta = this.metadata;
-    const hidden = meta.private || this.audience.playersFull;
-    if (hidden !== this.listedPrivate) {
-      this.listedPrivate = hidden;
-      void this.setPrivate(hidden);
-    }
-    void this.setMetadata({ ...meta, players: this.audience.playerCount, spectators: this.audience.spectatorCount });
-  }
-
 
   override broadcastPatch(): boolean {
     if (this.world !== undefined) applyReplica(this.shape, this.state as Schema, this.game.replicate!(this.world));
@@ -291,7 +156,7 @@ export abstract class GameRoom extends Room<{ metadata: ArenaMetadata }> {
 }
 
 /** The room class of `game` bound to a server configuration (the same one the arena's rooms get). */
-export function gameRoom(game: GameDefinition<any, any>, config: ArenaRoomConfig) {
+export function gameRoom(game: GameDefinition<any, any>, config: RoomConfig) {
   const tokens = config.guestTokens;
   class ConfiguredGameRoom extends GameRoom {
     protected override readonly config = config;

@@ -4,6 +4,7 @@ import { GuestAuth } from '../../../game-client/net/guestAuth.ts';
 import { Lobby } from '../../../game-client/net/lobby.ts';
 import type { ArenaSession } from '../../../game-client/net/session.ts';
 import { ADMIN_TOKEN_HEADER } from '../../../server/api/adminApi.ts';
+import { BALL_GAME, BALL_ROOM } from '../../../shared/games/ball/definition.ts';
 import { GUESS_LIMITS } from '../../../server/security/limits.ts';
 import { cookieJarFetch } from '../../helpers/cookieJar.ts';
 import { startTestServer } from '../../helpers/server.ts';
@@ -81,6 +82,33 @@ describe('admin API', () => {
       return a.body.entries.length >= 6 ? a.body.entries : undefined;
     });
     expect(audit.map((e: any) => e.action).sort()).toEqual(['ban', 'close_room', 'close_room', 'delete_profile', 'delete_profile', 'unban'].sort());
+  });
+
+  it('reaches rooms of every game: a ball room\'s players are listed, a ban kicks its player, a close ends it', async () => {
+    const kim = await player('kim');
+    const lee = await player('lee');
+    // The same guests (their profiles) in the second game's room.
+    const open = (who: typeof kim, name: string) => new Lobby(server.endpoint, { auth: who.lobby.auth, roomName: BALL_ROOM, games: [BALL_GAME] }).playGame(BALL_GAME, name);
+    const k = await open(kim, 'kim');
+    const l = await open(lee, 'lee');
+    const left = [k, l];
+    try {
+      expect(l.code).toBe(k.code);
+      const players = await admin('GET', `/rooms/${k.code}/players`);
+      expect(players.status).toBe(200);
+      expect(players.body.players.map((p: any) => p.profileId).sort()).toEqual([kim.profile.id, lee.profile.id].sort());
+
+      const kimClosed = new Promise<{ code: number }>((resolve) => k.events.on('closed', resolve));
+      expect(await admin('POST', `/players/${kim.profile.id}/ban`, { reason: 'own goals' })).toEqual({ status: 200, body: { banned: kim.profile.id, kicked: 1 } });
+      expect((await kimClosed).code).toBe(CLOSE_CODES.KICKED_BY_ADMIN);
+      expect((await admin('DELETE', `/players/${kim.profile.id}/ban`)).status).toBe(200);
+
+      const leeClosed = new Promise<{ code: number }>((resolve) => l.events.on('closed', resolve));
+      expect((await admin('POST', `/rooms/${k.code}/close`)).status).toBe(200);
+      expect((await leeClosed).code).toBe(CLOSE_CODES.SHUTDOWN_DEADLINE);
+    } finally {
+      await Promise.all(left.map((s) => s.leave().catch(() => undefined)));
+    }
   });
 
   it('refuses without the token, with a wrong one, and with one in the URL; guessing is budgeted', async () => {
