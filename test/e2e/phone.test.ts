@@ -64,25 +64,48 @@ describe('a phone in real Chromium (390 × 844, touch)', () => {
     // as far from the player as such a point can be (aim is more precise there). Nearer rings
     // too: a player near the map's right edge is drawn in the screen's right half, with the long
     // shots going left of it.
-    await waitFor('the phone player at rest', async () => { const a = serverBody(); await new Promise((r) => setTimeout(r, 100)); const b = serverBody(); return a && b && a.x === b.x && a.y === b.y; }, SLOW);
-    const here = (await hook(phone))!.self;
-    const arena = await phone.evaluate(() => (window as unknown as { __arena: { session: Hook } }).__arena.session.layout().arena);
-    const candidates = await phone.evaluate(([x, y]) => {
-      const s = (window as unknown as { __arena: { session: Hook } }).__arena.session;
-      return [450, 300, 150].flatMap((radius) => Array.from({ length: 24 }, (_, i) => {
-        const angle = (i / 24) * Math.PI * 2;
-        const world = { x: x! + Math.cos(angle) * radius, y: y! + Math.sin(angle) * radius };
-        return { angle, world, screen: s.toScreen(world.x, world.y) };
-      }));
-    }, [here.x, here.y]);
-    const flightTicks = (angle: number) => {
-      const shot = shotFrom(here.x, here.y, radiansToAim(angle));
+    const atRest = () => waitFor('the phone player at rest', async () => { const a = serverBody(); await new Promise((r) => setTimeout(r, 100)); const b = serverBody(); return a && b && a.x === b.x && a.y === b.y; }, SLOW);
+    const flightTicksFrom = (at: { x: number; y: number }, angle: number) => {
+      const shot = shotFrom(at.x, at.y, radiansToAim(angle));
       return projectileEndTick(ARENA_MAP, shot.x0, shot.y0, shot.vx, shot.vy, 0, TICK_DT_S);
     };
-    const onRightOfArena = (p: { x: number; y: number }) => p.x >= 390 / 2 + 10 && p.x < arena.x + arena.w - 10 && p.y > arena.y + 30 && p.y < arena.y + arena.h - 10;
-    const onRight = candidates.filter((c) => onRightOfArena(c.screen));
-    const pick = onRight.find((c) => flightTicks(c.angle) > 20) ?? onRight.sort((a, b) => flightTicks(b.angle) - flightTicks(a.angle))[0]!;
-    expect(flightTicks(pick.angle)).toBeGreaterThan(20);
+    /** Where to touch for a long shot from where the player stands now, if the screen's right half has one. */
+    const longShot = async () => {
+      const here = (await hook(phone))!.self;
+      const arena = await phone.evaluate(() => (window as unknown as { __arena: { session: Hook } }).__arena.session.layout().arena);
+      const candidates = await phone.evaluate(([x, y]) => {
+        const s = (window as unknown as { __arena: { session: Hook } }).__arena.session;
+        return [450, 300, 150].flatMap((radius) => Array.from({ length: 24 }, (_, i) => {
+          const angle = (i / 24) * Math.PI * 2;
+          const world = { x: x! + Math.cos(angle) * radius, y: y! + Math.sin(angle) * radius };
+          return { angle, world, screen: s.toScreen(world.x, world.y) };
+        }));
+      }, [here.x, here.y]);
+      const onRightOfArena = (p: { x: number; y: number }) => p.x >= 390 / 2 + 10 && p.x < arena.x + arena.w - 10 && p.y > arena.y + 30 && p.y < arena.y + arena.h - 10;
+      const pick = candidates.filter((c) => onRightOfArena(c.screen)).find((c) => flightTicksFrom(here, c.angle) > 20);
+      return pick === undefined ? undefined : { here, pick };
+    };
+    // Where a room spawns the player is random: from some spots (a corner, against cover) no point
+    // of the screen's right half has a long shot. Then walk toward the middle of the map (a drag,
+    // as above, diagonally) and look again; twice at most.
+    let found: Awaited<ReturnType<typeof longShot>>;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await atRest();
+      found = await longShot();
+      if (found !== undefined || attempt === 2) break;
+      const from = serverBody()!;
+      const dx = Math.sign(ARENA_MAP.widthPx / 2 - from.x);
+      const dy = Math.sign(ARENA_MAP.heightPx / 2 - from.y);
+      await touch(cdp, 'touchStart', 90, 700);
+      for (let i = 1; i <= 6; i++) await touch(cdp, 'touchMove', 90 + dx * i * 10, 700 + dy * i * 10);
+      await waitFor('the phone player walks toward the middle', async () => {
+        const now = serverBody();
+        return now !== undefined && Math.hypot(now.x - from.x, now.y - from.y) > 150 ? now : undefined;
+      }, SLOW);
+      await touch(cdp, 'touchEnd');
+    }
+    expect(found, 'a point of the screen\'s right half with a shot that flies more than 20 ticks').toBeDefined();
+    const { here, pick } = found!;
     const tap = pick.screen;
     const worldTap = pick.world;
     // Every projectile the observer's patches carry (a shot into a nearby wall lives a few patches).
