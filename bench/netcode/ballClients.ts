@@ -123,7 +123,9 @@ export class NaiveBallClient implements BallBenchClient {
   private constructor(private readonly room: ArenaRoom) {
     this.input = room.input();
     room.onStateChange(() => {
-      const applied = (room.state as any).players?.get(room.sessionId)?.lastInputSeq ?? 0;
+      // The room's acknowledgement (inputs taken), not the state's lastInputSeq: that stands still
+      // while a kickoff holds play, which is not input latency.
+      const applied = this.input.lastProcessed;
       const now = performance.now();
       for (const [seq, t] of this.sentAt) {
         if (seq > applied) continue;

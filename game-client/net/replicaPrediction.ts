@@ -37,10 +37,12 @@ export function viewOf(replica: Replica, tick: number): ReplicaView {
  * body, and an unchanged world re-simulates to exactly the prediction it replaces.
  *
  * Other players get no input in the re-simulation: their inputs have not reached us (they are in
- * the server's future of the state we hold), and guessing them would make the common case (a
- * player who changes direction) wrong by more. They keep moving as the rules move a player
- * without input (slowing to a stop from their last velocity), and every server state puts them
- * back where the server has them; the smoothing (smoothing.ts) hides that step.
+ * the server's future of the state we hold), and the rules step a player without input as the
+ * server does when one comes late (the ball game holds it). Guessing their inputs from how they
+ * ran was measured worse (bench:netcode, ball at 150 ms ± 30 ms, 5 % loss: ball correction p99
+ * 155 px against 81, remote jerk p99 28 px/frame against 12: players change direction more often
+ * than a guess can follow). Every server state puts them back where the server has them; the
+ * smoothing (smoothing.ts) hides that step.
  *
  * Pure (no SDK): the session (replicaSession.ts) feeds it the decoded state and acknowledgements.
  */

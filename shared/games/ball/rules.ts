@@ -136,16 +136,22 @@ export function stepBall(world: BallWorld, inputs: ReadonlyMap<string, BallInput
   if (world.tick === world.resumeTick && world.resumeTick > 0) kickoff(world);
   for (const p of world.players.values()) {
     const input = inputs.get(p.id);
-    const fresh = input !== undefined && input.seq > p.lastInputSeq;
-    if (fresh) p.lastInputSeq = input.seq;
-    stepMovement(p, fresh ? input.moveX : 0, fresh ? input.moveY : 0, dtS, world.map);
-    touch(world, p, fresh && input.kick);
+    if (input !== undefined && input.seq > p.lastInputSeq) {
+      p.lastInputSeq = input.seq;
+      stepMovement(p, input.moveX, input.moveY, dtS, world.map);
+      touch(world, p, true, input.kick);
+    } else {
+      // No input this step (late or lost on its way): the player holds, as in the arena, so where a
+      // client predicts itself (its inputs, in order) never depends on when they arrived. Its body
+      // still stops the ball.
+      touch(world, p, false, false);
+    }
   }
   roll(world, dtS);
 }
 
-/** The ball against one player: pushed out of the body, pushed along, kicked. */
-function touch(world: BallWorld, p: BallPlayer, kick: boolean): void {
+/** The ball against one player: pushed out of the body, pushed along by a player that moved, kicked. */
+function touch(world: BallWorld, p: BallPlayer, moved: boolean, kick: boolean): void {
   const b = world.ball;
   const dx = b.x - p.x;
   const dy = b.y - p.y;
@@ -158,7 +164,7 @@ function touch(world: BallWorld, p: BallPlayer, kick: boolean): void {
   const ny = d > 0 ? dy / d : 0;
   b.x = p.x + nx * reach;
   b.y = p.y + ny * reach;
-  const toward = p.vx * nx + p.vy * ny;
+  const toward = moved ? p.vx * nx + p.vy * ny : 0;
   const ballAlong = b.vx * nx + b.vy * ny;
   if (toward * PUSH_SHARE > ballAlong) {
     b.vx += (toward * PUSH_SHARE - ballAlong) * nx;

@@ -34,6 +34,24 @@ function striker(id: string, world: BallWorld): Omit<BallInput, 'seq'> {
 }
 
 describe('the ball game rules', () => {
+  it('holds a player whose input did not come this step (place and speed), whose body still stops the ball without pushing it', () => {
+    const world = createBallWorld();
+    const p = addBallPlayer(world, 'a', 'a');
+    play(world, 10, () => ({ moveX: 1, moveY: 0, kick: false }));
+    const before = { x: p.x, y: p.y, vx: p.vx, vy: p.vy };
+    expect(before.vx).toBeGreaterThan(0);
+    stepBall(world, new Map(), DT);
+    expect({ x: p.x, y: p.y, vx: p.vx, vy: p.vy }).toEqual(before);
+    // The next input carries on from there: late inputs only delay a player's path.
+    stepBall(world, new Map([['a', { ...emptyBallInput(world.tick + 1), moveX: 1 }]]), DT);
+    expect(p.x).toBeGreaterThan(before.x);
+    // A ball rolling into a player that is holding: stopped at its body, not pushed on by its speed.
+    Object.assign(world.ball, { x: p.x + 60, y: p.y, vx: -300, vy: 0 });
+    for (let i = 0; i < 10; i++) stepBall(world, new Map(), DT);
+    expect(world.ball.x - p.x).toBeGreaterThanOrEqual(BALL_RADIUS_PX);
+    expect(world.ball.vx).toBeLessThanOrEqual(0);
+  });
+
   it('puts players on the smaller team, in their own half', () => {
     const world = createBallWorld();
     const teams = ['a', 'b', 'c', 'd', 'e'].map((id) => addBallPlayer(world, id, id));
