@@ -311,7 +311,7 @@ export class ArenaSession {
     this.crowd = { cols: grid.cols, rows: grid.rows, counts };
   }
 
-  /** The match info rides in the state (see server/state/ArenaState.ts): emit it when it changes. */
+  /** The match info rides in the state (the engine's fields, ENGINE_STATE_FIELDS in shared/game/state.ts): emit it when it changes. */
   private readMatch(state: ArenaStateView): void {
     const endsAtTick = state.matchEndsAtTick < 0 ? null : state.matchEndsAtTick;
     const m = this.match;

@@ -9,6 +9,8 @@ export interface SchemaField {
   index: number;
   /** A primitive's name (`uint8`, `string`…), `{ quantized: { bits, … } }`, or a child type. */
   type: unknown;
+  /** The field's view tag when it is sent only through per-client views (`.view()`); absent otherwise. */
+  tag?: number;
 }
 
 /** The fields of a schema class in index order; undefined when it carries no schema metadata. */

@@ -1,11 +1,11 @@
 import { PlayerState, ProjectileState } from '../state/ArenaState.ts';
-import { BODY_FIELDS } from '../state/changes.ts';
+import { BODY_FIELDS } from '../../shared/sim/replicated.ts';
 import { schemaFields, type SchemaField } from '../adapters/schemaMetadata.ts';
 
 /**
  * Wire facts about the schema the interest layer writes into views: field indexes and the exact
- * bytes each field update costs, read once from the schema's own metadata so a change to
- * ArenaState.ts cannot leave a stale copy here.
+ * bytes each field update costs, read once from the schema's own metadata (built from the
+ * declaration in shared/sim/replicated.ts), so a change there cannot leave a stale copy here.
  */
 
 function metadataOf(klass: unknown): SchemaField[] {

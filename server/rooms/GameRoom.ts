@@ -45,6 +45,8 @@ export abstract class GameRoom extends EngineRoom {
   /** Players (not spectators), with the last input sequence applied for each. */
   private readonly lastSeq = new Map<string, number>();
   private readonly stepInputs = new Map<string, unknown>();
+  /** One input object per player, rewritten each step (steps and the replay recorder keep no reference to it). */
+  private readonly playerInputs = new Map<string, Record<string, number | boolean>>();
 
   override async onCreate(rawOptions: unknown): Promise<void> {
     const game = this.game;
@@ -111,6 +113,7 @@ export abstract class GameRoom extends EngineRoom {
     this.game.removePlayer(this.world, client.sessionId);
     this.replay?.leave(this.world, client.sessionId);
     this.lastSeq.delete(client.sessionId);
+    this.playerInputs.delete(client.sessionId);
   }
 
   /** The patches Colyseus frames for a connection acknowledge what the channel consumed for it. */
@@ -141,7 +144,8 @@ export abstract class GameRoom extends EngineRoom {
       let next = this.channel.take(id);
       while (next !== undefined && next[seqAt]! <= last) next = this.channel.take(id);
       if (next === undefined) continue;
-      const input = this.game.emptyInput() as Record<string, number | boolean>;
+      let input = this.playerInputs.get(id);
+      if (input === undefined) this.playerInputs.set(id, (input = this.game.emptyInput() as Record<string, number | boolean>));
       for (const f of this.fields) input[f.name] = f.boolean ? next[f.index] === 1 : next[f.index]!;
       this.lastSeq.set(id, next[seqAt]!);
       this.stepInputs.set(id, input);

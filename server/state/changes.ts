@@ -1,3 +1,4 @@
+import { BODY_FIELDS, type BodyField } from '../../shared/sim/replicated.ts';
 import type { SimProjectile } from '../../shared/sim/world.ts';
 import type { PlayerState, ProjectileState } from './ArenaState.ts';
 
@@ -7,9 +8,7 @@ import type { PlayerState, ProjectileState } from './ArenaState.ts';
  * (server/interest/), which decides who is told: body field bits, projectile keys, the listener.
  */
 
-/** Bits of a player's body fields (the `.view()` fields of PlayerState), in this order. */
-export const BODY_FIELDS = ['x', 'y', 'vx', 'vy', 't', 'aim', 'hp', 'alive'] as const;
-export type BodyField = (typeof BODY_FIELDS)[number];
+/** Bits of a player's body fields (its `view` fields, shared/sim/replicated.ts), in declaration order. */
 export const BODY_BIT: Readonly<Record<BodyField, number>> = Object.fromEntries(BODY_FIELDS.map((f, i) => [f, 1 << i])) as Record<BodyField, number>;
 export const ALL_BODY_BITS = (1 << BODY_FIELDS.length) - 1;
 
