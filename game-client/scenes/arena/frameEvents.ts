@@ -9,7 +9,12 @@ export type GameEvent =
   | { kind: 'death'; id: string; x: number; y: number; self: boolean }
   | { kind: 'respawn'; id: string; x: number; y: number; self: boolean };
 
-/** A shot that appears within this many ticks of its start was just fired (not one flying into view). */
+/**
+ * A shot that appears within this many ticks of its start, counted from the previous frame, was
+ * just fired (not one flying into view). From the previous frame, not this one: at a low frame
+ * rate (a slow phone, a busy machine: 7 frames a second is over four ticks apart) a shot fired
+ * since the last frame is already further along than that when it is first drawn.
+ */
 const JUST_FIRED_TICKS = 3;
 /** A shot gone within this many ticks of its end ended (rather than being replaced or leaving the view). */
 const END_SLACK_TICKS = 1;
@@ -33,13 +38,16 @@ interface Seen {
 export class FrameEvents {
   private readonly players = new Map<string, Seen>();
   private shots = new Map<string, ProjectileView>();
+  private previousTick: number | undefined;
 
   diff(frame: RenderFrame, selfId: string): GameEvent[] {
     const events: GameEvent[] = [];
     const now = new Map<string, ProjectileView>();
+    const since = Math.min(frame.tick, this.previousTick ?? frame.tick);
+    this.previousTick = frame.tick;
     for (const p of frame.projectiles) {
       now.set(p.id, p);
-      if (this.shots.has(p.id) || frame.tick - p.spawnTick > JUST_FIRED_TICKS) continue;
+      if (this.shots.has(p.id) || since - p.spawnTick > JUST_FIRED_TICKS) continue;
       const own = p.ownerId === selfId;
       if (own && !p.id.startsWith('predicted-')) continue;
       events.push({ kind: 'shot', x: p.x, y: p.y, own });

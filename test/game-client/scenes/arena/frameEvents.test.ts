@@ -31,6 +31,14 @@ describe('frame events (what effects and sound react to)', () => {
     expect(ev.diff(frame(109, [player('me', { x: 900, y: 500 })]), 'me')).toEqual([]);
   });
 
+  it('a shot fired between two slow frames still fires (frames five ticks apart); one flying in from afar still does not', () => {
+    const ev = new FrameEvents();
+    expect(ev.diff(frame(10, [player('me'), player('b')]), 'me')).toEqual([]);
+    // Fired at tick 11, first drawn at tick 15: further along than three ticks, but new since the last frame.
+    const fired = ev.diff(frame(15, [player('me'), player('b')], [shot('predicted-5', { ownerId: 'me', spawnTick: 11 }), shot('b1', { ownerId: 'b', spawnTick: 12 }), shot('far', { spawnTick: 2 })]), 'me');
+    expect(fired).toEqual([{ kind: 'shot', x: 130, y: 100, own: true }, { kind: 'shot', x: 130, y: 100, own: false }]);
+  });
+
   it('give our shots, hits, damage, deaths and respawn a sound; others\' respawns and walls stay quiet', () => {
     expect(soundFor({ kind: 'shot', x: 0, y: 0, own: true })).toBe('shot');
     expect(soundFor({ kind: 'shot', x: 0, y: 0, own: false })).toBe('enemyShot');
