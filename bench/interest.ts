@@ -9,6 +9,7 @@ import { battleMapFor } from '../shared/maps.ts';
 import { DEFAULT_INTEREST } from '../server/interest/config.ts';
 import { renderInterestChart } from './interest/chart.ts';
 import { measureEncodeCost, type EncodeCost } from './interest/encodeCost.ts';
+import { prepareCompare } from './compare.ts';
 import type { LoadReply, LoadRequest } from './load.ts';
 import { pinning, startChild, type Child } from './proc.ts';
 import type { AgentReply, AgentRequest, ServerWindowStats } from './servers/agent.ts';
@@ -23,14 +24,17 @@ import { measureWindow } from './window.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-const VARIANTS = {
+interface Variant { script: string; env: Record<string, string>; linkModule: string | undefined }
+
+const VARIANTS: Record<string, Variant> = {
   this: { script: here('./servers/this.ts'), env: {}, linkModule: undefined },
   'this-no-budget': { script: here('./servers/this.ts'), env: { DOWNSTREAM_BUDGET_KBPS: '0' }, linkModule: undefined },
   'this-no-interest': { script: here('./servers/this.ts'), env: { INTEREST_MANAGEMENT: 'off' }, linkModule: undefined },
   'json-baseline': { script: here('./servers/jsonBaseline.ts'), env: {}, linkModule: here('./links/jsonLink.ts') },
-} as const;
-type VariantName = keyof typeof VARIANTS;
-const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
+};
+/** `this`, a variant of it, a baseline, or `this@<sha>` (`--compare REF`: that commit's server, run beside this one). */
+type VariantName = string;
+const VARIANT_NAMES = Object.keys(VARIANTS);
 
 const RAMP_JOINS_PER_S = 50;
 
@@ -99,24 +103,34 @@ function parseSettings(argv: string[]): Settings {
       window: { type: 'string' },
       warmup: { type: 'string' },
       out: { type: 'string' },
+      compare: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(`Usage: npm run bench:interest -- [--quick] [--visible 10,20,50] [--sizes 16,50,100,200] [--crowd 100]
-                                [--servers ${VARIANT_NAMES.join(',')}] [--window S] [--warmup S] [--out FILE]
-  --quick   smoke run: 10 and 20 in view, rooms of 16 and 50, short windows; writes bench/results/tmp/interest-quick.json
+                                [--servers ${VARIANT_NAMES.join(',')}] [--window S] [--warmup S] [--out FILE] [--compare REF]
+  --quick        smoke run: 10 and 20 in view, rooms of 16 and 50, short windows; writes bench/results/tmp/interest-quick.json
+  --compare REF  add this server as it was at REF (a worktree, bench/compare.ts), run right after ours in every scenario
+  --visible none, --crowd 0: skip those curves (e.g. --visible none --sizes 200,200 --crowd 0 --compare HEAD~1)
 `);
     process.exit(0);
   }
   const quick = values.quick === true;
   const list = (raw: string | undefined, fallback: string, max: number) => {
+    if (raw === 'none') return [];
     const v = (raw ?? fallback).split(',').map((s) => Number(s.trim()));
     if (v.some((n) => !Number.isInteger(n) || n < 1 || n > max)) throw new Error(`lists take integers from 1 to ${max}`);
     return v;
   };
-  const variants = (values.servers ?? (quick ? 'this,json-baseline' : VARIANT_NAMES.join(','))).split(',').map((s) => s.trim()) as VariantName[];
+  const variants = (values.servers ?? (quick ? 'this,json-baseline' : VARIANT_NAMES.join(','))).split(',').map((s) => s.trim());
   for (const v of variants) if (!(v in VARIANTS)) throw new Error(`unknown server "${v}" (use ${VARIANT_NAMES.join(', ')})`);
+  if (values.compare !== undefined) {
+    const target = prepareCompare(values.compare);
+    VARIANTS[target.name] = { script: target.script, env: {}, linkModule: undefined };
+    // Right after ours, so the two meet the machine in the same state.
+    variants.splice(variants.indexOf('this') + 1, 0, target.name);
+  }
   const secs = (raw: string | undefined, fallback: number) => {
     const v = raw === undefined ? fallback : Number(raw);
     if (!Number.isFinite(v) || v <= 0 || v > 600) throw new Error('--window and --warmup take seconds from 0 to 600');
@@ -138,7 +152,7 @@ function parseSettings(argv: string[]): Settings {
 const r = (v: number, d = 2) => Number(v.toFixed(d));
 
 async function runOne(curve: Row['curve'], server: VariantName, players: number, s: Settings, pin: ReturnType<typeof pinning>): Promise<Row> {
-  const variant = VARIANTS[server];
+  const variant = VARIANTS[server]!;
   // The visible curve: one arena room where everyone is in everyone's view. The size and crowd curves: a battle room on its sized map.
   const room = curve === 'visible' ? ARENA_ROOM : BATTLE_ROOM;
   const crowd = curve === 'crowd';
@@ -263,7 +277,7 @@ async function main(): Promise<void> {
     }
   }
   if (s.crowd > 0) {
-    for (const v of s.variants.filter((x) => x === 'this' || x === 'this-no-budget')) {
+    for (const v of s.variants.filter((x) => x === 'this' || x.startsWith('this@') || x === 'this-no-budget')) {
       const x = await runOne('crowd', v, s.crowd, s, pin);
       rows.push(x);
       log(x);
