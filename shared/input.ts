@@ -1,6 +1,26 @@
-import { inputRanges } from './game/input.ts';
-import { ARENA_INPUT } from './games/arena/input.ts';
-import { AIM_STEPS_PER_TURN, LAG_COMP_MAX_TICKS } from './limits.ts';
+import { defineInputLayout, inputRanges } from './game/input.ts';
+import { AIM_STEPS_PER_TURN, LAG_COMP_MAX_TICKS, VIEW_TICK_MODULO } from './limits.ts';
+
+/**
+ * The arena shooter's input on the wire, declared once (shared/game/input.ts): one per fixed step.
+ * What the simulation receives is `PlayerInput` (below), normalized from these fields. It lives
+ * beside the simulation's input, not in shared/games/arena/, because the browser's net/ layer
+ * (which imports no game) predicts the arena with it.
+ */
+export const ARENA_INPUT = defineInputLayout({
+  /** Client sequence number (1, 2, 3, ...). */
+  seq: { type: 'uint32' },
+  /** -1 left, 0 none, 1 right. */
+  moveX: { type: 'int8', range: [-1, 1] },
+  /** -1 up, 0 none, 1 down (screen coordinates). */
+  moveY: { type: 'int8', range: [-1, 1] },
+  /** Aim in 1/65536 turns, 0 = +x, clockwise on screen. */
+  aim: { type: 'uint16', range: [0, AIM_STEPS_PER_TURN - 1] },
+  /** Trigger held this tick. */
+  fire: { type: 'boolean' },
+  /** Tick the shooter was viewing, modulo 256; read only on firing inputs (lag compensation). */
+  viewTick: { type: 'uint8', range: [0, VIEW_TICK_MODULO - 1] },
+});
 
 /**
  * One player's command for one fixed step. The client samples it once per tick and sends it on

@@ -1,8 +1,8 @@
-import { ARENA_INPUT } from '../../shared/games/arena/input.ts';
+import { ARENA_INPUT } from '../../shared/input.ts';
 import { inputSchemaOf } from '../state/inputSchema.ts';
 
 /**
  * Wire shape of one arena input on Colyseus' input channel, derived from its one declaration
- * (shared/games/arena/input.ts).
+ * (shared/input.ts).
  */
 export const InputMessage = inputSchemaOf(ARENA_INPUT, 'PlayerInput');

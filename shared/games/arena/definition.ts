@@ -1,10 +1,9 @@
 import { defineGame } from '../../game/definition.ts';
-import { emptyInput, type PlayerInput } from '../../input.ts';
 import { ARENA_ROOM, BATTLE_MAX_PLAYERS, BATTLE_ROOM } from '../../limits.ts';
 import { hashWorld } from '../../sim/hash.ts';
 import { stepWorld } from '../../sim/step.ts';
 import { addPlayer, createWorld, removePlayer, type World } from '../../sim/world.ts';
-import { ARENA_INPUT } from './input.ts';
+import { ARENA_INPUT, emptyInput, type PlayerInput } from '../../input.ts';
 
 /**
  * The arena shooter as a game definition (shared/game/definition.ts): its simulation is

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defineInputLayout, inputRanges } from '../../../shared/game/input.ts';
-import { ARENA_INPUT } from '../../../shared/games/arena/input.ts';
+import { ARENA_INPUT } from '../../../shared/input.ts';
 import { INPUT_RANGES } from '../../../shared/input.ts';
 import { schemaFields } from '../../../server/adapters/schemaMetadata.ts';
 import { InputMessage } from '../../../server/rooms/inputSchema.ts';
