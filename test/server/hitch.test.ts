@@ -16,7 +16,7 @@ let server: ServerProcess;
  * limit on inputs outstanding (it sends straight through a stall): the client before both.
  */
 let sessions: ArenaSession[] = [];
-const acks: Array<Array<{ at: number; latencyMs: number }>> = [[], []];
+const acks: Array<Array<{ at: number; latencyMs: number; seq: number }>> = [[], []];
 let hitchAt = 0;
 let longHitchAt = 0;
 const corrections: Array<{ at: number; sizePx: number }> = [];
@@ -28,7 +28,7 @@ beforeAll(async () => {
   const ours = await new Lobby(endpoint, { netsim }).createPrivate('dilated');
   const fixed = await new Lobby(endpoint, { netsim, tuning: { pacer: { maxSlow: 0, maxFast: 0, maxAheadInputs: Infinity } } }).joinByCode(ours.code, 'fixed');
   sessions = [ours, fixed];
-  sessions.forEach((s, i) => s.events.on('inputAck', ({ latencyMs }) => acks[i]!.push({ at: performance.now(), latencyMs })));
+  sessions.forEach((s, i) => s.events.on('inputAck', ({ seq, latencyMs }) => acks[i]!.push({ at: performance.now(), latencyMs, seq })));
   const brains = [wanderer(3, { fire: false }), wanderer(4, { fire: false })];
   await playFor(sessions, brains, 5000);
   hitchAt = performance.now();
@@ -54,16 +54,34 @@ function meanLatency(i: number, from: number, to: number): number {
   return xs.reduce((s, a) => s + a.latencyMs, 0) / xs.length;
 }
 
+/**
+ * Inputs client `i` did not send between two times, in ms of ticks: a client's frame loop caps the
+ * steps it catches up after a stall (inputClock.ts), so when this process stalls (the machine is
+ * shared) a fixed-rate client skips inputs, and its backlog on the server shrinks by as much, as it
+ * would for a slower sender. Sent times are read from acknowledgements (ack time minus latency).
+ */
+function skippedMs(i: number, from: number, to: number): number {
+  const xs = acks[i]!.filter((a) => a.at >= from && a.at < to);
+  const first = xs[0]!;
+  const last = xs.at(-1)!;
+  const expected = (last.at - last.latencyMs - (first.at - first.latencyMs)) / TICK_MS;
+  return Math.max(0, expected - (last.seq - first.seq)) * TICK_MS;
+}
+
 describe('after a 500 ms server hitch', () => {
   it('input latency returns to normal within 2 s (time dilation drains the piled-up inputs); a fixed-rate client keeps it', () => {
     const end = hitchAt + HITCH_MS;
     const excess = [0, 1].map((i) => meanLatency(i, end + 2000, end + 3500) - meanLatency(i, hitchAt - 2500, hitchAt));
     const spike = Math.max(...acks[0]!.filter((a) => a.at >= end && a.at < end + 1000).map((a) => a.latencyMs)) - meanLatency(0, hitchAt - 2500, hitchAt);
     expect(spike).toBeGreaterThan(200);
-    // Ours is back within a few ticks of its old latency; the fixed-rate client still carries the backlog.
+    // Ours is back within a few ticks of its old latency; the fixed-rate client still carries the
+    // backlog, less what it skipped itself while this process stalled (not the server's doing).
+    const skipped = skippedMs(1, hitchAt - 2500, end + 3500);
+    const fixedBacklog = excess[1]! + skipped;
+    process.stdout.write(`hitch: excess latency 2 s after, ours ${excess[0]!.toFixed(0)} ms, fixed-rate ${excess[1]!.toFixed(0)} ms (+ ${skipped.toFixed(0)} ms it skipped itself)\n`);
     expect(excess[0]).toBeLessThan(3 * TICK_MS);
-    expect(excess[1]).toBeGreaterThan(5 * TICK_MS);
-    expect(excess[0]).toBeLessThan(excess[1]! / 2);
+    expect(fixedBacklog).toBeGreaterThan(5 * TICK_MS);
+    expect(excess[0]).toBeLessThan(fixedBacklog / 2);
   });
 });
 
