@@ -47,3 +47,10 @@ export function gateSeatReservations(room: Room, allow: (authData: unknown, allo
 export function roomEncoderOf(room: object): object | undefined {
   return (room as { _serializer?: { encoder?: object } })._serializer?.encoder;
 }
+
+/**
+ * Most fixed steps `setFixedTimestep` runs in one wake-up after the event loop was held up; the
+ * rest of the backlog is dropped (its `MAX_CATCHUP_STEPS`, not exported), so a stall longer than
+ * this many steps costs the room that many ticks for good rather than a burst of catch-up.
+ */
+export const FIXED_TIMESTEP_MAX_CATCHUP_STEPS = 5;

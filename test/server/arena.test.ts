@@ -7,6 +7,7 @@ import { radiansToAim } from '../../shared/math.ts';
 import { counterValue, violationsTotal } from '../../server/observability/metrics.ts';
 import { closed, createArena, joinArena, joinArenaById, leaveAll, type ArenaRoom } from '../helpers/clients.ts';
 import { startTestServer } from '../helpers/server.ts';
+import { FIXED_TIMESTEP_MAX_CATCHUP_STEPS } from '../../server/adapters/colyseusRoom.ts';
 import { sleep, waitFor } from '../helpers/wait.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -82,12 +83,23 @@ describe('arena room over real WebSockets', () => {
   it('ticks at the fixed rate without drift', async () => {
     const a = await track(createArena(server.endpoint, { name: 'clock', private: true }));
     await waitFor('a patch', () => a.state.tick > 0);
+    // The server runs in this process: when the machine holds it up longer than the fixed step
+    // catches up after (FIXED_TIMESTEP_MAX_CATCHUP_STEPS), the room drops those ticks by design
+    // (no burst of catch-up), which is not drift. Count them from this process' own stalls.
+    let dropped = 0;
+    let last = performance.now();
+    const watch = setInterval(() => {
+      const now = performance.now();
+      dropped += Math.max(0, Math.floor((now - last) / (1000 / TICK_HZ)) - FIXED_TIMESTEP_MAX_CATCHUP_STEPS);
+      last = now;
+    }, 5);
     const t0 = performance.now();
     const tick0 = a.state.tick;
     await sleep(3000);
+    clearInterval(watch);
     const ticks = a.state.tick - tick0;
-    const expected = ((performance.now() - t0) / 1000) * TICK_HZ;
-    expect(Math.abs(ticks - expected)).toBeLessThan(4);
+    const expected = ((performance.now() - t0) / 1000) * TICK_HZ - dropped;
+    expect(Math.abs(ticks - expected), `${ticks} ticks in ${((performance.now() - t0) / 1000).toFixed(2)} s, ${dropped} dropped by stalls`).toBeLessThan(4);
   });
 
   it('a hit kills, the shooter scores and the victim respawns', async () => {

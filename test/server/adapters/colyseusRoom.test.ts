@@ -1,6 +1,6 @@
-import { matchMaker, type Room } from '@colyseus/core';
+import { matchMaker, Room } from '@colyseus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reservedSeatsOf, roomEncoderOf } from '../../../server/adapters/colyseusRoom.ts';
+import { FIXED_TIMESTEP_MAX_CATCHUP_STEPS, reservedSeatsOf, roomEncoderOf } from '../../../server/adapters/colyseusRoom.ts';
 import { createArena, leaveAll, reserveSeat, type ArenaRoom } from '../../helpers/clients.ts';
 import { startTestServer } from '../../helpers/server.ts';
 
@@ -31,5 +31,25 @@ describe('the Colyseus room adapter', () => {
     const encoder = roomEncoderOf(room) as { encode?: unknown; encodeView?: unknown } | undefined;
     expect(typeof encoder?.encode).toBe('function');
     expect(typeof encoder?.encodeView).toBe('function');
+  });
+});
+
+describe('Colyseus\' fixed timestep', () => {
+  it(`runs at most FIXED_TIMESTEP_MAX_CATCHUP_STEPS (${FIXED_TIMESTEP_MAX_CATCHUP_STEPS}) steps after a stall and drops the rest`, async () => {
+    class Probe extends Room {}
+    const room = new Probe();
+    let steps = 0;
+    room.setFixedTimestep(() => { steps++; }, 30);
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      const before = steps;
+      // Hold the event loop for 15 steps' time.
+      const t0 = performance.now();
+      while (performance.now() - t0 < 500) { /* stall */ }
+      await new Promise((r) => setTimeout(r, 5));
+      expect(steps - before).toBe(FIXED_TIMESTEP_MAX_CATCHUP_STEPS);
+    } finally {
+      clearInterval((room as unknown as { _simulationInterval?: ReturnType<typeof setInterval> })._simulationInterval);
+    }
   });
 });
