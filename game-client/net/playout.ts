@@ -51,8 +51,8 @@ export const PLAYOUT_DEFAULTS: PlayoutOptions = {
   shiftConfirmMs: 500,
   shiftMinSnapshots: 5,
   // One deviation, as TCP's RTO adds deviations to its smoothed RTT. In the link model at 150 ms
-  // ± 30 ms with 5% loss and 1% server hiccups (up to 120 ms): runs dry 0.40/min → 0.06/min for
-  // +46 ms of delay; on a clean 50 ms path +9 ms (test/game-client/net/playout.test.ts).
+  // ± 30 ms with 5% loss and 1% server hiccups (up to 120 ms), 100 simulated minutes: runs dry
+  // 0.41/min → 0.09/min for +46 ms of delay; on a clean 50 ms path +9 ms (playout.test.ts checks it).
   jitterMargin: 1,
 };
 
