@@ -1,7 +1,7 @@
 import { matchMaker } from '@colyseus/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
-import { MAX_VIOLATIONS_PER_CLIENT, PRIVATE_ROOM_CODE_CHARS, PUBLIC_ROOM_CODE_CHARS, ROOM_CODE_ALPHABET, TICK_HZ } from '../../shared/limits.ts';
+import { MAX_VIOLATIONS_PER_CLIENT, PRIVATE_ROOM_CODE_CHARS, PUBLIC_ROOM_CODE_CHARS, ROOM_CODE_ALPHABET, TICK_HZ, TICK_MS } from '../../shared/limits.ts';
 import { PLAYER_MAX_SPEED_PX_PER_S } from '../../shared/tuning.ts';
 import { radiansToAim } from '../../shared/math.ts';
 import { counterValue, violationsTotal } from '../../server/observability/metrics.ts';
@@ -90,7 +90,7 @@ describe('arena room over real WebSockets', () => {
     let last = performance.now();
     const watch = setInterval(() => {
       const now = performance.now();
-      dropped += Math.max(0, Math.floor((now - last) / (1000 / TICK_HZ)) - FIXED_TIMESTEP_MAX_CATCHUP_STEPS);
+      dropped += Math.max(0, Math.floor((now - last) / TICK_MS) - FIXED_TIMESTEP_MAX_CATCHUP_STEPS);
       last = now;
     }, 5);
     const t0 = performance.now();
