@@ -10,6 +10,11 @@ export interface FileOutcome {
   durationMs: number;
   /** First line of each failure (a test's, or the file's own when it failed outside a test). */
   errors: string[];
+  /**
+   * Tests skipped at run time, with their note: the real-time tests skip themselves when the machine
+   * was too loaded to run a real-time game, and a series must show how often that happened.
+   */
+  skipped: string[];
 }
 
 /**
@@ -22,9 +27,11 @@ export default class FileReporter implements Reporter {
   onTestModuleEnd(module: TestModule): void {
     const d = module.diagnostic();
     const errors: string[] = [];
+    const skipped: string[] = [];
     for (const test of module.children.allTests()) {
       const r = test.result();
       if (r.state === 'failed') errors.push(`${test.fullName}: ${firstLine(r.errors?.[0]?.message)}`);
+      if (r.state === 'skipped') skipped.push(`${test.fullName}: ${firstLine(r.note)}`);
     }
     for (const e of module.errors()) errors.push(firstLine(e.message));
     this.outcomes.push({
@@ -32,6 +39,7 @@ export default class FileReporter implements Reporter {
       ok: module.ok(),
       durationMs: d.duration + d.collectDuration,
       errors,
+      skipped,
     });
   }
 

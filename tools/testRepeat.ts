@@ -24,6 +24,8 @@ interface FileResult {
   failures: number;
   durationsMs: number[];
   errors: string[];
+  /** Tests that skipped themselves (a machine too loaded for a real-time test), with their note. */
+  skipped: string[];
 }
 
 
@@ -84,11 +86,12 @@ function main(): number {
         continue;
       }
       for (const f of JSON.parse(readFileSync(report, 'utf8')) as FileOutcome[]) {
-        const entry = files.get(f.file) ?? { passes: 0, failures: 0, durationsMs: [], errors: [] };
+        const entry = files.get(f.file) ?? { passes: 0, failures: 0, durationsMs: [], errors: [], skipped: [] };
         files.set(f.file, entry);
         if (f.ok) entry.passes++;
         else entry.failures++;
         for (const e of f.errors) entry.errors.push(`run ${i}: ${e}`);
+        for (const s of f.skipped) entry.skipped.push(`run ${i}: ${s}`);
         entry.durationsMs.push(f.durationMs);
       }
       process.stdout.write(`run ${i}: ${code === 0 ? 'green' : 'RED'} in ${seconds.toFixed(0)} s\n`);
@@ -98,10 +101,12 @@ function main(): number {
   }
 
   const rows = [...files.entries()].sort((a, b) => median(b[1].durationsMs) - median(a[1].durationsMs));
-  process.stdout.write(`\n| Test file | Passed | Failed | Median time (s) |\n| --- | ---: | ---: | ---: |\n`);
-  for (const [name, r] of rows) process.stdout.write(`| ${name} | ${r.passes} | ${r.failures} | ${(median(r.durationsMs) / 1000).toFixed(1)} |\n`);
+  process.stdout.write(`\n| Test file | Passed | Failed | Tests skipped | Median time (s) |\n| --- | ---: | ---: | ---: | ---: |\n`);
+  for (const [name, r] of rows) process.stdout.write(`| ${name} | ${r.passes} | ${r.failures} | ${r.skipped.length} | ${(median(r.durationsMs) / 1000).toFixed(1)} |\n`);
   const failures = rows.flatMap(([name, r]) => r.errors.map((e) => `${name}: ${e}`));
   if (failures.length > 0) process.stdout.write(`\nFailures:\n${failures.map((f) => `- ${f}`).join('\n')}\n`);
+  const skips = rows.flatMap(([name, r]) => r.skipped.map((s) => `${name}: ${s}`));
+  if (skips.length > 0) process.stdout.write(`\nSkipped at run time (each is a run that did not check what the test asserts):\n${skips.map((s) => `- ${s}`).join('\n')}\n`);
   const green = runResults.filter((r) => r.ok).length;
   process.stdout.write(`\n${green}/${runs} runs green${values.hog ? ' (with a CPU hog on one core)' : ''}; run times ${runResults.map((r) => r.seconds.toFixed(0)).join(', ')} s\n`);
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
