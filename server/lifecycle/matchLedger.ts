@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TICK_HZ } from '../../shared/limits.ts';
-import type { SimPlayer, World } from '../../shared/sim/world.ts';
+import type { MatchEnd } from '../../shared/messages.ts';
+import { RATED_GAME_ID } from '../store/config.ts';
 import type { MatchEndReason } from '../store/db/schema.ts';
 import type { MatchLineRecord, MatchRecord, RatingChanges } from '../store/matches/records.ts';
 
@@ -9,6 +10,26 @@ export interface MatchSink {
   checkpoint(record: MatchRecord): void;
   finish(record: MatchRecord, reason: MatchEndReason, written?: (changes: RatingChanges | undefined) => void): void;
   readonly instance: string;
+}
+
+/** A seated player's score as the ledger reads it (`kills`: the game's points, as in its standings). */
+export interface PlayerScore {
+  readonly kills: number;
+  readonly deaths: number;
+}
+
+/**
+ * What the ledger reads of a match when it writes a record: the tick and each seated player's score.
+ * The arena's World is one as it is; another game passes its standings (server/rooms/GameRoom.ts).
+ */
+export interface MatchScores {
+  readonly tick: number;
+  readonly players: ReadonlyMap<string, PlayerScore>;
+}
+
+/** How a match the room ended is stored: one cut at the drain's deadline was drained. */
+export function storedEndReason(reason: MatchEnd['reason']): MatchEndReason {
+  return reason === 'shutdown' ? 'drained' : reason;
 }
 
 interface Participant {
@@ -58,7 +79,7 @@ export class MatchLedger {
   }
 
   /** A player left for good (not a dropped seat still held): keep its score. */
-  leave(sessionId: string, player: SimPlayer | undefined, tick: number): void {
+  leave(sessionId: string, player: PlayerScore | undefined, tick: number): void {
     const key = this.keyBySession.get(sessionId);
     this.keyBySession.delete(sessionId);
     if (this.finished || key === undefined) return;
@@ -72,14 +93,11 @@ export class MatchLedger {
     p.live.delete(sessionId);
   }
 
-  /** After each step: damage dealt (the world's own counters hold kills and deaths). */
-  afterStep(world: World): void {
+  /** Damage a seat dealt (a game that has none never calls it; the scores hold kills and deaths). */
+  damageDealt(sessionId: string, damage: number): void {
     if (this.finished) return;
-    for (const e of world.events) {
-      if (e.type !== 'hit') continue;
-      const key = this.keyBySession.get(e.shooterId);
-      if (key !== undefined) this.byKey.get(key)!.damage += e.damage;
-    }
+    const key = this.keyBySession.get(sessionId);
+    if (key !== undefined) this.byKey.get(key)!.damage += damage;
   }
 
   /** Anyone ever took a seat. */
@@ -87,13 +105,13 @@ export class MatchLedger {
     return this.byKey.size > 0;
   }
 
-  checkpoint(world: World): void {
+  checkpoint(world: MatchScores): void {
     if (this.finished || !this.hasParticipants) return;
     this.sink.checkpoint(this.record(world));
   }
 
   /** The match ended: its final record goes to the sink (once). */
-  finish(world: World, reason: MatchEndReason, written?: (changes: RatingChanges | undefined) => void): MatchRecord | undefined {
+  finish(world: MatchScores, reason: MatchEndReason, written?: (changes: RatingChanges | undefined) => void): MatchRecord | undefined {
     if (this.finished) return undefined;
     const record = this.record(world);
     this.finished = true;
@@ -101,7 +119,7 @@ export class MatchLedger {
     return record;
   }
 
-  private record(world: World): MatchRecord {
+  private record(world: MatchScores): MatchRecord {
     const msPerTick = 1000 / TICK_HZ;
     const lines: Array<Omit<MatchLineRecord, 'placing'>> = [];
     for (const p of this.byKey.values()) {
@@ -124,6 +142,7 @@ export class MatchLedger {
     });
     return {
       id: this.matchId, game: this.meta.game, roomKind: this.meta.roomKind, mapId: this.meta.mapId, instance: this.sink.instance,
+      rated: this.meta.game === RATED_GAME_ID,
       startedAt: this.startedAt, at: Date.now(), durationMs: Math.round(world.tick * msPerTick), lines: placed,
     };
   }

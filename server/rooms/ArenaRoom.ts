@@ -9,7 +9,7 @@ import { inputFieldsOf, routeInputs } from '../adapters/colyseusInput.ts';
 import { InputChannel } from '../netcode/inputChannel.ts';
 import { ReplayRecorder } from '../replay/recorder.ts';
 import { DEFAULT_MATCH_LIFECYCLE, MatchLifecycle } from '../lifecycle/matchLifecycle.ts';
-import { MatchLedger } from '../lifecycle/matchLedger.ts';
+import { MatchLedger, storedEndReason } from '../lifecycle/matchLedger.ts';
 import { attachInterest } from '../interest/attach.ts';
 import { DEFAULT_INTEREST } from '../interest/config.ts';
 import type { InterestManager } from '../interest/manager.ts';
@@ -81,7 +81,7 @@ export class ArenaRoom extends EngineRoom<{ state: ArenaState; metadata: ArenaMe
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
     const results = this.config.results;
     if (results !== undefined) {
-      this.ledger = new MatchLedger(results.sink, { game: 'arena', roomKind: kind, mapId: map.id });
+      this.ledger = new MatchLedger(results.sink, { game: this.game.id, roomKind: kind, mapId: map.id });
       // Off the tick: the ledger builds the record, the store's queue writes it.
       this.clock.setInterval(() => this.ledger?.checkpoint(this.world), results.checkpointIntervalS * 1000);
     }
@@ -89,7 +89,7 @@ export class ArenaRoom extends EngineRoom<{ state: ArenaState; metadata: ArenaMe
       this.state.matchEndsAtTick = info.endsAtTick ?? -1;
       this.state.draining = info.draining;
       this.state.reconnectWindowS = info.reconnectWindowS;
-    }, (reason) => this.ledger?.finish(this.world, reason === 'time' ? 'time' : 'drained')?.id);
+    }, (reason) => this.ledger?.finish(this.world, storedEndReason(reason))?.id);
     log.info({ roomId: this.roomId, private: isPrivate, map: map.id, maxClients: this.maxClients }, 'room created');
   }
 
@@ -168,13 +168,14 @@ export class ArenaRoom extends EngineRoom<{ state: ArenaState; metadata: ArenaMe
     this.game.step(this.world, this.stepInputs, dtS);
     this.replay?.step(this.world, this.stepInputs);
     this.crowd.afterStep(this.world);
-    this.ledger?.afterStep(this.world);
     this.announce();
     this.lifecycle.afterStep();
   }
 
+  /** The step's kills to everyone, and damage dealt to the match record. */
   private announce(): void {
     for (const event of this.world.events) {
+      if (event.type === 'hit') this.ledger?.damageDealt(event.shooterId, event.damage);
       if (event.type !== 'kill') continue;
       const kill: ServerMessages['kill'] = {
         killerId: event.killerId,

@@ -7,6 +7,7 @@ import { INPUT_BUFFER_MAX_INPUTS, TICK_HZ } from '../../shared/limits.ts';
 import type { GameMap } from '../../shared/maps.ts';
 import { seedFromString } from '../../shared/rng.ts';
 import { acknowledgeFrom, inputFieldsOf, routeInputs } from '../adapters/colyseusInput.ts';
+import { MatchLedger, storedEndReason, type MatchScores, type PlayerScore } from '../lifecycle/matchLedger.ts';
 import { DEFAULT_MATCH_LIFECYCLE, MatchLifecycle, type MatchSource } from '../lifecycle/matchLifecycle.ts';
 import { InputChannel } from '../netcode/inputChannel.ts';
 import { log } from '../observability/log.ts';
@@ -42,6 +43,8 @@ export abstract class GameRoom extends EngineRoom {
   private decidedAtTick = -1;
   /** Set when the server records replays (REPLAY_DIR). */
   private replay: ReplayRecorder<unknown, unknown> | undefined;
+  /** Set when the server keeps results and the game has standings: who played and how, for the match record. */
+  private ledger: MatchLedger | undefined;
   /** Players (not spectators), with the last input sequence applied for each. */
   private readonly lastSeq = new Map<string, number>();
   private readonly stepInputs = new Map<string, unknown>();
@@ -82,11 +85,17 @@ export abstract class GameRoom extends EngineRoom {
     this.root.mapId = map.id;
     await this.list({ code: this.roomId, private: isPrivate, mapId: map.id, kind: room.name, players: 0, maxPlayers, spectators: 0, maxSpectators: this.audience.maxSpectators });
     this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
+    const results = this.config.results;
+    if (results !== undefined && game.standings !== undefined) {
+      this.ledger = new MatchLedger(results.sink, { game: game.id, roomKind: room.name, mapId: map.id });
+      // Off the tick: the ledger builds the record, the store's queue writes it.
+      this.clock.setInterval(() => this.ledger?.checkpoint(this.scores()), results.checkpointIntervalS * 1000);
+    }
     this.lifecycle = new MatchLifecycle(this, () => this.matchSource(), this.config.lifecycle ?? DEFAULT_MATCH_LIFECYCLE, (info) => {
       this.root.matchEndsAtTick = info.endsAtTick ?? -1;
       this.root.draining = info.draining;
       this.root.reconnectWindowS = info.reconnectWindowS;
-    });
+    }, (reason) => this.ledger?.finish(this.scores(), storedEndReason(reason))?.id);
     log.info({ roomId: this.roomId, game: game.id, private: isPrivate, maxClients: this.maxClients }, 'room created');
   }
 
@@ -101,15 +110,24 @@ export abstract class GameRoom extends EngineRoom {
     return { tick: this.game.tick(this.world), players };
   }
 
-  protected joinGame(client: Client, seat: Seat, name: string): void {
+  /** Each seated player's points and deaths, from the game's standings (the match record's lines). */
+  private scores(): MatchScores {
+    const players = new Map<string, PlayerScore>();
+    for (const line of this.game.standings?.(this.world) ?? []) players.set(line.id, line);
+    return { tick: this.game.tick(this.world), players };
+  }
+
+  protected joinGame(client: Client, seat: Seat, name: string, auth: PlayerAuth | undefined): void {
     if (seat !== 'player') return;
     this.game.addPlayer(this.world, client.sessionId, name);
+    this.ledger?.join(client.sessionId, auth?.profileId ?? null, name, this.game.tick(this.world));
     this.replay?.join(this.world, client.sessionId, name);
     this.lastSeq.set(client.sessionId, 0);
   }
 
   protected leaveGame(client: Client, seat: Seat | undefined): void {
     if (seat !== 'player') return;
+    if (this.ledger !== undefined) this.ledger.leave(client.sessionId, this.scores().players.get(client.sessionId), this.game.tick(this.world));
     this.game.removePlayer(this.world, client.sessionId);
     this.replay?.leave(this.world, client.sessionId);
     this.lastSeq.delete(client.sessionId);
@@ -122,6 +140,8 @@ export abstract class GameRoom extends EngineRoom {
   }
 
   override async onDispose(): Promise<void> {
+    // Everyone left before the match's end: it is still a match that was played.
+    if (this.ledger !== undefined && !this.ledger.ended) this.ledger.finish(this.scores(), 'abandoned');
     this.lifecycle?.disposed();
     await this.replay?.end(this.world);
   }

@@ -45,8 +45,11 @@ export interface RefreshCredentialsTable {
 }
 
 export type MatchStatus = 'running' | 'ended';
-/** Why a match ended: its time ran out, everyone left, the server drained, or its process was lost. */
-export type MatchEndReason = 'time' | 'abandoned' | 'drained' | 'interrupted';
+/**
+ * Why a match ended: its time ran out, the game decided it by play (a score reached), everyone left,
+ * the server drained, or its process was lost.
+ */
+export type MatchEndReason = 'time' | 'decided' | 'abandoned' | 'drained' | 'interrupted';
 
 export interface MatchesTable {
   id: string;

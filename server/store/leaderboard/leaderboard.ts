@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { RATED_GAME_ID } from '../config.ts';
 
 export const BOARDS = ['rating', 'kills'] as const;
 export const PERIODS = ['all', 'week'] as const;
@@ -74,6 +75,8 @@ export class Leaderboards {
       .innerJoin('profiles', 'profiles.id', 'match_lines.profile_id')
       .select((eb) => ['profiles.id as profile_id', 'profiles.name as name', eb.fn.sum<number>('match_lines.kills').as('score')])
       .where('matches.status', '=', 'ended')
+      // Kills of the rated game only: another game's points are not kills.
+      .where('matches.game', '=', RATED_GAME_ID)
       .$if(since > 0, (q) => q.where('matches.ended_at', '>=', since))
       .groupBy(['profiles.id', 'profiles.name']);
   }

@@ -4,6 +4,8 @@ import type { MatchLineRecord } from './records.ts';
 
 export interface MatchSummary {
   matchId: string;
+  /** The game played (GET /api/games); a line's `kills` are that game's points. */
+  game: string;
   roomKind: string;
   mapId: string;
   endReason: MatchEndReason | null;
@@ -36,7 +38,7 @@ export class MatchHistory {
   async ofPlayer(profileId: string, offset: number, limit: number): Promise<{ matches: PlayerMatch[]; more: boolean }> {
     const rows = await this.db.selectFrom('match_lines').innerJoin('matches', 'matches.id', 'match_lines.match_id')
       .select([
-        'matches.id as matchId', 'matches.room_kind as roomKind', 'matches.map_id as mapId', 'matches.end_reason as endReason',
+        'matches.id as matchId', 'matches.game as game', 'matches.room_kind as roomKind', 'matches.map_id as mapId', 'matches.end_reason as endReason',
         'matches.started_at as startedAt', 'matches.ended_at as endedAt', 'matches.duration_ms as durationMs',
         'match_lines.name as name', 'match_lines.kills as kills', 'match_lines.deaths as deaths', 'match_lines.damage as damage',
         'match_lines.placing as placing', 'match_lines.rating_before as ratingBefore', 'match_lines.rating_after as ratingAfter',
@@ -54,7 +56,7 @@ export class MatchHistory {
       .select(['profile_id as profileId', 'name', 'kills', 'deaths', 'damage', 'time_played_ms as timePlayedMs', 'placing', 'rating_before as ratingBefore', 'rating_after as ratingAfter'])
       .where('match_id', '=', matchId).orderBy('placing', 'asc').orderBy('seat', 'asc').execute();
     return {
-      matchId: m.id, roomKind: m.room_kind, mapId: m.map_id, endReason: m.end_reason, startedAt: m.started_at,
+      matchId: m.id, game: m.game, roomKind: m.room_kind, mapId: m.map_id, endReason: m.end_reason, startedAt: m.started_at,
       endedAt: m.ended_at, durationMs: m.duration_ms, status: m.status, lines,
     };
   }

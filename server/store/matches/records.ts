@@ -26,13 +26,15 @@ export interface MatchRecord {
   at: number;
   durationMs: number;
   lines: MatchLineRecord[];
+  /** A match of the game that has ratings (store/config.ts' RATED_GAME_ID): it may change them. */
+  rated: boolean;
 }
 
 export type RatingChanges = Map<string, { before: number; after: number }>;
 
-/** Matches that change ratings: ran their full time, with at least two players with profiles. */
-export function isRated(reason: MatchEndReason, lines: readonly MatchLineRecord[]): boolean {
-  return reason === 'time' && new Set(lines.map((l) => l.profileId).filter((p) => p !== null)).size >= 2;
+/** Matches that change ratings: of a rated game, played to their end, with at least two players with profiles. */
+export function isRated(reason: MatchEndReason, record: Pick<MatchRecord, 'rated' | 'lines'>): boolean {
+  return record.rated && (reason === 'time' || reason === 'decided') && new Set(record.lines.map((l) => l.profileId).filter((p) => p !== null)).size >= 2;
 }
 
 /**
@@ -63,7 +65,7 @@ export class MatchStore {
   async finish(record: MatchRecord, reason: MatchEndReason): Promise<RatingChanges | undefined> {
     return this.db.transaction().execute(async (tx) => {
       await insertRunning(tx, record);
-      const rated = isRated(reason, record.lines);
+      const rated = isRated(reason, record);
       const r = await tx.updateTable('matches')
         .set({ status: 'ended', end_reason: reason, ended_at: record.at, checkpoint_at: record.at, duration_ms: record.durationMs, rated: rated ? 1 : 0 })
         .where('id', '=', record.id).where('status', '=', 'running').executeTakeFirst();

@@ -11,6 +11,7 @@ import { dropConnection, localRoom } from '../../helpers/attack.ts';
 import { closed, joinRaw, leaveAll, newGuest } from '../../helpers/clients.ts';
 import { CODE, inputFrame, u32 } from '../../helpers/frames.ts';
 import { startTestServer } from '../../helpers/server.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/stores.ts';
 import { sleep, waitFor } from '../../helpers/wait.ts';
 
 /**
@@ -20,11 +21,19 @@ import { sleep, waitFor } from '../../helpers/wait.ts';
  */
 type BallRoom = Room<any, any>;
 let server: Awaited<ReturnType<typeof startTestServer>>;
+/** The server keeps results (the embedded engine: the store's own tests cover both). */
+let tdb: TestDatabase;
 const open: BallRoom[] = [];
 
-beforeAll(async () => { server = await startTestServer(); });
+beforeAll(async () => {
+  tdb = await createTestDatabase('sqlite');
+  server = await startTestServer({ store: tdb.config });
+});
 afterEach(async () => { await leaveAll(open.splice(0) as never); });
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+  await tdb?.drop();
+});
 
 async function join(options: Record<string, unknown>, method: 'joinOrCreate' | 'create' = 'joinOrCreate', roomId?: string): Promise<BallRoom> {
   const client = sdkClient(server.endpoint, newGuest(server.endpoint));
@@ -108,6 +117,17 @@ describe('ball room over real WebSockets', () => {
     expect(ends[0]!.reason).toBe('decided');
     expect(ends[0]!.scores[0]).toMatchObject({ id: a.sessionId, name: 'striker', kills: GOALS_TO_WIN });
     expect(await code).toBe(CLOSE_CODES.MATCH_ENDED);
+    // The match is kept like an arena match (each player has a profile: their guest tokens), as the
+    // ball game's, decided by play, with goals as the game's points; it changes no rating.
+    const matchId = ends[0]!.matchId!;
+    expect(matchId).toMatch(/^[0-9a-f-]{36}$/);
+    const stored = await waitFor('the match record written', async () => {
+      const res = await fetch(`${server.endpoint}/api/matches/${matchId}`);
+      return res.status === 200 && await res.json() as any;
+    }, { timeoutMs: 5000, intervalMs: 100 });
+    expect(stored).toMatchObject({ game: 'ball', roomKind: BALL_ROOM, mapId: 'pitch', status: 'ended', endReason: 'decided' });
+    expect(stored.lines.map((l: any) => [l.name, l.kills, l.placing, l.ratingBefore, l.ratingAfter])).toEqual([['striker', GOALS_TO_WIN, 1, null, null], ['keeper', 0, 2, null, null]]);
+    expect(stored.lines.every((l: any) => typeof l.profileId === 'string')).toBe(true);
   }, 60_000);
 
   it('clamps out-of-range input fields, and refuses a bigger room or a map than the game has', async () => {

@@ -7,9 +7,9 @@ import { CREDENTIAL_GRACE_MS, CREDENTIAL_ROTATE_AFTER_MS, DELETED_NAME } from '.
 import { openStore, type Store } from '../../../server/store/store.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../../helpers/stores.ts';
 
-function record(id: string, lines: Array<[string | null, number, number, number]>, at = Date.now()): MatchRecord {
+function record(id: string, lines: Array<[string | null, number, number, number]>, at = Date.now(), game = 'arena'): MatchRecord {
   return {
-    id, game: 'arena', roomKind: 'arena', mapId: 'm', instance: 'test:1', startedAt: at - 60_000, at, durationMs: 60_000,
+    id, game, roomKind: game, mapId: 'm', instance: 'test:1', startedAt: at - 60_000, at, durationMs: 60_000, rated: game === 'arena',
     lines: lines.map(([profileId, kills, deaths, placing], i) => ({ profileId, name: `p${i}`, kills, deaths, damage: kills * 25, timePlayedMs: 60_000, placing })),
   };
 }
@@ -101,6 +101,14 @@ describe.each(ENGINES)('store on %s', (engine) => {
     await store.matches.finish(record('match-2', [[b, 4, 0, 1], [a, 1, 4, 2]]), 'time');
     // An unrated one (everyone left) still counts for kills.
     await store.matches.finish(record('match-3', [[c, 9, 0, 1]]), 'abandoned');
+    // Another game's match, decided by play: kept, but its points are not kills and it rates nobody.
+    const ratingsBefore = [(await store.profiles.get(a))!, (await store.profiles.get(b))!];
+    expect(await store.matches.finish(record('match-4', [[a, 50, 0, 1], [b, 0, 0, 2]], Date.now(), 'ball'), 'decided')).toEqual(new Map());
+    expect([(await store.profiles.get(a))!, (await store.profiles.get(b))!]).toEqual(ratingsBefore);
+    expect(await store.history.match('match-4')).toMatchObject({ game: 'ball', status: 'ended', endReason: 'decided', lines: [
+      expect.objectContaining({ profileId: a, kills: 50, placing: 1, ratingBefore: null, ratingAfter: null }),
+      expect.objectContaining({ profileId: b, kills: 0, placing: 2, ratingBefore: null, ratingAfter: null }),
+    ] });
 
     const kills = await store.leaderboards.page('kills', 'all', 0, 2, c);
     // a and b tie on 6: the profile id breaks the tie (in the engine's collation), so pages never overlap.
@@ -121,7 +129,8 @@ describe.each(ENGINES)('store on %s', (engine) => {
     expect(ratings.entries.map((e) => e.score)).toEqual([...ratings.entries.map((e) => e.score)].sort((x, y) => y - x));
 
     const history = await store.history.ofPlayer(a, 0, 10);
-    expect(history.matches.map((m) => m.matchId).sort()).toEqual(['match-1', 'match-2']);
+    expect(history.matches.map((m) => m.matchId).sort()).toEqual(['match-1', 'match-2', 'match-4']);
+    expect(history.matches.find((m) => m.matchId === 'match-4')).toMatchObject({ game: 'ball', kills: 50, endReason: 'decided' });
     expect(history.matches.find((m) => m.matchId === 'match-1')).toMatchObject({ kills: 5, placing: 1, endReason: 'time' });
 
     // Deleting a profile keeps its lines, anonymised.
