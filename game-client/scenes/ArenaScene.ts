@@ -10,14 +10,15 @@ import { NetGraphModel } from '../net/netGraph.ts';
 import { scoreboard, type RenderFrame } from '../net/renderModel.ts';
 import type { GameSession } from '../net/spectator.ts';
 import { settings, type Settings } from '../settings/settings.ts';
-import { Hud, type ChatLine, type HudCommand } from '../ui/hud.ts';
+import { ChatLog } from '../ui/chatBox.ts';
+import { Hud, type HudCommand } from '../ui/hud.ts';
+import { HudCommands } from '../ui/hudCommands.ts';
 import { layoutHud, type HudLayout } from '../ui/hudLayout.ts';
 import { FIRST_ARENA_FRAME_MARK, markOnce } from '../ui/marks.ts';
 import { Minimap } from '../ui/minimap.ts';
 import { NetGraphPanel } from '../ui/netGraphPanel.ts';
 import { leaveWhenPageCloses } from '../ui/pageLeave.ts';
 import { deviceScale } from '../ui/screen.ts';
-import { openSettingsPanel, type SettingsPanel } from '../ui/settingsPanel.ts';
 import { ArenaEffects } from './arena/effects.ts';
 import { FrameEvents, type GameEvent } from './arena/frameEvents.ts';
 import { ArenaPainter, type View } from './arena/painter.ts';
@@ -40,8 +41,6 @@ interface TimedLine<T> {
 
 const FEED_LINES = 5;
 const FEED_TTL_MS = 6000;
-const CHAT_LINES = 6;
-const CHAT_TTL_MS = 12000;
 /** Scoreboard rows wanted (header, ten players and our own line). */
 const SCORE_ROWS = 12;
 /** Time constant of the camera following its target: smooth, and never far behind. */
@@ -73,13 +72,13 @@ export class ArenaScene extends Phaser.Scene {
   private palette: Palette = paletteFor('standard');
   private layout!: HudLayout;
   private feed: Array<TimedLine<string>> = [];
-  private chat: Array<TimedLine<ChatLine>> = [];
+  private chat = new ChatLog();
   private lastFrame: RenderFrame | undefined;
   private lastKiller = '';
   private matchResult = '';
   private cameraAt: { x: number; y: number } | undefined;
   private lastUpdateMs: number | undefined;
-  private settingsPanel: SettingsPanel | undefined;
+  private commands!: HudCommands;
   private sticks: HTMLElement[] = [];
   private layoutKey = '';
   private unsubscribe: Array<() => void> = [];
@@ -96,7 +95,7 @@ export class ArenaScene extends Phaser.Scene {
     this.sounds = data.sounds;
     this.map = getMap(this.session.frame(performance.now()).mapId);
     this.feed = [];
-    this.chat = [];
+    this.chat = new ChatLog();
     this.lastFrame = undefined;
     this.lastKiller = '';
     this.matchResult = '';
@@ -115,7 +114,7 @@ export class ArenaScene extends Phaser.Scene {
     this.hud = new Hud(document.body, {
       onCommand: (c) => this.command(c),
       onChat: (text) => this.session.sendChat(text),
-      onChatClosed: () => { this.controls.suspended = this.settingsPanel !== undefined; },
+      onChatClosed: () => this.commands.chatClosed(),
       chatMaxChars: CHAT_MAX_CHARS,
     });
     this.netGraphPanel = new NetGraphPanel(this.hud.netGraphBox, this.netGraph);
@@ -125,6 +124,7 @@ export class ArenaScene extends Phaser.Scene {
       () => settings.current.keys,
       (action) => this.command(action),
     );
+    this.commands = new HudCommands(this.controls, this.hud, () => void this.session.leave());
     this.sticks = [0, 1].map(() => {
       const stick = document.createElement('div');
       stick.className = 'touch-stick';
@@ -144,7 +144,7 @@ export class ArenaScene extends Phaser.Scene {
         this.feed.push({ line: `${k.killerName} ⟶ ${k.victimName}`, atMs: performance.now() });
         if (k.victimId === this.session.sessionId) this.lastKiller = k.killerName;
       }),
-      this.session.events.on('chat', (c) => this.chat.push({ line: { name: c.name, text: c.text }, atMs: performance.now() })),
+      this.session.events.on('chat', (c) => this.chat.push({ name: c.name, text: c.text }, performance.now())),
       this.session.events.on('matchEnd', (end) => {
         this.matchResult = describeMatchEnd(end, this.session.sessionId);
         this.sounds?.play('matchEnd');
@@ -182,7 +182,7 @@ export class ArenaScene extends Phaser.Scene {
       if (hook) delete hook.session;
       for (const off of this.unsubscribe) off();
       this.scale.off(Phaser.Scale.Events.RESIZE, this.onResize, this);
-      this.settingsPanel?.close();
+      this.commands.close();
       this.controls.destroy();
       this.hud.destroy();
     });
@@ -296,8 +296,7 @@ export class ArenaScene extends Phaser.Scene {
     this.hud.setScores(scoreboard(everyone), rows);
     this.feed = this.feed.filter((f) => now - f.atMs < FEED_TTL_MS).slice(-FEED_LINES);
     this.hud.setFeed(this.feed.map((f) => f.line));
-    this.chat = this.chat.filter((c) => now - c.atMs < CHAT_TTL_MS).slice(-CHAT_LINES);
-    this.hud.setChat(this.chat.map((c) => c.line));
+    this.hud.setChat(this.chat.shown(now));
     this.hud.setNotice(this.notice(frame, everyone));
     this.netGraphPanel.draw(now, settings.current.netGraph);
     if (this.layout.boxes.minimap !== undefined) {
@@ -342,39 +341,8 @@ export class ArenaScene extends Phaser.Scene {
   // --- Commands and settings -----------------------------------------------------------------
 
   private command(command: CommandAction | HudCommand): void {
-    switch (command) {
-      case 'chat':
-        if (this.settingsPanel !== undefined) return;
-        this.controls.suspended = true;
-        this.controls.release();
-        this.hud.openChat();
-        break;
-      case 'netGraph':
-        settings.update({ netGraph: !settings.current.netGraph });
-        break;
-      case 'mute':
-        settings.update({ muted: !settings.current.muted });
-        break;
-      case 'settings':
-        this.openSettings();
-        break;
-      case 'leave':
-        if (this.settingsPanel !== undefined) this.settingsPanel.close();
-        else if (this.hud.chatOpen) this.hud.closeChat();
-        else void this.session.leave();
-        break;
-    }
-  }
-
-  private openSettings(): void {
-    if (this.settingsPanel !== undefined) return;
-    this.hud.closeChat();
-    this.controls.suspended = true;
-    this.controls.release();
-    this.settingsPanel = openSettingsPanel(document.getElementById('overlay')!, settings, () => {
-      this.settingsPanel = undefined;
-      this.controls.suspended = this.hud.chatOpen;
-    });
+    if (command === 'netGraph') settings.update({ netGraph: !settings.current.netGraph });
+    else this.commands.run(command);
   }
 
   private applySettings(s: Settings): void {

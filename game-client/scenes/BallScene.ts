@@ -9,7 +9,11 @@ import { Controls, type CommandAction } from '../input/controls.ts';
 import { STICK_RADIUS_PX } from '../input/twinStick.ts';
 import { describeMatchClock } from '../net/matchText.ts';
 import type { ReplicaFrame, ReplicaSession } from '../net/replicaSession.ts';
+import { CHAT_MAX_CHARS } from '../../shared/limits.ts';
 import { settings } from '../settings/settings.ts';
+import { ChatLog } from '../ui/chatBox.ts';
+import type { HudCommand } from '../ui/hud.ts';
+import { HudCommands } from '../ui/hudCommands.ts';
 import { leaveWhenPageCloses } from '../ui/pageLeave.ts';
 import { deviceScale } from '../ui/screen.ts';
 import { BALL_NOTICE_PX, BALL_TOP_BAR_PX, BallHud } from './ball/ballHud.ts';
@@ -53,6 +57,8 @@ export class BallScene extends Phaser.Scene {
   private painter!: PitchPainter;
   private hud!: BallHud;
   private controls!: Controls;
+  private commands!: HudCommands;
+  private chat = new ChatLog();
   private stick: HTMLElement | undefined;
   private lastFrame: ReplicaFrame | undefined;
   private lastScore = '';
@@ -71,16 +77,21 @@ export class BallScene extends Phaser.Scene {
     this.lastFrame = undefined;
     this.lastScore = '';
     this.endMessage = '';
+    this.chat = new ChatLog();
   }
 
   create(): void {
     this.painter = new PitchPainter(this, this.map);
-    this.hud = new BallHud(document.body, { mute: () => this.command('mute'), leave: () => this.command('leave') });
+    this.hud = new BallHud(document.body, {
+      command: (c) => this.command(c),
+      chat: { onSend: (text) => this.session.sendChat(text), onClosed: () => this.commands.chatClosed(), maxChars: CHAT_MAX_CHARS },
+    });
     this.controls = new Controls(
       { element: this.game.canvas, toWorld: (x, y) => this.toWorld(x, y), onArena: (_x, y) => y >= BALL_TOP_BAR_PX + BALL_NOTICE_PX },
       () => settings.current.keys,
       (action) => this.command(action),
     );
+    this.commands = new HudCommands(this.controls, this.hud, () => void this.session.leave());
     this.stick = document.createElement('div');
     this.stick.className = 'touch-stick';
     this.stick.appendChild(document.createElement('div')).className = 'touch-knob';
@@ -93,6 +104,7 @@ export class BallScene extends Phaser.Scene {
     this.unsubscribe = [
       settings.onChange((s) => this.hud.setMuted(s.muted)),
       leaveWhenPageCloses(() => this.session.leaveNow()),
+      this.session.events.on('chat', (c) => this.chat.push({ name: c.name, text: c.text }, performance.now())),
       this.session.events.on('matchEnd', (end) => {
         const match = this.lastFrame?.match as BallMatchValues | undefined;
         this.endMessage = describeBallEnd(end, match, this.selfTeam());
@@ -108,6 +120,7 @@ export class BallScene extends Phaser.Scene {
       if (debugHook) delete debugHook.ball;
       for (const off of this.unsubscribe) off();
       this.scale.off(Phaser.Scale.Events.RESIZE, this.relayout, this);
+      this.commands.close();
       this.controls.destroy();
       this.hud.destroy();
     });
@@ -123,7 +136,7 @@ export class BallScene extends Phaser.Scene {
     if (frame === undefined) return;
     this.lastFrame = frame;
     this.painter.draw(pitchFrame(frame, this.session.sessionId));
-    this.drawHud(frame);
+    this.drawHud(frame, now);
   }
 
   /** Our team (undefined before our player is in the state). */
@@ -131,7 +144,7 @@ export class BallScene extends Phaser.Scene {
     return this.session.server()?.entities.players?.get(this.session.sessionId)?.team as number | undefined;
   }
 
-  private drawHud(frame: ReplicaFrame): void {
+  private drawHud(frame: ReplicaFrame, now: number): void {
     const match = frame.match as BallMatchValues;
     const ping = this.session.stats().pingMs;
     const players = frame.entities.players?.size ?? 0;
@@ -142,6 +155,7 @@ export class BallScene extends Phaser.Scene {
     if (this.lastScore !== '' && score !== this.lastScore) this.sounds?.play('hitMarker');
     this.lastScore = score;
     this.hud.setNotice(this.session.status === 'reconnecting' ? 'Connection lost · reconnecting…' : ballNotice(match, frame.serverTick, this.selfTeam()));
+    this.hud.setChat(this.chat.shown(now));
     this.drawStick();
   }
 
@@ -180,10 +194,9 @@ export class BallScene extends Phaser.Scene {
     return { x: p.x, y: p.y };
   }
 
-  private command(command: CommandAction | 'mute' | 'leave'): void {
-    if (command === 'mute') settings.update({ muted: !settings.current.muted });
-    else if (command === 'leave') void this.session.leave();
-    // Chat, the net graph and the settings panel are the arena's: not in this scene yet.
+  private command(command: CommandAction | HudCommand): void {
+    // The net graph reads the arena session's numbers (net/netGraph.ts): not in this scene yet.
+    if (command !== 'netGraph') this.commands.run(command);
   }
 
   /** Read-only view for end-to-end tests and the console (debug build only: debugHooks.ts). */

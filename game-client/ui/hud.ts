@@ -1,4 +1,5 @@
 import type { ScoreLine } from '../net/renderModel.ts';
+import { ChatBox, type ChatLine } from './chatBox.ts';
 import { el } from './dom.ts';
 import type { BoxName, HudLayout, Rect } from './hudLayout.ts';
 
@@ -14,17 +15,30 @@ export interface HudOptions {
   chatMaxChars: number;
 }
 
-export interface ChatLine {
-  name: string;
-  text: string;
-}
-
 const BUTTONS: Array<[HudCommand, string, string]> = [
   ['chat', '✉', 'Chat'],
   ['mute', '♪', 'Sound on / off'],
   ['settings', '⚙', 'Settings'],
   ['leave', '✕', 'Leave the room'],
 ];
+
+/** The top bar's buttons (chat, mute, settings, leave), in that order, for every game scene's HUD. */
+export function hudButtons(onCommand: (command: HudCommand) => void): { all: HTMLButtonElement[]; mute: HTMLButtonElement } {
+  const all = BUTTONS.map(([command, glyph, label]) => {
+    const b = el('button', { type: 'button', className: `hud-button hud-${command}`, title: label, ariaLabel: label, tabIndex: -1 }, glyph);
+    // Keep the keyboard on the game: a focused button would also "click" on Space or Enter.
+    b.addEventListener('pointerdown', (e) => e.preventDefault());
+    b.addEventListener('click', () => onCommand(command));
+    return b;
+  });
+  return { all, mute: all[1]! };
+}
+
+/** Show a mute button as on or off. */
+export function showMuted(button: HTMLButtonElement, muted: boolean): void {
+  button.classList.toggle('off', muted);
+  button.setAttribute('aria-pressed', String(muted));
+}
 
 /**
  * The in-game HUD as HTML over the canvas: sharp at any screen density, laid out by
@@ -39,52 +53,31 @@ export class Hud {
   private readonly boxes: Record<BoxName, HTMLElement>;
   private readonly scoreBody: HTMLTableSectionElement;
   private readonly feedList: HTMLElement;
-  private readonly chatList: HTMLElement;
-  private readonly chatForm: HTMLFormElement;
-  private readonly chatInput: HTMLInputElement;
+  private readonly chat: ChatBox;
   private readonly muteButton: HTMLButtonElement;
   private readonly shown = new Map<HTMLElement, string>();
   readonly minimapCanvas: HTMLCanvasElement;
   readonly netGraphBox: HTMLElement;
 
-  constructor(parent: HTMLElement, private readonly opts: HudOptions) {
+  constructor(parent: HTMLElement, opts: HudOptions) {
     this.status = el('span', { className: 'hud-status' });
-    const buttons = BUTTONS.map(([command, glyph, label]) => {
-      const b = el('button', { type: 'button', className: `hud-button hud-${command}`, title: label, ariaLabel: label, tabIndex: -1 }, glyph);
-      // Keep the keyboard on the game: a focused button would also "click" on Space or Enter.
-      b.addEventListener('pointerdown', (e) => e.preventDefault());
-      b.addEventListener('click', () => opts.onCommand(command));
-      return b;
-    });
-    this.muteButton = buttons[1]!;
+    const buttons = hudButtons(opts.onCommand);
+    this.muteButton = buttons.mute;
     this.notice = el('div', { className: 'hud-notice' });
     this.notice.dataset.hud = 'notice';
-    const top = el('div', { className: 'hud-top' }, this.status, el('span', { className: 'hud-buttons' }, ...buttons));
+    const top = el('div', { className: 'hud-top' }, this.status, el('span', { className: 'hud-buttons' }, ...buttons.all));
     top.dataset.hud = 'topBar';
 
     this.scoreBody = el('tbody');
     const head = el('thead', {}, el('tr', {}, el('th', { className: 'mark' }), el('th', { className: 'name' }, 'Name'), el('th', { className: 'num' }, 'K'), el('th', { className: 'num' }, 'D')));
     this.feedList = el('ol', { className: 'hud-lines' });
-    this.chatList = el('ol', { className: 'hud-lines' });
-    this.chatInput = el('input', { className: 'hud-chat-input', maxLength: opts.chatMaxChars, placeholder: 'Say something', autocomplete: 'off', enterKeyHint: 'send' });
-    this.chatForm = el('form', { className: 'hud-chat-form' }, this.chatInput, el('button', { type: 'submit', className: 'hud-button' }, 'Send'));
-    this.chatForm.hidden = true;
-    this.chatForm.addEventListener('submit', (e) => {
-      e.preventDefault();
-      const text = this.chatInput.value.trim();
-      if (text) opts.onChat(text);
-      this.closeChat();
-    });
-    this.chatInput.addEventListener('keydown', (e) => {
-      e.stopPropagation();
-      if (e.key === 'Escape') this.closeChat();
-    });
+    this.chat = new ChatBox({ onSend: opts.onChat, onClosed: opts.onChatClosed, maxChars: opts.chatMaxChars });
     this.minimapCanvas = el('canvas', { className: 'hud-minimap-canvas' });
     this.netGraphBox = el('div', { className: 'hud-netgraph-body' });
     this.boxes = {
       scores: el('div', { className: 'hud-box hud-scores' }, el('table', {}, head, this.scoreBody)),
       feed: el('div', { className: 'hud-box hud-feed' }, this.feedList),
-      chat: el('div', { className: 'hud-box hud-chat' }, this.chatList, this.chatForm),
+      chat: this.chat.root,
       minimap: el('div', { className: 'hud-box hud-minimap' }, this.minimapCanvas),
       netGraph: el('div', { className: 'hud-box hud-netgraph' }, this.netGraphBox),
     };
@@ -94,7 +87,7 @@ export class Hud {
   }
 
   get chatOpen(): boolean {
-    return !this.chatForm.hidden;
+    return this.chat.isOpen;
   }
 
   /** Place everything where the layout says; boxes it left out are hidden. */
@@ -119,8 +112,7 @@ export class Hud {
   }
 
   setMuted(muted: boolean): void {
-    this.muteButton.classList.toggle('off', muted);
-    this.muteButton.setAttribute('aria-pressed', String(muted));
+    showMuted(this.muteButton, muted);
   }
 
   /** Best first; `own` is shown even below the rows that fit. */
@@ -139,25 +131,22 @@ export class Hud {
   }
 
   setFeed(lines: readonly string[]): void {
-    this.setLines(this.feedList, lines.map((text) => [text]));
+    const key = lines.join('\u0001');
+    if (this.shown.get(this.feedList) === key) return;
+    this.shown.set(this.feedList, key);
+    this.feedList.replaceChildren(...lines.map((text) => el('li', {}, text)));
   }
 
   setChat(lines: readonly ChatLine[]): void {
-    this.setLines(this.chatList, lines.map((l) => [l.name, l.text]));
+    this.chat.setLines(lines);
   }
 
   openChat(): void {
-    if (this.chatOpen) return;
-    this.chatForm.hidden = false;
-    this.chatInput.value = '';
-    this.chatInput.focus();
+    this.chat.open();
   }
 
   closeChat(): void {
-    if (!this.chatOpen) return;
-    this.chatForm.hidden = true;
-    this.chatInput.blur();
-    this.opts.onChatClosed();
+    this.chat.close();
   }
 
   /** Screen rectangles of the HUD's visible parts (CSS px), by name. */
@@ -179,16 +168,6 @@ export class Hud {
     if (this.shown.get(node) === text) return;
     this.shown.set(node, text);
     node.textContent = text;
-  }
-
-  /** Lines of one or two parts (a chat line's name is set apart from its text). */
-  private setLines(list: HTMLElement, lines: string[][]): void {
-    const key = lines.map((l) => l.join('\u0000')).join('\u0001');
-    if (this.shown.get(list) === key) return;
-    this.shown.set(list, key);
-    list.replaceChildren(...lines.map((parts) => parts.length === 1
-      ? el('li', {}, parts[0]!)
-      : el('li', {}, el('span', { className: 'who' }, `${parts[0]}: `), parts[1]!)));
   }
 }
 

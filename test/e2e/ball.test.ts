@@ -14,9 +14,10 @@ import { waitFor } from '../helpers/wait.ts';
  */
 const game = gameInBrowser();
 let keeper: Room<any, any> | undefined;
+let peer: Room<any, any> | undefined;
 
 afterAll(async () => {
-  await keeper?.leave(true).catch(() => undefined);
+  await Promise.all([keeper, peer].map((room) => room?.leave(true).catch(() => undefined)));
 });
 
 /** Browser pages take longer than in-process clients. */
@@ -145,6 +146,56 @@ describe('the ball game in real Chromium', () => {
     await page.waitForSelector('#quick-ball', { timeout: 10_000 });
     await waitFor('our player gone from the server state', () => k.state.players.size === 1, SLOW);
     expect(await page.inputValue('#name')).toBe('Striker');
+    expect(game.errors).toEqual([]);
+  }, 60_000);
+
+  it('chats both ways and opens the settings dialog; while either is open the game keys steer nothing, and Esc closes them before it leaves', async () => {
+    const page = await game.lobbyPage('Talker');
+    await page.click('#quick-ball');
+    const me = await waitFor('the ball scene with our player', async () => { const p = await probe(page); return p?.self ? p : null; }, SLOW);
+    peer = await sdkClient(game.server.url.replace(/\/$/, '')).joinById<any>(me.code, { name: 'Peer' });
+    const heard: Array<{ name: string; text: string }> = [];
+    peer.onMessage('chat', (m: { name: string; text: string }) => heard.push(m));
+    peer.onMessage('*', () => undefined);
+    const other = peer;
+    const serverX = () => (other.state?.players?.get(me.sessionId) as { x: number } | undefined)?.x;
+    await waitFor('our player in the peer\'s state', () => serverX() !== undefined, SLOW);
+
+    // A line from the room shows in the box, as text (markup stays text).
+    const chatText = () => page.evaluate(() => {
+      const box = document.querySelector<HTMLElement>('#ball-hud .hud-box.hud-chat');
+      return box === null || box.hidden ? null : box.querySelector('.hud-lines')?.textContent ?? '';
+    });
+    expect(await chatText()).toBeNull();
+    other.send('chat', { text: 'kick <b>off</b>' });
+    expect(await waitFor('the line shown', async () => { const t = await chatText(); return t?.includes('kick') ? t : null; }, SLOW)).toBe('Peer: kick <b>off</b>');
+
+    // The chat button opens the field: typing (D moves right in play) steers nothing, Enter sends.
+    const x0 = serverX()!;
+    await page.click('#ball-hud button.hud-chat');
+    await page.keyboard.type('ddd nice');
+    await page.keyboard.press('Enter');
+    expect(await waitFor('the peer hears us', () => heard.find((m) => m.name === 'Talker'), SLOW)).toMatchObject({ fromId: me.sessionId, name: 'Talker', text: 'ddd nice' });
+    expect(serverX()).toBe(x0);
+
+    // The settings button opens the dialog; keys held meanwhile steer nothing; Esc closes it and
+    // only it (still in the match), and the keys steer again.
+    await page.click('#ball-hud button.hud-settings');
+    await page.waitForSelector('#settings', { timeout: 5000 });
+    await page.keyboard.down('KeyD');
+    await new Promise((r) => setTimeout(r, 500));
+    await page.keyboard.up('KeyD');
+    expect(serverX()).toBe(x0);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#settings', { state: 'detached', timeout: 5000 });
+    expect((await probe(page))?.sessionId).toBe(me.sessionId);
+    await page.keyboard.down('KeyD');
+    await waitFor('our player moves right again', () => serverX()! - x0 > 30, SLOW);
+    await page.keyboard.up('KeyD');
+
+    // Esc leaves.
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#quick-ball', { timeout: 10_000 });
     expect(game.errors).toEqual([]);
   }, 60_000);
 });

@@ -1,4 +1,6 @@
+import { ChatBox, type ChatBoxOptions, type ChatLine } from '../../ui/chatBox.ts';
 import { el } from '../../ui/dom.ts';
+import { hudButtons, showMuted, type HudCommand } from '../../ui/hud.ts';
 import { TEAMS } from './teams.ts';
 
 /** Height of the top bar (status, score, buttons), CSS px: the pitch is laid out below it. */
@@ -8,8 +10,10 @@ export const BALL_NOTICE_PX = 30;
 
 /**
  * The ball match's HUD as HTML over the canvas (sharp at any density, strings from the server as
- * text only): a top bar with the room's status, the score in the teams' colours and the mute and
- * leave buttons, and a notice line under it. Both sit above the pitch, never on it.
+ * text only): a top bar with the room's status, the score in the teams' colours and the arena's
+ * buttons (chat, mute, settings, leave), and a notice line under it. Both sit above the pitch,
+ * never on it. The chat box shows in the pitch's bottom-left corner only while it has fresh lines
+ * or is open: a line is read in passing, and the whole pitch stays in view the rest of the time.
  */
 export class BallHud {
   readonly root: HTMLElement;
@@ -17,9 +21,10 @@ export class BallHud {
   private readonly scores: [HTMLElement, HTMLElement];
   private readonly notice: HTMLElement;
   private readonly mute: HTMLButtonElement;
+  private readonly chat: ChatBox;
   private readonly shown = new Map<HTMLElement, string>();
 
-  constructor(parent: HTMLElement, on: { mute(): void; leave(): void }) {
+  constructor(parent: HTMLElement, on: { command(command: HudCommand): void; chat: ChatBoxOptions }) {
     this.status = el('span', { className: 'hud-status' });
     this.scores = [el('b', { className: 'ball-goals' }, '0'), el('b', { className: 'ball-goals' }, '0')];
     const side = (i: 0 | 1) => {
@@ -28,22 +33,38 @@ export class BallHud {
       return name;
     };
     const score = el('span', { className: 'ball-score', id: 'ball-score' }, side(0), ' ', this.scores[0], ' – ', this.scores[1], ' ', side(1));
-    const button = (glyph: string, label: string, className: string, act: () => void) => {
-      const b = el('button', { type: 'button', className: `hud-button ${className}`, title: label, ariaLabel: label, tabIndex: -1 }, glyph);
-      // Keep the keyboard on the game: a focused button would also "click" on Space (the kick).
-      b.addEventListener('pointerdown', (e) => e.preventDefault());
-      b.addEventListener('click', act);
-      return b;
-    };
-    this.mute = button('♪', 'Sound on / off', 'hud-mute', on.mute);
-    const top = el('div', { className: 'hud-top ball-top' }, this.status, score, el('span', { className: 'hud-buttons' }, this.mute, button('✕', 'Leave the match', 'hud-leave', on.leave)));
+    const buttons = hudButtons(on.command);
+    this.mute = buttons.mute;
+    const top = el('div', { className: 'hud-top ball-top' }, this.status, score, el('span', { className: 'hud-buttons' }, ...buttons.all));
     top.style.height = `${BALL_TOP_BAR_PX}px`;
     this.notice = el('div', { className: 'hud-notice ball-notice', id: 'ball-notice' });
     this.notice.style.top = `${BALL_TOP_BAR_PX}px`;
     this.notice.style.height = `${BALL_NOTICE_PX}px`;
     this.notice.style.lineHeight = `${BALL_NOTICE_PX}px`;
-    this.root = el('div', { className: 'hud ball-hud', id: 'ball-hud' }, top, this.notice);
+    this.chat = new ChatBox(on.chat);
+    this.chat.root.classList.add('ball-chat');
+    this.chat.root.hidden = true;
+    this.root = el('div', { className: 'hud ball-hud', id: 'ball-hud' }, top, this.notice, this.chat.root);
     parent.appendChild(this.root);
+  }
+
+  get chatOpen(): boolean {
+    return this.chat.isOpen;
+  }
+
+  /** The room's fresh chat lines; the box hides when it has none and is closed. */
+  setChat(lines: readonly ChatLine[]): void {
+    this.chat.setLines(lines);
+    this.chat.root.hidden = lines.length === 0 && !this.chat.isOpen;
+  }
+
+  openChat(): void {
+    this.chat.root.hidden = false;
+    this.chat.open();
+  }
+
+  closeChat(): void {
+    this.chat.close();
   }
 
   setStatus(text: string): void {
@@ -60,8 +81,7 @@ export class BallHud {
   }
 
   setMuted(muted: boolean): void {
-    this.mute.classList.toggle('off', muted);
-    this.mute.setAttribute('aria-pressed', String(muted));
+    showMuted(this.mute, muted);
   }
 
   destroy(): void {
