@@ -14,12 +14,45 @@ export const SWITCH_TO_STRUCTURE_CODE = 255;
 export const ARRAY_SNAPSHOT_KEY = -1;
 /** Initial room for a patch's reusable segments (grown when a patch needs more). */
 const SEGMENT_BUFFER_BYTES = 64 * 1024;
+/**
+ * Copy `src[start, end)` to `dst` at `at`. A loop: the pieces are tens of bytes, and
+ * `Buffer#copy` or `set(subarray())` of part of a buffer make a view object per call (garbage per
+ * ref per client per patch).
+ */
+function copyBytes(src: Uint8Array, start: number, end: number, dst: Uint8Array, at: number): void {
+  if (end - start > COPY_LOOP_MAX_BYTES) {
+    dst.set(src.subarray(start, end), at);
+    return;
+  }
+  for (let i = start; i < end; i++) dst[at++] = src[i]!;
+}
+/** Longer pieces are copied natively (the view object is then a small price). */
+const COPY_LOOP_MAX_BYTES = 64;
+
+/**
+ * The segment index (ref id → slot) is overwritten patch after patch rather than cleared (a
+ * cleared `Map` gets a new table, and regrows it entry by entry, every patch); entries of refs
+ * gone stale are dropped all at once when there are this many.
+ */
+const SLOT_INDEX_MAX_ENTRIES = 4096;
 
 type FieldEncoder = (encoder: Encoder, bytes: Uint8Array, tree: ChangeTree, index: number, op: OPERATION, it: Iterator, isEncodeAll: boolean, hasView: boolean, metadata: unknown) => void;
 interface Descriptor { encoder: FieldEncoder; metadata: unknown }
 interface Tree { encDescriptor: Descriptor; ref: any; refTarget: any; getChange(index: number): OPERATION | undefined }
-/** Refs queued for a view outside its change map: the first `queuedCount` of each list (undefined entries: skipped). */
+/**
+ * What a view queues outside its change map (lists filled up to a count, reused every patch, so
+ * queuing allocates nothing):
+ * - operations on one collection's entries (`collectionOps`: the first `collectionOpCount` of
+ *   `collectionIndexes` with the same place in `collectionOps`, all on the ref `collectionRefId`),
+ *   written before anything else (the client must have an element before its fields arrive);
+ * - refs with the fields of a (shared) entry map: the first `queuedCount` of each list
+ *   (undefined entries: skipped), written after the view's change map.
+ */
 export interface QueuedRefs {
+  readonly collectionRefId: number;
+  readonly collectionIndexes: readonly number[];
+  readonly collectionOps: readonly OPERATION[];
+  readonly collectionOpCount: number;
   readonly queuedRefIds: readonly number[];
   readonly queuedEntries: ReadonlyArray<Map<number, number> | undefined>;
   readonly queuedCount: number;
@@ -48,7 +81,9 @@ export class ViewDrain {
    */
   private segments = Buffer.allocUnsafe(SEGMENT_BUFFER_BYTES);
   private segmentsEnd = 0;
+  /** Ref id → its slot, valid only when that slot is this patch's and holds the ref (see SLOT_INDEX_MAX_ENTRIES). */
   private readonly slotOf = new Map<number, number>();
+  private readonly slotRefId: number[] = [];
   private readonly slotChanges: Array<Map<number | ChildKey, OPERATION> | undefined> = [];
   private readonly slotStart: number[] = [];
   private readonly slotEnd: number[] = [];
@@ -58,7 +93,7 @@ export class ViewDrain {
 
   /** A new patch: last patch's segments are stale. */
   beginPatch(): void {
-    this.slotOf.clear();
+    if (this.slotOf.size >= SLOT_INDEX_MAX_ENTRIES) this.slotOf.clear();
     for (let i = 0; i < this.slots; i++) this.slotChanges[i] = undefined;
     this.slots = 0;
     this.segmentsEnd = 0;
@@ -85,8 +120,10 @@ export class ViewDrain {
     this.bytes = bytes;
     this.it = it;
     this.trees = encoder.root.changeTrees as unknown as Record<number, Tree | undefined>;
+    if (queue !== undefined && queue.collectionOpCount > 0) this.collectionOps(queue);
     view.changes.forEach(drainRef, this);
-    view.changes.clear();
+    // Clearing a Map gives it a new table even when it is empty.
+    if (view.changes.size > 0) view.changes.clear();
     // Then the refs queued outside the view's map (body updates, after projectiles and leaves).
     if (queue !== undefined) {
       for (let i = 0; i < queue.queuedCount; i++) {
@@ -94,25 +131,13 @@ export class ViewDrain {
         if (entries !== undefined) this.ref(entries as Map<number | ChildKey, OPERATION>, queue.queuedRefIds[i]!);
       }
     }
-    const src = this.asBuffer(this.bytes);
+    const src = this.bytes;
     const frame = Buffer.allocUnsafe(sharedOffset + it.offset - viewOffset);
-    src.copy(frame, 0, 0, sharedOffset);
-    src.copy(frame, sharedOffset, viewOffset, it.offset);
+    copyBytes(src, 0, sharedOffset, frame, 0);
+    copyBytes(src, viewOffset, it.offset, frame, sharedOffset);
     this.bytes = undefined as never;
     this.view = undefined as never;
     return frame;
-  }
-
-  private source: Buffer | undefined;
-  private sourceOf: Uint8Array | undefined;
-
-  /** A `Buffer` over the encoder's buffer (made again only when the encoder grows it). */
-  private asBuffer(bytes: Uint8Array): Buffer {
-    if (this.sourceOf !== bytes || this.source === undefined) {
-      this.sourceOf = bytes;
-      this.source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    }
-    return this.source;
   }
 
   /** One ref's pending fields (called by `Map.forEach` with this drain as `this`). */
@@ -129,10 +154,10 @@ export class ViewDrain {
     const cacheable = this.cacheable(changes);
     if (cacheable) {
       const slot = this.slotOf.get(refId);
-      if (slot !== undefined && this.slotChanges[slot] === changes) {
+      if (slot !== undefined && slot < this.slots && this.slotRefId[slot] === refId && this.slotChanges[slot] === changes) {
         const start = this.slotStart[slot]!;
         const end = this.slotEnd[slot]!;
-        this.segments.copy(bytes as Buffer, this.it.offset, start, end);
+        copyBytes(this.segments, start, end, bytes, this.it.offset);
         this.it.offset += end - start;
         return;
       }
@@ -155,13 +180,32 @@ export class ViewDrain {
       this.segments.copy(grown, 0, 0, this.segmentsEnd);
       this.segments = grown;
     }
-    this.segments.set(bytes.subarray(start, end), this.segmentsEnd);
+    copyBytes(bytes, start, end, this.segments, this.segmentsEnd);
     const slot = this.slots++;
     this.slotOf.set(refId, slot);
+    this.slotRefId[slot] = refId;
     this.slotChanges[slot] = changes;
     this.slotStart[slot] = this.segmentsEnd;
     this.slotEnd[slot] = this.segmentsEnd + length;
     this.segmentsEnd += length;
+  }
+
+  /** The queued operations on the collection's entries, as its change map would hold them. */
+  private collectionOps(queue: QueuedRefs): void {
+    const refId = queue.collectionRefId;
+    const tree = this.trees[refId];
+    if (tree === undefined) return;
+    this.bytes = (this.encoder as unknown as { ensureCapacity(b: Uint8Array, o: number): Uint8Array }).ensureCapacity(this.bytes, this.it.offset);
+    this.bytes[this.it.offset++] = SWITCH_TO_STRUCTURE_CODE;
+    encode.number(this.bytes, tree.ref[$refId], this.it);
+    this.tree = tree;
+    this.fieldEncoder = tree.encDescriptor.encoder;
+    this.metadata = tree.encDescriptor.metadata;
+    for (let i = 0; i < queue.collectionOpCount; i++) {
+      // Room for one more entry: each is an operation, an index, at most a key and a ref id.
+      this.bytes = (this.encoder as unknown as { ensureCapacity(b: Uint8Array, o: number): Uint8Array }).ensureCapacity(this.bytes, this.it.offset);
+      this.field(queue.collectionOps[i]!, queue.collectionIndexes[i]!);
+    }
   }
 
   /** One pending field of the current ref. */

@@ -33,6 +33,25 @@ function sortByPriority<T extends { priority: number }>(list: T[], n: number): v
   }
 }
 
+/** Take the projectiles sent in this flush off the viewer's waiting list (keeping the order of the rest). */
+function dropSent(v: Viewer): void {
+  const pending = v.pendingShots;
+  const priorities = v.pendingShotPriority;
+  const count = v.pendingShotCount;
+  let kept = 0;
+  for (let i = 0; i < count; i++) {
+    const shot = pending[i]!;
+    if (shot.sentNow) {
+      shot.sentNow = false;
+      continue;
+    }
+    pending[kept] = shot;
+    priorities[kept++] = priorities[i]!;
+  }
+  for (let i = kept; i < count; i++) pending[i] = undefined as never;
+  v.pendingShotCount = kept;
+}
+
 /** Each client's frame within its byte budget (one per room; the candidate lists are reused every patch). */
 export class PatchBudget {
   private readonly candidates: Track[] = [];
@@ -95,18 +114,24 @@ export class PatchBudget {
     }
     const shots = this.shotCandidates;
     let m = 0;
-    if (v.pendingShots.size > 0) {
-      for (const [shot, priority] of v.pendingShots) {
+    if (v.pendingShotCount > 0) {
+      // Compacted in place, in the order they came: ended ones leave, the rest gain priority.
+      const pending = v.pendingShots;
+      const priorities = v.pendingShotPriority;
+      const count = v.pendingShotCount;
+      let kept = 0;
+      for (let i = 0; i < count; i++) {
+        const shot = pending[i]!;
         // Ended before its turn came: nothing to send any more.
-        if (!shotsInFlight.has(shot.id)) {
-          v.pendingShots.delete(shot);
-          continue;
-        }
-        const grown = priority + this.shotWeight(v, shot);
-        v.pendingShots.set(shot, grown);
+        if (!shotsInFlight.has(shot.id)) continue;
+        const grown = priorities[i]! + this.shotWeight(v, shot);
+        pending[kept] = shot;
+        priorities[kept++] = grown;
         shot.priority = grown;
         shots[m++] = shot;
       }
+      for (let i = kept; i < count; i++) pending[i] = undefined as never;
+      v.pendingShotCount = kept;
     }
     if (n === 0 && m === 0) return;
     sortByPriority(candidates, n);
@@ -129,13 +154,14 @@ export class PatchBudget {
         const cost = projectileAddBytes(shot.refId, shot.index, shot.key, shot.ownerId === v.sessionId ? v.sessionId.length : undefined);
         if (cost <= left) {
           left -= cost;
-          v.pendingShots.delete(shot);
+          shot.sentNow = true;
           addShot(v, shot, mapRefId());
         } else {
           totals.deferredProjectiles++;
         }
       }
     }
+    if (m > 0) dropSent(v);
   }
 
   /**

@@ -62,6 +62,15 @@ export function bodyUpdateBytes(refId: number, mask: number): number {
 }
 
 /** A player leaving an area: one delete operation per body field. */
+/**
+ * What a body leaving a view deletes on that client: every field sent through views (what
+ * `StateView.remove` deletes), which must be the body fields.
+ */
+const viewTagged = playerFields.filter((f) => f.tag !== undefined).map((f) => f.index).sort((a, b) => a - b);
+if (viewTagged.join() !== [...BODY_FIELD_INDEX].sort((a, b) => a - b).join()) {
+  throw new Error(`PlayerState's view fields (${viewTagged.join()}) are not the body fields (${BODY_FIELD_INDEX.join()})`);
+}
+
 export function bodyLeaveBytes(refId: number): number {
   return headerBytes(refId) + BODY_FIELDS.length;
 }

@@ -13,7 +13,7 @@ import { projectileRemoveBytes } from './fields.ts';
 import { sameRange, SpatialGrid, type CellRange } from './grid.ts';
 import { interestTotals } from './stats.ts';
 import { Body, Shot, Viewer, type ViewerKind } from './tracked.ts';
-import { addShot, afterEncode, dropTrack, enterBody, isSharedEntries, leaveBody, mapEntriesOf, projectileEntriesFor } from './viewEntries.ts';
+import { addShot, afterEncode, dropTrack, enterBody, hasShot, isSharedEntries, leaveBody, projectileEntriesFor, queueCollectionOp } from './viewEntries.ts';
 
 export { Body, Shot, Viewer, isSharedEntries, type ViewerKind };
 
@@ -147,13 +147,12 @@ export class InterestManager implements SyncListener {
     const mapRefId = this.projectilesRefId();
     const bytes = projectileRemoveBytes(shot.index);
     for (const v of shot.watchers) {
-      v.shots.delete(shot);
       // What view.remove(projectile) queues: the map's delete operation; nothing else is pending.
       v.view.unmarkVisible(tree);
-      mapEntriesOf(v, mapRefId).set(shot.index, OPERATION.DELETE);
+      queueCollectionOp(v, mapRefId, shot.index, OPERATION.DELETE);
       v.bytes += bytes;
     }
-    shot.watchers.clear();
+    shot.watchers.length = 0;
   }
 
   // --- Viewers -------------------------------------------------------------------------------
@@ -227,9 +226,12 @@ export class InterestManager implements SyncListener {
     for (const body of v.tracks.keys()) body.watchers.delete(v);
     v.tracks.clear();
     v.list.length = 0;
-    for (const shot of v.shots) shot.watchers.delete(v);
-    v.shots.clear();
-    v.pendingShots.clear();
+    for (const shot of this.shots.values()) {
+      const at = shot.watchers.indexOf(v);
+      if (at >= 0) shot.watchers.splice(at, 1);
+    }
+    for (let i = 0; i < v.pendingShotCount; i++) v.pendingShots[i] = undefined as never;
+    v.pendingShotCount = 0;
     this.grid.rewatch(v, v.range, undefined);
     v.range = undefined;
   }
@@ -287,7 +289,7 @@ export class InterestManager implements SyncListener {
         for (const v of grid.watchersOf(cell)) {
           if (v.lastShotChecked === shot.id || v.evaluatedPatch === patch || !v.ready) continue;
           v.lastShotChecked = shot.id;
-          if (!v.shots.has(shot) && segmentTouchesBox(v.shotBox, shot.ax, shot.ay, shot.bx, shot.by)) this.offerShot(v, shot);
+          if (!hasShot(v, shot) && segmentTouchesBox(v.shotBox, shot.ax, shot.ay, shot.bx, shot.by)) this.offerShot(v, shot);
         }
       }
     }
@@ -372,7 +374,7 @@ export class InterestManager implements SyncListener {
     for (let cy2 = shotRange.cy0; cy2 <= shotRange.cy1; cy2++) {
       for (let cx2 = shotRange.cx0; cx2 <= shotRange.cx1; cx2++) {
         for (const shot of this.shotGrid.itemsIn(cy2 * cols + cx2)) {
-          if (!v.shots.has(shot) && segmentTouchesBox(v.shotBox, shot.ax, shot.ay, shot.bx, shot.by)) this.offerShot(v, shot);
+          if (!hasShot(v, shot) && segmentTouchesBox(v.shotBox, shot.ax, shot.ay, shot.bx, shot.by)) this.offerShot(v, shot);
         }
       }
     }
@@ -393,7 +395,11 @@ export class InterestManager implements SyncListener {
   /** A projectile crosses this viewer's area: sent now without a budget, else it waits its turn in `flush`. */
   private offerShot(v: Viewer, shot: Shot): void {
     if (this.patchBudget.budget === 0) addShot(v, shot, this.projectilesRefId());
-    else if (!v.pendingShots.has(shot)) v.pendingShots.set(shot, 0);
+    // (Slots past the count are kept undefined, so includes() sees only the waiting ones.)
+    else if (!v.pendingShots.includes(shot)) {
+      v.pendingShots[v.pendingShotCount] = shot;
+      v.pendingShotPriority[v.pendingShotCount++] = 0;
+    }
   }
 
   /** The view was encoded (its changes drained). */

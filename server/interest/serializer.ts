@@ -119,7 +119,7 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
       if (client.state !== ClientState.JOINED) continue;
       const viewer = this.interest.viewers.get(client.sessionId);
       let frame: Uint8Array | undefined;
-      if (viewer !== undefined && viewer.active && (viewer.view.changes.size > 0 || viewer.queuedCount > 0)) {
+      if (viewer !== undefined && viewer.active && (viewer.view.changes.size > 0 || viewer.queuedCount > 0 || viewer.collectionOpCount > 0)) {
         const v0 = performance.now();
         // A fresh buffer: the shared part followed by this view's part.
         frame = (encoder as InterestEncoder).encodeViewWith(viewer.view, viewer, sharedOffset, { offset: sharedOffset });

@@ -1,4 +1,4 @@
-import { StateView } from '@colyseus/schema';
+import { StateView, type OPERATION } from '@colyseus/schema';
 import type { GameMap } from '../../shared/maps.ts';
 import { indexInParentOf, refIdOf } from '../adapters/schemaView.ts';
 import type { PlayerState, ProjectileState } from '../state/ArenaState.ts';
@@ -36,7 +36,12 @@ export class Body {
 /** A projectile in flight: its whole path is known at spawn. */
 export class Shot {
   readonly cells: number[] = [];
-  readonly watchers = new Set<Viewer>();
+  /**
+   * Viewers it was sent to (in their views until it ends). An array, not a `Set`: it only grows
+   * while the shot lives (a viewer leaves it only when the viewer is forgotten), and a `Set` would
+   * reallocate its table as it grows, for every shot.
+   */
+  readonly watchers: Viewer[] = [];
   readonly refId: number;
   /** Its index in the projectiles map (what the map's add and delete operations carry). */
   readonly index: number;
@@ -63,6 +68,8 @@ export class Shot {
   readonly ownerId: string;
   /** While a candidate for some viewer's budget: its priority there (set just before sorting). */
   priority = 0;
+  /** Sent in the viewer's flush under way (set and cleared within that flush). */
+  sentNow = false;
 }
 
 /** One body in one viewer's area. */
@@ -108,13 +115,24 @@ export class Viewer {
   readonly list: Track[] = [];
   /** Last projectile checked against this viewer (skips the repeats of a projectile seen through several cells). */
   lastShotChecked = -1;
-  /** Projectiles sent to this client (in its view until they end). */
-  readonly shots = new Set<Shot>();
   /**
-   * Projectiles crossing its area not sent yet, with their accumulated priority: under the byte
-   * budget they wait like updates do, nearest first, and are dropped if they end first.
+   * Projectiles crossing its area not sent yet, in the order they came, with their accumulated
+   * priority (the first `pendingShotCount` of both lists): under the byte budget they wait like
+   * updates do, nearest first, and are dropped if they end first. Lists, not a `Map<Shot, number>`:
+   * a priority stored in a `Map` is a new heap number every patch.
    */
-  readonly pendingShots = new Map<Shot, number>();
+  readonly pendingShots: Shot[] = [];
+  readonly pendingShotPriority: number[] = [];
+  pendingShotCount = 0;
+  /**
+   * This patch's operations on the projectiles map's entries (ADD for a projectile sent, DELETE
+   * for one ended), the first `collectionOpCount` of both lists; written before everything else
+   * in the view's part (server/adapters/schemaViewDrain.ts). `collectionRefId`: the map's ref id.
+   */
+  collectionRefId = -1;
+  readonly collectionIndexes: number[] = [];
+  readonly collectionOps: OPERATION[] = [];
+  collectionOpCount = 0;
   readonly enter: Box = { x0: 0, y0: 0, x1: 0, y1: 0 };
   readonly leave: Box = { x0: 0, y0: 0, x1: 0, y1: 0 };
   /** Projectiles crossing this box are sent. */

@@ -51,6 +51,14 @@ function entriesFor(mask: number): Map<number, number> {
   }
   return m;
 }
+/**
+ * A body leaving a view: every body field deleted on that client, as `StateView.remove` queues it
+ * (the body fields are the view fields: fields.ts checks). One map shared by every leave (the
+ * encoder only reads it), so a leave allocates nothing and is encoded once per body and patch.
+ */
+const leaveEntries = new Map<number, number>(BODY_FIELD_INDEX.map((index) => [index, OPERATION.DELETE]));
+sharedEntrySet.add(leaveEntries);
+
 /** Whether a view's entries for a ref are one of the shared maps (which fields they carry is then fixed by the map). */
 export function isSharedEntries(m: unknown): boolean {
   return sharedEntrySet.has(m as Map<number, number>);
@@ -85,21 +93,26 @@ export function leaveBody(v: Viewer, body: Body): void {
   dropTrack(v, body);
   body.watchers.delete(v);
   // Deletes the body fields on that client: "left my area", unlike a body that stops (vx = vy = 0).
-  v.view.remove(body.state);
+  const pending = v.view.changes.get(body.refId);
+  if (pending === undefined || isSharedEntries(pending)) {
+    v.view.unmarkVisible(changeTreeOf(body.state));
+    v.view.changes.set(body.refId, leaveEntries as Map<number, OPERATION>);
+  } else {
+    v.view.remove(body.state);
+  }
   v.bytes += bodyLeaveBytes(body.refId);
   interestTotals.leaves++;
 }
 
 /**
  * What `view.add(projectile)` queues, written directly (it is the hottest operation here): the
- * map entry, then the projectile's fields (the map's entries come first in the view's change
- * order, as the decoder needs), and the projectile marked visible.
+ * map entry (queued on the viewer, written before the view's changes, as the decoder needs),
+ * then the projectile's fields, and the projectile marked visible.
  */
 export function addShot(v: Viewer, shot: Shot, mapRefId: number): void {
-  v.shots.add(shot);
-  shot.watchers.add(v);
+  shot.watchers.push(v);
   v.view.markVisible(changeTreeOf(shot.state));
-  mapEntriesOf(v, mapRefId).set(shot.index, OPERATION.ADD);
+  queueCollectionOp(v, mapRefId, shot.index, OPERATION.ADD);
   // Only the owner needs to know a shot is its own (it predicted it); for others it is just a shot.
   const own = shot.ownerId === v.sessionId;
   v.view.changes.set(shot.refId, (own ? shot.fieldsForOwner : shot.fields) as Map<number, OPERATION>);
@@ -107,18 +120,31 @@ export function addShot(v: Viewer, shot: Shot, mapRefId: number): void {
   interestTotals.projectilesSent++;
 }
 
-/** The projectiles map's entries in the view's pending changes. */
-export function mapEntriesOf(v: Viewer, refId: number): Map<number, number> {
-  let entries = v.view.changes.get(refId) as Map<number, number> | undefined;
-  if (entries === undefined) {
-    entries = new Map<number, number>();
-    v.view.changes.set(refId, entries as Map<number, OPERATION>);
+/** Whether the projectile was sent to this viewer (and is in its view until it ends). */
+export function hasShot(v: Viewer, shot: Shot): boolean {
+  return shot.watchers.includes(v);
+}
+
+/**
+ * An operation on the projectiles map's entry `index` for this view. Like the map's own change
+ * map, the last operation on an entry this patch is the one that counts.
+ */
+export function queueCollectionOp(v: Viewer, refId: number, index: number, op: OPERATION): void {
+  v.collectionRefId = refId;
+  for (let i = 0; i < v.collectionOpCount; i++) {
+    if (v.collectionIndexes[i] === index) {
+      v.collectionOps[i] = op;
+      return;
+    }
   }
-  return entries;
+  const slot = v.collectionOpCount++;
+  v.collectionIndexes[slot] = index;
+  v.collectionOps[slot] = op;
 }
 
 /** The view was encoded (its changes drained). */
 export function afterEncode(v: Viewer): void {
+  v.collectionOpCount = 0;
   for (let i = 0; i < v.queuedCount; i++) {
     v.queuedTracks[i]!.queued = 0;
     v.queuedEntries[i] = undefined;
