@@ -108,37 +108,58 @@ export class PatchBudget {
         sendUpdate(v, body, track, want, now);
         continue;
       }
-      track.priority += this.weight(v, body, track, want, ticks);
       track.want = want;
       candidates[n++] = track;
     }
     const shots = this.shotCandidates;
     let m = 0;
     if (v.pendingShotCount > 0) {
-      // Compacted in place, in the order they came: ended ones leave, the rest gain priority.
+      // Compacted in place, in the order they came: ended ones leave (shots[j] is pending[j]).
       const pending = v.pendingShots;
       const priorities = v.pendingShotPriority;
       const count = v.pendingShotCount;
-      let kept = 0;
       for (let i = 0; i < count; i++) {
         const shot = pending[i]!;
         // Ended before its turn came: nothing to send any more.
         if (!shotsInFlight.has(shot.id)) continue;
-        const grown = priorities[i]! + this.shotWeight(v, shot);
-        pending[kept] = shot;
-        priorities[kept++] = grown;
-        shot.priority = grown;
+        pending[m] = shot;
+        priorities[m] = priorities[i]!;
         shots[m++] = shot;
       }
-      for (let i = kept; i < count; i++) pending[i] = undefined as never;
-      v.pendingShotCount = kept;
+      for (let i = m; i < count; i++) pending[i] = undefined as never;
+      v.pendingShotCount = m;
     }
     if (n === 0 && m === 0) return;
+    let left = this.budget - frameOverheadBytes - v.bytes;
+    // Everything fits (the usual case in a room of a few players): all of it goes, in any order,
+    // so neither priorities nor sorting are needed.
+    let wanted = 0;
+    for (let i = 0; i < n; i++) wanted += bodyUpdateBytes(candidates[i]!.body.refId, candidates[i]!.want);
+    for (let j = 0; j < m; j++) wanted += this.shotCost(v, shots[j]!);
+    if (wanted <= left) {
+      for (let i = 0; i < n; i++) sendUpdate(v, candidates[i]!.body, candidates[i]!, candidates[i]!.want, now);
+      for (let j = 0; j < m; j++) {
+        shots[j]!.sentNow = true;
+        addShot(v, shots[j]!, mapRefId());
+      }
+      if (m > 0) dropSent(v);
+      return;
+    }
+    // Otherwise each waiting item gains priority, and the most important go first.
+    for (let i = 0; i < n; i++) {
+      const track = candidates[i]!;
+      track.priority += this.weight(v, track.body, track, track.want, now - track.tick);
+    }
+    for (let j = 0; j < m; j++) {
+      const shot = shots[j]!;
+      const grown = v.pendingShotPriority[j]! + this.shotWeight(v, shot);
+      v.pendingShotPriority[j] = grown;
+      shot.priority = grown;
+    }
     sortByPriority(candidates, n);
     sortByPriority(shots, m);
     // Updates and projectiles compete for what the frame has left, highest priority first; an
     // item that does not fit waits (and gains priority), a smaller one after it may still go.
-    let left = this.budget - frameOverheadBytes - v.bytes;
     for (let i = 0, j = 0; i < n || j < m;) {
       if (j >= m || (i < n && candidates[i]!.priority >= shots[j]!.priority)) {
         const track = candidates[i++]!;
@@ -151,7 +172,7 @@ export class PatchBudget {
         }
       } else {
         const shot = shots[j++]!;
-        const cost = projectileAddBytes(shot.refId, shot.index, shot.key, shot.ownerId === v.sessionId ? v.sessionId.length : undefined);
+        const cost = this.shotCost(v, shot);
         if (cost <= left) {
           left -= cost;
           shot.sentNow = true;
@@ -162,6 +183,11 @@ export class PatchBudget {
       }
     }
     if (m > 0) dropSent(v);
+  }
+
+  /** Wire bytes of sending this projectile to this viewer (its owner also gets the owner id). */
+  private shotCost(v: Viewer, shot: Shot): number {
+    return projectileAddBytes(shot.refId, shot.index, shot.key, shot.ownerId === v.sessionId ? v.sessionId.length : undefined);
   }
 
   /**
