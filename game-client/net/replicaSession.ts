@@ -4,12 +4,13 @@ import { inputRanges, type InputLayout } from '../../shared/game/input.ts';
 import { PLAYER_ENTITIES, readReplica, type ReplicatedLayout, type StateValues } from '../../shared/game/state.ts';
 import type { GameMap } from '../../shared/maps.ts';
 import type { MatchInfo, NetPong, NetReport, ServerMessages } from '../../shared/messages.ts';
+import { AckLatency } from './ackLatency.ts';
 import { NetClock } from './clock.ts';
+import { connectionStats, type ConnectionStats } from './connectionStats.ts';
 import { describeClose } from './closeReasons.ts';
 import { Emitter } from './emitter.ts';
 import { leaveAtOnce, leaveRoom } from './leaving.ts';
 import { InputSequence } from './inputSeq.ts';
-import { linkOf } from './netClient.ts';
 import { InputPacer, type PacerOptions } from './pacer.ts';
 import { ConnectionKeeper, type ConnectionChange, type ReconnectOptions } from './reconnect.ts';
 import { ReplicaPrediction, type ReplicaView } from './replicaPrediction.ts';
@@ -49,16 +50,10 @@ export interface ReplicaFrame {
   entities: Record<string, Map<string, StateValues>>;
 }
 
-/** The connection as the HUD and the tests see it. */
-export interface ReplicaStats {
-  /** Round trip measured by the server's pings, ms (undefined before the first). */
-  pingMs: number | undefined;
-  inputsSent: number;
-  inputsAcked: number;
+/** The connection as the HUD, the net graph and the tests see it: the common part and this session's prediction. */
+export interface ReplicaStats extends ConnectionStats {
   /** Inputs re-simulated on top of each server state right now. */
   unacknowledged: number;
-  /** Bytes received on this connection (its link's meter; 0 without one). */
-  bytesDown: number;
   /** Reconciliations that moved our own player, since joining, and the last and largest of them (px). */
   ownCorrections: number;
   lastOwnCorrectionPx: number;
@@ -66,8 +61,6 @@ export interface ReplicaStats {
 }
 
 const FIRST_STATE_TIMEOUT_MS = 10_000;
-/** Send times kept for acknowledgement latency (about eight seconds of inputs). */
-const SEND_TIMES = 256;
 /** Longest frame gap the correction decay counts (a hidden tab resumes with its offsets as they were). */
 const MAX_DECAY_STEP_MS = 250;
 
@@ -126,8 +119,7 @@ export class ReplicaSession<W, I extends { seq: number }> {
   private prediction: ReplicaPrediction<W, I> | undefined;
   private lastFrameMs: number | undefined;
   private ownCorrections = 0;
-  private readonly sendTimes = new Float64Array(SEND_TIMES);
-  private lastAcked = 0;
+  private readonly acks = new AckLatency();
   private lastOwnCorrectionPx = 0;
   private maxCorrectionPx = 0;
 
@@ -215,13 +207,10 @@ export class ReplicaSession<W, I extends { seq: number }> {
   }
 
   stats(): ReplicaStats {
-    const rtt = this.clock.smoothedRtt();
     return {
-      pingMs: rtt > 0 ? rtt : undefined,
-      inputsSent: this.seq.last,
-      inputsAcked: this.seq.acked(this.input),
+      // Inputs in our wire sequence, which keeps growing across reconnections (inputSeq.ts).
+      ...connectionStats(this.room, this.clock, this.pacer, { sent: this.seq.last, acked: this.seq.acked(this.input), latencyMs: this.acks.smoothedMs }, performance.now()),
       unacknowledged: this.prediction?.unacknowledged.length ?? 0,
-      bytesDown: linkOf(this.room)?.meter.bytesDown ?? 0,
       ownCorrections: this.ownCorrections,
       lastOwnCorrectionPx: this.lastOwnCorrectionPx,
       maxCorrectionPx: this.maxCorrectionPx,
@@ -246,7 +235,7 @@ export class ReplicaSession<W, I extends { seq: number }> {
     const input = asSent<I>(this.game.input, { ...sample, seq: this.seq.next(this.input) });
     Object.assign(this.input.data as object, input);
     if (this.input.send() === 0) return;
-    this.sendTimes[input.seq % SEND_TIMES] = performance.now();
+    this.acks.sent(input.seq, performance.now());
     this.prediction?.step(input);
   }
 
@@ -263,7 +252,8 @@ export class ReplicaSession<W, I extends { seq: number }> {
     const alpha = this.pacer.alpha;
     const before = p.previous !== undefined && p.current !== undefined ? positionsAt(p.previous, p.current, alpha) : undefined;
     const acked = this.seq.acked(this.input);
-    this.reportAcks(acked);
+    // In our wire numbering (sends and acknowledgements alike), which keeps growing across reconnections.
+    this.acks.acknowledged(acked, performance.now(), (seq, latencyMs) => this.events.emit('inputAck', { seq, latencyMs }));
     p.reconcile(readReplica(this.layout, state), acked);
     if (before === undefined) return;
     const sizes = this.smoother.corrected(before, positionsAt(p.previous!, p.current!, alpha));
@@ -277,18 +267,6 @@ export class ReplicaSession<W, I extends { seq: number }> {
       }
       this.events.emit('correction', { key, sizePx: size, own });
     }
-  }
-
-  /** Acknowledgement latency of every input newly acknowledged (those sent on this connection). */
-  private reportAcks(acked: number): void {
-    if (acked <= this.lastAcked) return;
-    const now = performance.now();
-    for (let seq = Math.max(this.lastAcked + 1, acked - SEND_TIMES + 1); seq <= acked; seq++) {
-      const sentAt = this.sendTimes[seq % SEND_TIMES]!;
-      if (sentAt > 0) this.events.emit('inputAck', { seq, latencyMs: now - sentAt });
-      this.sendTimes[seq % SEND_TIMES] = 0;
-    }
-    this.lastAcked = acked;
   }
 
   private mapOf(mapId: string): GameMap | undefined {

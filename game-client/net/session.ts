@@ -3,12 +3,13 @@ import { NET_PONG_DELAY_MAX_MS, VIEW_TICK_MODULO } from '../../shared/limits.ts'
 import { crowdGrid, type CrowdGrid } from '../../shared/crowd.ts';
 import { getMap, type GameMap } from '../../shared/maps.ts';
 import type { MatchInfo, NetPong, NetReport, ServerMessages } from '../../shared/messages.ts';
+import { AckLatency } from './ackLatency.ts';
 import { NetClock } from './clock.ts';
+import { connectionStats } from './connectionStats.ts';
 import { describeClose } from './closeReasons.ts';
 import { summarizeCorrections } from './corrections.ts';
 import { Emitter } from './emitter.ts';
 import { leaveAtOnce, leaveRoom } from './leaving.ts';
-import { linkOf } from './netClient.ts';
 import type { NetStats } from './netStats.ts';
 import { InputPacer, type PacerOptions } from './pacer.ts';
 import { PlayoutClock, type PlayoutOptions } from './playout.ts';
@@ -64,8 +65,6 @@ export interface NetTuning {
 }
 
 const FIRST_STATE_TIMEOUT_MS = 10_000;
-const SEND_TIMES = 256;
-
 
 /** A shot as drawn at `tick`, or undefined when it is not in flight then. */
 function projectileView(id: string, ownerId: string, path: ShotPath, tick: number, hit: boolean): ProjectileView | undefined {
@@ -101,9 +100,7 @@ export class ArenaSession {
   private crowdGrid: CrowdGrid | undefined;
   /** The room's crowd map as of the last patch (maps larger than the view only). */
   private crowd: CrowdView | undefined;
-  private readonly sendTimes = new Float64Array(SEND_TIMES);
-  private lastAcked = 0;
-  private inputLatencyMs = 0;
+  private readonly acks = new AckLatency();
   private readonly seq = new InputSequence();
   private readonly keeper: ConnectionKeeper;
 
@@ -210,37 +207,19 @@ export class ArenaSession {
 
   stats(): NetStats {
     const now = performance.now();
-    const link = linkOf(this.room);
-    const kbps = link?.meter.kbps(now) ?? { up: 0, down: 0 };
     const corrections = summarizeCorrections(this.prediction.corrections, now);
-    const rtt = this.clock.smoothedRtt();
     return {
-      pingMs: rtt > 0 ? rtt : undefined,
-      // In our wire sequence, which keeps growing across reconnections (inputSeq.ts).
-      inputsSent: this.seq.last,
-      inputsAcked: this.seq.acked(this.input),
-      rttMs: rtt,
-      rttVarMs: this.clock.rttVariation(),
-      jitterMs: this.clock.jitter(),
-      clockOffsetMs: this.clock.offsetMs,
+      // Inputs in our wire sequence, which keeps growing across reconnections (inputSeq.ts).
+      ...connectionStats(this.room, this.clock, this.pacer, { sent: this.seq.last, acked: this.seq.acked(this.input), latencyMs: this.acks.smoothedMs }, now),
       interpDelayMs: this.playout.delayMs,
       interpTargetMs: this.playout.targetDelayMs,
       interpBufferMs: this.playout.bufferMs,
       underruns: this.playout.underruns,
-      inputSpare: this.pacer.spare,
-      inputLate: this.pacer.late,
-      inputRate: this.pacer.rate,
-      inputLatencyMs: this.inputLatencyMs,
       corrections: this.prediction.correctionsTotal,
       correctionsPerSec: corrections.perSec,
       lastCorrectionPx: corrections.lastPx,
       maxCorrectionPx: corrections.maxPx,
       correctionJumps: corrections.jumps,
-      kbpsDown: kbps.down,
-      kbpsUp: kbps.up,
-      bytesDown: link?.meter.bytesDown ?? 0,
-      bytesUp: link?.meter.bytesUp ?? 0,
-      netsim: link?.netsim?.label,
     };
   }
 
@@ -277,7 +256,7 @@ export class ArenaSession {
     if (sample.fire) data.viewTick = viewTick % VIEW_TICK_MODULO;
     const seq = this.input.send();
     if (seq === 0) return;
-    this.sendTimes[seq % SEND_TIMES] = nowMs;
+    this.acks.sent(seq, nowMs);
     this.prediction.afterSend(seq, sample.fire, sample.aim, viewTick);
   }
 
@@ -288,17 +267,8 @@ export class ArenaSession {
     this.readCrowd(state);
     this.playout.onSnapshot(state.tick, now);
     this.buffer.push(state);
-    const acked = this.input.lastProcessed;
-    if (acked > this.lastAcked) {
-      for (let seq = Math.max(this.lastAcked + 1, acked - SEND_TIMES + 1); seq <= acked; seq++) {
-        const sentAt = this.sendTimes[seq % SEND_TIMES]!;
-        if (sentAt <= 0) continue;
-        const latencyMs = now - sentAt;
-        this.inputLatencyMs = this.inputLatencyMs === 0 ? latencyMs : this.inputLatencyMs + (latencyMs - this.inputLatencyMs) / 8;
-        this.events.emit('inputAck', { seq, latencyMs });
-      }
-      this.lastAcked = acked;
-    }
+    // In the SDK's numbering (`send()` returns it), which restarts on a new connection: reset there.
+    this.acks.acknowledged(this.input.lastProcessed, now, (seq, latencyMs) => this.events.emit('inputAck', { seq, latencyMs }));
   }
 
   /** Copy the crowd map out of the state once per patch (frames are drawn far more often). */
@@ -340,8 +310,7 @@ export class ArenaSession {
     if (change.status === 'playing') {
       this.pacer.reset();
       // The SDK numbers inputs from 1 again on the new connection.
-      this.lastAcked = 0;
-      this.sendTimes.fill(0);
+      this.acks.reset();
     }
     this.events.emit('connection', change);
   }

@@ -6,7 +6,7 @@ import { debugHook } from '../debugHooks.ts';
 import { Controls, type CommandAction } from '../input/controls.ts';
 import { STICK_RADIUS_PX } from '../input/twinStick.ts';
 import { describeMatchClock, describeMatchEnd } from '../net/matchText.ts';
-import { NetGraphModel } from '../net/netGraph.ts';
+import { ARENA_NET_GRAPH, NetGraphModel } from '../net/netGraph.ts';
 import { scoreboard, type RenderFrame } from '../net/renderModel.ts';
 import type { GameSession } from '../net/spectator.ts';
 import { settings, type Settings } from '../settings/settings.ts';
@@ -64,7 +64,7 @@ export class ArenaScene extends Phaser.Scene {
   private fx!: Phaser.GameObjects.Graphics;
   private hud!: Hud;
   private controls!: Controls;
-  private netGraph = new NetGraphModel();
+  private netGraph = new NetGraphModel(ARENA_NET_GRAPH);
   private netGraphPanel!: NetGraphPanel;
   private minimap!: Minimap;
   private effects = new ArenaEffects();
@@ -102,7 +102,7 @@ export class ArenaScene extends Phaser.Scene {
     this.cameraAt = undefined;
     this.lastUpdateMs = undefined;
     this.layoutKey = '';
-    this.netGraph = new NetGraphModel();
+    this.netGraph = new NetGraphModel(ARENA_NET_GRAPH);
     this.effects = new ArenaEffects();
     this.frameEvents = new FrameEvents();
   }

@@ -8,12 +8,14 @@ import { debugHook } from '../debugHooks.ts';
 import { Controls, type CommandAction } from '../input/controls.ts';
 import { STICK_RADIUS_PX } from '../input/twinStick.ts';
 import { describeMatchClock } from '../net/matchText.ts';
+import { NetGraphModel, REPLICA_NET_GRAPH } from '../net/netGraph.ts';
 import type { ReplicaFrame, ReplicaSession } from '../net/replicaSession.ts';
 import { CHAT_MAX_CHARS } from '../../shared/limits.ts';
 import { settings } from '../settings/settings.ts';
 import { ChatLog } from '../ui/chatBox.ts';
 import type { HudCommand } from '../ui/hud.ts';
 import { HudCommands } from '../ui/hudCommands.ts';
+import { NetGraphPanel } from '../ui/netGraphPanel.ts';
 import { leaveWhenPageCloses } from '../ui/pageLeave.ts';
 import { deviceScale } from '../ui/screen.ts';
 import { BALL_NOTICE_PX, BALL_TOP_BAR_PX, BallHud } from './ball/ballHud.ts';
@@ -59,6 +61,8 @@ export class BallScene extends Phaser.Scene {
   private controls!: Controls;
   private commands!: HudCommands;
   private chat = new ChatLog();
+  private netGraph = new NetGraphModel(REPLICA_NET_GRAPH);
+  private netGraphPanel!: NetGraphPanel;
   private stick: HTMLElement | undefined;
   private lastFrame: ReplicaFrame | undefined;
   private lastScore = '';
@@ -78,6 +82,7 @@ export class BallScene extends Phaser.Scene {
     this.lastScore = '';
     this.endMessage = '';
     this.chat = new ChatLog();
+    this.netGraph = new NetGraphModel(REPLICA_NET_GRAPH);
   }
 
   create(): void {
@@ -98,6 +103,7 @@ export class BallScene extends Phaser.Scene {
     this.stick.hidden = true;
     this.hud.root.appendChild(this.stick);
     this.hud.setMuted(settings.current.muted);
+    this.netGraphPanel = new NetGraphPanel(this.hud.netGraphBox, this.netGraph);
     this.relayout();
     this.scale.on(Phaser.Scale.Events.RESIZE, this.relayout, this);
 
@@ -146,7 +152,11 @@ export class BallScene extends Phaser.Scene {
 
   private drawHud(frame: ReplicaFrame, now: number): void {
     const match = frame.match as BallMatchValues;
-    const ping = this.session.stats().pingMs;
+    const stats = this.session.stats();
+    const ping = stats.pingMs;
+    this.netGraph.sample(stats, now);
+    this.hud.showNetGraph(settings.current.netGraph);
+    this.netGraphPanel.draw(now, settings.current.netGraph);
     const players = frame.entities.players?.size ?? 0;
     const clock = describeMatchClock(this.session.match, frame.serverTick);
     this.hud.setStatus([`Room ${this.session.code}`, `ping ${ping === undefined ? '…' : `${Math.round(ping)} ms`}`, `${players}/${BALL_PLAYERS_PER_ROOM}`, ...(clock ? [clock] : [])].join(' · '));
@@ -195,8 +205,8 @@ export class BallScene extends Phaser.Scene {
   }
 
   private command(command: CommandAction | HudCommand): void {
-    // The net graph reads the arena session's numbers (net/netGraph.ts): not in this scene yet.
-    if (command !== 'netGraph') this.commands.run(command);
+    if (command === 'netGraph') settings.update({ netGraph: !settings.current.netGraph });
+    else this.commands.run(command);
   }
 
   /** Read-only view for end-to-end tests and the console (debug build only: debugHooks.ts). */
@@ -229,6 +239,7 @@ export class BallScene extends Phaser.Scene {
       notice: () => this.hud.root.querySelector('#ball-notice')?.textContent ?? '',
       score: () => this.hud.root.querySelector('#ball-score')?.textContent ?? '',
       stats: () => session.stats(),
+      netGraph: () => ({ visible: settings.current.netGraph && !(this.hud.root.querySelector('#ball-netgraph') as HTMLElement | null)?.hidden, lines: this.netGraph.lines() }),
       toScreen: (x: number, y: number) => {
         const cam = this.cameras.main;
         const dpr = deviceScale();

@@ -16,7 +16,7 @@ export class NetGraphPanel {
   private lastDrawMs = -Infinity;
   private lastText = '';
 
-  constructor(box: HTMLElement, private readonly model: NetGraphModel) {
+  constructor(box: HTMLElement, private readonly model: NetGraphModel<any>) {
     this.text = el('div', { className: 'ng-text' });
     this.legend = el('div', { className: 'ng-legend' });
     this.canvas = el('canvas', { className: 'ng-graph' });

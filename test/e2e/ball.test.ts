@@ -149,7 +149,7 @@ describe('the ball game in real Chromium', () => {
     expect(game.errors).toEqual([]);
   }, 60_000);
 
-  it('chats both ways and opens the settings dialog; while either is open the game keys steer nothing, and Esc closes them before it leaves', async () => {
+  it('chats both ways and opens the settings dialog; while either is open the game keys steer nothing, and Esc closes them before it leaves; N shows the net graph of this session', async () => {
     const page = await game.lobbyPage('Talker');
     await page.click('#quick-ball');
     const me = await waitFor('the ball scene with our player', async () => { const p = await probe(page); return p?.self ? p : null; }, SLOW);
@@ -192,6 +192,26 @@ describe('the ball game in real Chromium', () => {
     await page.keyboard.down('KeyD');
     await waitFor('our player moves right again', () => serverX()! - x0 > 30, SLOW);
     await page.keyboard.up('KeyD');
+
+    // N toggles the net graph: this session's round trip, input clock and bandwidth, drawn in its corner.
+    type Graph = { visible: boolean; lines: string[] };
+    const graph = () => page.evaluate(() => (window as unknown as { __arena: { ball: { netGraph(): Graph } } }).__arena.ball.netGraph());
+    const stats = () => page.evaluate(() => (window as unknown as { __arena: { ball: { stats(): { rttMs: number; inputLatencyMs: number; kbpsDown: number } } } }).__arena.ball.stats());
+    expect((await graph()).visible).toBe(false);
+    await page.keyboard.press('n');
+    const shown = await waitFor('net graph on', async () => { const g = await graph(); return g.visible ? g : null; }, SLOW);
+    const text = shown.lines.join('\n');
+    expect(text).toMatch(/RTT \d+ ms ± \d+ ms/);
+    expect(text).toMatch(/input→ack \d+ ms/);
+    expect(text).toMatch(/down \d+\.\d kbps/);
+    const s = await stats();
+    expect(s.rttMs).toBeGreaterThan(0);
+    expect(s.inputLatencyMs).toBeGreaterThan(0);
+    expect(s.kbpsDown).toBeGreaterThan(0);
+    expect(await page.evaluate(() => document.querySelector<HTMLCanvasElement>('#ball-netgraph canvas')?.width ?? 0)).toBeGreaterThan(0);
+    await page.screenshot({ path: `${ARTIFACTS}/ball-net-graph.png` });
+    await page.keyboard.press('n');
+    await waitFor('net graph off', async () => !(await graph()).visible, SLOW);
 
     // Esc leaves.
     await page.keyboard.press('Escape');

@@ -14,6 +14,7 @@ export const BALL_NOTICE_PX = 30;
  * buttons (chat, mute, settings, leave), and a notice line under it. Both sit above the pitch,
  * never on it. The chat box shows in the pitch's bottom-left corner only while it has fresh lines
  * or is open: a line is read in passing, and the whole pitch stays in view the rest of the time.
+ * The net graph (N, or the settings) sits in the opposite corner while it is on.
  */
 export class BallHud {
   readonly root: HTMLElement;
@@ -22,6 +23,9 @@ export class BallHud {
   private readonly notice: HTMLElement;
   private readonly mute: HTMLButtonElement;
   private readonly chat: ChatBox;
+  /** The net graph's box (ui/netGraphPanel.ts draws into it); hidden while the graph is off. */
+  readonly netGraphBox: HTMLElement;
+  private readonly netGraph: HTMLElement;
   private readonly shown = new Map<HTMLElement, string>();
 
   constructor(parent: HTMLElement, on: { command(command: HudCommand): void; chat: ChatBoxOptions }) {
@@ -44,7 +48,10 @@ export class BallHud {
     this.chat = new ChatBox(on.chat);
     this.chat.root.classList.add('ball-chat');
     this.chat.root.hidden = true;
-    this.root = el('div', { className: 'hud ball-hud', id: 'ball-hud' }, top, this.notice, this.chat.root);
+    this.netGraphBox = el('div', { className: 'hud-netgraph-body' });
+    this.netGraph = el('div', { className: 'hud-box hud-netgraph ball-netgraph', id: 'ball-netgraph' }, this.netGraphBox);
+    this.netGraph.hidden = true;
+    this.root = el('div', { className: 'hud ball-hud', id: 'ball-hud' }, top, this.notice, this.chat.root, this.netGraph);
     parent.appendChild(this.root);
   }
 
@@ -78,6 +85,10 @@ export class BallHud {
 
   setNotice(text: string): void {
     this.setText(this.notice, text);
+  }
+
+  showNetGraph(visible: boolean): void {
+    this.netGraph.hidden = !visible;
   }
 
   setMuted(muted: boolean): void {

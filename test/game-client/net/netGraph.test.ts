@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeCorrections } from '../../../game-client/net/corrections.ts';
-import { NetGraphModel } from '../../../game-client/net/netGraph.ts';
+import { ARENA_NET_GRAPH, NetGraphModel } from '../../../game-client/net/netGraph.ts';
 import type { NetStats } from '../../../game-client/net/netStats.ts';
 import type { Correction } from '../../../game-client/net/prediction.ts';
 
@@ -18,7 +18,7 @@ const correction = (atMs: number, sizePx: number, snapped = sizePx > 72): Correc
 
 describe('net graph text', () => {
   it('never prints a last correction larger than the max: both come from the same window, respawn jumps apart', () => {
-    const graph = new NetGraphModel();
+    const graph = new NetGraphModel(ARENA_NET_GRAPH);
     // A respawn a while ago, nothing since: the "last 1631.2 px, max 0.0 px".
     graph.sample(stats([correction(1000, 1631.2)], 30_000), 30_000);
     expect(graph.lines()[3]).toContain('last 0.0 px · max 0.0 px');
