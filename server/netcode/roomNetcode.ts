@@ -1,4 +1,4 @@
-import type { Client } from '@colyseus/core';
+import { ClientState, type Client } from '@colyseus/core';
 import { DEFAULT_PATCH_INTERVAL_MS, INTERP_DELAY_MAX_MS, LAG_COMP_MAX_TICKS, NET_REPORT_INTERVAL_MS, TICK_MS, VIEW_TICK_MODULO } from '../../shared/limits.ts';
 import type { NetPong, NetReport } from '../../shared/messages.ts';
 import { RttEstimator } from '../../shared/rttEstimator.ts';
@@ -108,7 +108,10 @@ export class RoomNetcode {
   /**
    * After each patch is sent: report to and ping the clients whose turn it is, so each client
    * hears every NET_REPORT_INTERVAL_MS. The ping's send time is taken now, when it is written, so
-   * batching it with the patch does not inflate the round trip.
+   * batching it with the patch does not inflate the round trip. A client still joining waits for
+   * its next turn: Colyseus holds messages to it until it has taken the room's state, and a ping
+   * held there would measure that wait as round trip (the first sample read 130–150 ms on an
+   * 80 ms path, and seeds both ends' smoothed round trip).
    */
   afterPatch(clients: Iterable<Client>): void {
     const phase = this.patchCount++ % this.reportEveryPatches;
@@ -116,7 +119,7 @@ export class RoomNetcode {
     let now = -1;
     for (const client of clients) {
       const peer = this.peers.get(client.sessionId);
-      if (peer === undefined || peer.phase !== phase) continue;
+      if (peer === undefined || peer.phase !== phase || client.state !== ClientState.JOINED) continue;
       if (now < 0) now = this.now();
       const spare = peer.spareMin === Infinity ? 1 : Math.max(-1, Math.min(127, peer.spareMin));
       const report: NetReport = [id, peer.freshRttMs, spare, Math.min(255, peer.late)];

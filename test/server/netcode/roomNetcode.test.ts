@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Client } from '@colyseus/core';
+import { ClientState, type Client } from '@colyseus/core';
 import { DEFAULT_PATCH_INTERVAL_MS, NET_REPORT_INTERVAL_MS } from '../../../shared/limits.ts';
 import type { NetReport } from '../../../shared/messages.ts';
 import { RoomNetcode } from '../../../server/netcode/roomNetcode.ts';
@@ -15,7 +15,7 @@ describe('netcode reports', () => {
       const sessionId = `c${i}`;
       net.join(sessionId);
       heard.set(sessionId, []);
-      return { sessionId, send: (type: string, report: NetReport) => { if (type === 'net') heard.get(sessionId)!.push(report[0]); } } as unknown as Client;
+      return { sessionId, state: ClientState.JOINED, send: (type: string, report: NetReport) => { if (type === 'net') heard.get(sessionId)!.push(report[0]); } } as unknown as Client;
     });
     const perPatch: number[] = [];
     for (let patch = 0; patch < 10 * every; patch++) {
@@ -38,8 +38,25 @@ describe('netcode reports', () => {
     const net = new RoomNetcode(() => now);
     const ids: number[] = [];
     net.join('a');
-    const client = { sessionId: 'a', send: (_t: string, r: NetReport) => ids.push(r[0]) } as unknown as Client;
+    const client = { sessionId: 'a', state: ClientState.JOINED, send: (_t: string, r: NetReport) => ids.push(r[0]) } as unknown as Client;
     net.afterPatch([client]);
+    now += 80;
+    net.onPong('a', [ids[0]!, 100]);
+    expect(net.rttMs('a')).toBe(80);
+  });
+
+  it('pings no client still joining (messages to it wait for its join), so its first round trip is not the join\'s', () => {
+    let now = 1000;
+    const every = Math.round(NET_REPORT_INTERVAL_MS / DEFAULT_PATCH_INTERVAL_MS);
+    const net = new RoomNetcode(() => now);
+    const ids: number[] = [];
+    net.join('a');
+    const client = { sessionId: 'a', state: ClientState.JOINING, send: (_t: string, r: NetReport) => ids.push(r[0]) } as unknown as Client;
+    for (let patch = 0; patch < 2 * every; patch++) net.afterPatch([client]);
+    expect(ids).toEqual([]);
+    (client as { state: ClientState }).state = ClientState.JOINED;
+    for (let patch = 0; patch < every && ids.length === 0; patch++) net.afterPatch([client]);
+    expect(ids).toHaveLength(1);
     now += 80;
     net.onPong('a', [ids[0]!, 100]);
     expect(net.rttMs('a')).toBe(80);
