@@ -10,7 +10,7 @@ import type { RenderFrame } from '../../game-client/net/renderModel.ts';
 import type { ArenaSession, InputSample } from '../../game-client/net/session.ts';
 import { RoomNetcode } from '../../server/netcode/roomNetcode.ts';
 import type { World } from '../../shared/sim/world.ts';
-import { matchMaker } from '@colyseus/core';
+import { ClientState, matchMaker } from '@colyseus/core';
 import { playFor } from '../helpers/netBots.ts';
 import { startTestServer } from '../helpers/server.ts';
 
@@ -140,7 +140,7 @@ describe('per-client rewind clamp', () => {
     let now = 0;
     const net = new RoomNetcode(() => now);
     net.join('a');
-    const client = { sessionId: 'a', send: (_t: string, r: number[]) => { sent.push(r[0]!); } } as never;
+    const client = { sessionId: 'a', state: ClientState.JOINED, send: (_t: string, r: number[]) => { sent.push(r[0]!); } } as never;
     const sent: number[] = [];
     // 100 ms round trips, 100 ms interpolation: about (100 + 100) / 33 + margin ticks.
     for (let i = 0; i < 40; i++) {

@@ -1,4 +1,4 @@
-import type { Client } from '@colyseus/core';
+import { ClientState, type Client } from '@colyseus/core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PATCH_HZ, TICK_MS } from '../../../shared/limits.ts';
 
@@ -24,7 +24,7 @@ function simulate(opts: { durationMs: number; oneWayMs: number; jitterMs: number
   const inFlight: Array<{ at: number; sentAt: number }> = [];
   const buffer: Array<{ arrivedAt: number; sentAt: number }> = [];
   const reports: Array<{ at: number; report: NetReport }> = [];
-  const client = { sessionId: 'c', send: (_type: string, report: NetReport) => reports.push({ at: now + opts.oneWayMs, report }) } as unknown as Client;
+  const client = { sessionId: 'c', state: ClientState.JOINED, send: (_type: string, report: NetReport) => reports.push({ at: now + opts.oneWayMs, report }) } as unknown as Client;
   const waits: Array<{ at: number; waitMs: number }> = [];
   let lastUp = 0;
   let nextFrame = 0;
