@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Lobby } from '../../game-client/net/lobby.ts';
 import { deleteKeysWithPrefix, keysWithPrefix, SHARED_REDIS_URL, uniqueKeyPrefix } from '../../tools/harness/redisKeys.ts';
-import { freePort, startServerProcess, type ServerProcess } from '../../tools/harness/serverProcess.ts';
+import { freePorts, startServerProcess, type ServerProcess } from '../../tools/harness/serverProcess.ts';
 import { startTcpProxy, type TcpProxy } from '../../tools/harness/tcpProxy.ts';
 import { emptyTally, liveOnce, type BotTally } from './bot.ts';
 import { lineChartSvg, type Series } from './chart.ts';
@@ -141,11 +141,7 @@ async function main(): Promise<void> {
   const log = (text: string) => process.stdout.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 
   // One proxy per process: bots reach each process (matchmaking and WebSocket) through it.
-  const ports: number[] = [];
-  while (ports.length < o.processes) {
-    const p = await freePort();
-    if (!ports.includes(p)) ports.push(p);
-  }
+  const ports = await freePorts(o.processes);
   const proxies: TcpProxy[] = await Promise.all(ports.map((p) => startTcpProxy(p)));
   const servers: ServerProcess[] = await Promise.all(ports.map((port, i) => startServerProcess({
     PORT: String(port), PUBLIC_ADDRESS: `127.0.0.1:${proxies[i]!.port}`, REDIS_URL: o.redis, REDIS_KEY_PREFIX: prefix,

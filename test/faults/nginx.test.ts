@@ -7,7 +7,7 @@ import { createArena, joinArena, joinArenaById, leaveAll, newGuest, type ArenaRo
 import { getJson, LOCAL_PLACEMENT, logLines, startCluster, type ClusterProcess } from '../helpers/cluster.ts';
 import { startNginx, type Nginx } from '../helpers/nginx.ts';
 import { deleteKeysWithPrefix, SHARED_REDIS_URL, uniqueKeyPrefix } from '../helpers/redis.ts';
-import { DEBUG_CLIENT_DIR, freePort } from '../helpers/serverProcess.ts';
+import { DEBUG_CLIENT_DIR, freePorts } from '../helpers/serverProcess.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /**
@@ -29,7 +29,8 @@ const rooms: ArenaRoom[] = [];
 beforeAll(async () => {
   cert = makeSelfSignedCert();
   trustCertificate(cert.certPem);
-  const [httpsPort, httpPort] = [await freePort(), await freePort()];
+  // Distinct, and none of them given to a game process before nginx binds them.
+  const [httpsPort, httpPort] = (await freePorts(2)) as [number, number];
   front = `https://127.0.0.1:${httpsPort}`;
   procs = await startCluster(2, {
     REDIS_URL: SHARED_REDIS_URL,
@@ -46,7 +47,7 @@ beforeAll(async () => {
     // placement hands creation to another process over Redis, which on a starved machine can
     // time out and fall back to the local process: the rooms' places would depend on the load.)
     ...LOCAL_PLACEMENT,
-  }, [], (i) => `127.0.0.1:${httpsPort}/p${i + 1}`);
+  }, [], (i) => `127.0.0.1:${httpsPort}/p${i + 1}`, [httpsPort, httpPort]);
   nginx = await startNginx({
     ARENA_SERVER_NAME: '127.0.0.1',
     ARENA_HTTPS_PORT: String(httpsPort),

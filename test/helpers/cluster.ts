@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { freePort, startServerProcess, type ServerProcess } from './serverProcess.ts';
+import { freePorts, startServerProcess, type ServerProcess } from './serverProcess.ts';
 
 /** Rooms created through a process are hosted by it (server/cluster/placement.ts). */
 export const LOCAL_PLACEMENT = { ROOM_PLACEMENT: 'local' };
@@ -21,12 +21,10 @@ export async function startCluster(
   env: Record<string, string>,
   perProcess: Array<Record<string, string>> = [],
   publicAddress: (index: number, port: number) => string = (_i, port) => `127.0.0.1:${port}`,
+  /** Ports the caller holds for something else it has not started yet (never given to a process). */
+  avoidPorts: readonly number[] = [],
 ): Promise<ClusterProcess[]> {
-  const ports: number[] = [];
-  while (ports.length < count) {
-    const port = await freePort();
-    if (!ports.includes(port)) ports.push(port);
-  }
+  const ports = await freePorts(count, avoidPorts);
   // As `npm run cluster` does: every process accepts pages from every other one, one token secret.
   const shared = {
     ALLOWED_ORIGINS: ports.flatMap((port) => [`http://127.0.0.1:${port}`, `http://localhost:${port}`]).join(','),

@@ -1,2 +1,2 @@
 /** Server processes on ephemeral ports: tools/harness/serverProcess.ts (benchmarks start them too). */
-export { DEBUG_CLIENT_DIR, freePort, startServerProcess, type ServerProcess } from '../../tools/harness/serverProcess.ts';
+export { DEBUG_CLIENT_DIR, freePort, freePorts, startServerProcess, type ServerProcess } from '../../tools/harness/serverProcess.ts';

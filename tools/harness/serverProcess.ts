@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLIENT_FLAVOURS } from '../../game-client/flavours.ts';
@@ -24,15 +24,37 @@ export interface ServerProcess {
 }
 
 /** A port that was free a moment ago (for servers that must know their port before listening). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0]!;
+}
+
+/** Most probes `freePorts` opens for `count` ports (the ones it must skip included). */
+const FREE_PORT_PROBES_MAX = 64;
+
+/**
+ * `count` distinct ports that were free a moment ago, none of them in `avoid` (ports handed out
+ * earlier and not bound yet). The probes stay open until all are found: the kernel may hand out a
+ * port it just got back, so ports asked for one after the other can repeat (two listeners of the
+ * nginx test once got the same one, and nginx refused its configuration).
+ */
+export async function freePorts(count: number, avoid: readonly number[] = []): Promise<number[]> {
+  const probes: Server[] = [];
+  const ports: number[] = [];
+  try {
+    while (ports.length < count) {
+      if (probes.length >= FREE_PORT_PROBES_MAX) throw new Error(`no ${count} free ports outside ${avoid.join(', ')} in ${FREE_PORT_PROBES_MAX} tries`);
+      const probe = createServer();
+      probes.push(probe);
+      const port = await new Promise<number>((resolve, reject) => {
+        probe.once('error', reject);
+        probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port));
+      });
+      if (!avoid.includes(port)) ports.push(port);
+    }
+    return ports;
+  } finally {
+    await Promise.all(probes.map((probe) => new Promise<void>((resolve) => { if (probe.listening) probe.close(() => resolve()); else resolve(); })));
+  }
 }
 
 /**
