@@ -150,7 +150,7 @@ export class ViewDrain {
     }
     if (changes.size === 0) return;
     // Each ref's fields fit in the encoder's spare room; grow before, never during.
-    const bytes = (this.bytes = (this.encoder as unknown as { ensureCapacity(b: Uint8Array, o: number): Uint8Array }).ensureCapacity(this.bytes, this.it.offset));
+    const bytes = this.ensureRoom();
     const cacheable = this.cacheable(changes);
     if (cacheable) {
       const slot = this.slotOf.get(refId);
@@ -190,12 +190,17 @@ export class ViewDrain {
     this.segmentsEnd += length;
   }
 
+  /** Room for the next ref's or entry's bytes in the encoder's spare space, grown through the encoder as schema does. */
+  private ensureRoom(): Uint8Array {
+    return (this.bytes = (this.encoder as unknown as { ensureCapacity(b: Uint8Array, o: number): Uint8Array }).ensureCapacity(this.bytes, this.it.offset));
+  }
+
   /** The queued operations on the collection's entries, as its change map would hold them. */
   private collectionOps(queue: QueuedRefs): void {
     const refId = queue.collectionRefId;
     const tree = this.trees[refId];
     if (tree === undefined) return;
-    this.bytes = (this.encoder as unknown as { ensureCapacity(b: Uint8Array, o: number): Uint8Array }).ensureCapacity(this.bytes, this.it.offset);
+    this.ensureRoom();
     this.bytes[this.it.offset++] = SWITCH_TO_STRUCTURE_CODE;
     encode.number(this.bytes, tree.ref[$refId], this.it);
     this.tree = tree;
@@ -203,7 +208,7 @@ export class ViewDrain {
     this.metadata = tree.encDescriptor.metadata;
     for (let i = 0; i < queue.collectionOpCount; i++) {
       // Room for one more entry: each is an operation, an index, at most a key and a ref id.
-      this.bytes = (this.encoder as unknown as { ensureCapacity(b: Uint8Array, o: number): Uint8Array }).ensureCapacity(this.bytes, this.it.offset);
+      this.ensureRoom();
       this.field(queue.collectionOps[i]!, queue.collectionIndexes[i]!);
     }
   }

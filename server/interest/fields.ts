@@ -61,7 +61,6 @@ export function bodyUpdateBytes(refId: number, mask: number): number {
   return headerBytes(refId) + bodyFieldBytes(mask);
 }
 
-/** A player leaving an area: one delete operation per body field. */
 /**
  * What a body leaving a view deletes on that client: every field sent through views (what
  * `StateView.remove` deletes), which must be the body fields.
@@ -71,6 +70,7 @@ if (viewTagged.join() !== [...BODY_FIELD_INDEX].sort((a, b) => a - b).join()) {
   throw new Error(`PlayerState's view fields (${viewTagged.join()}) are not the body fields (${BODY_FIELD_INDEX.join()})`);
 }
 
+/** A player leaving an area: one delete operation per body field. */
 export function bodyLeaveBytes(refId: number): number {
   return headerBytes(refId) + BODY_FIELDS.length;
 }

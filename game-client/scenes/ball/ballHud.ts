@@ -88,7 +88,7 @@ export class BallHud {
   }
 
   showNetGraph(visible: boolean): void {
-    this.netGraph.hidden = !visible;
+    if (this.netGraph.hidden === visible) this.netGraph.hidden = !visible;
   }
 
   setMuted(muted: boolean): void {
