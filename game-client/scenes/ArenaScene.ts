@@ -341,8 +341,7 @@ export class ArenaScene extends Phaser.Scene {
   // --- Commands and settings -----------------------------------------------------------------
 
   private command(command: CommandAction | HudCommand): void {
-    if (command === 'netGraph') settings.update({ netGraph: !settings.current.netGraph });
-    else this.commands.run(command);
+    this.commands.run(command);
   }
 
   private applySettings(s: Settings): void {

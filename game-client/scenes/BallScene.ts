@@ -205,8 +205,7 @@ export class BallScene extends Phaser.Scene {
   }
 
   private command(command: CommandAction | HudCommand): void {
-    if (command === 'netGraph') settings.update({ netGraph: !settings.current.netGraph });
-    else this.commands.run(command);
+    this.commands.run(command);
   }
 
   /** Read-only view for end-to-end tests and the console (debug build only: debugHooks.ts). */

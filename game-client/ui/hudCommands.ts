@@ -1,4 +1,4 @@
-import type { Controls } from '../input/controls.ts';
+import type { CommandAction, Controls } from '../input/controls.ts';
 import { settings } from '../settings/settings.ts';
 import type { HudCommand } from './hud.ts';
 import { openSettingsPanel, type SettingsPanel } from './settingsPanel.ts';
@@ -11,8 +11,8 @@ export interface ChatHud {
 }
 
 /**
- * What the HUD's buttons and their keys do in every game scene: chat, mute, the settings dialog,
- * and leave (which first closes the dialog or the chat field, then leaves the room). While the chat
+ * What the HUD's buttons and their keys do in every game scene: chat, the net graph, mute, the
+ * settings dialog, and leave (which first closes the dialog or the chat field, then leaves the room). While the chat
  * field or the dialog is open the game's controls are suspended, so typing steers nothing.
  */
 export class HudCommands {
@@ -24,12 +24,16 @@ export class HudCommands {
     return this.panel !== undefined;
   }
 
-  run(command: HudCommand): void {
+  /** A button's command, or a key's (the same, plus the net graph's N). */
+  run(command: CommandAction | HudCommand): void {
     switch (command) {
       case 'chat':
         if (this.panel !== undefined) return;
         this.suspend();
         this.hud.openChat();
+        break;
+      case 'netGraph':
+        settings.update({ netGraph: !settings.current.netGraph });
         break;
       case 'mute':
         settings.update({ muted: !settings.current.muted });
