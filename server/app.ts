@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineRoom, defineServer, type Server } from '@colyseus/core';
-import { BALL_GAME, BALL_ROOM } from '../shared/games/ball/definition.ts';
-import { gameListings } from '../shared/games/catalog.ts';
+import { ARENA_GAME } from '../shared/games/arena/definition.ts';
+import { GAMES, gameListings } from '../shared/games/catalog.ts';
 import { ARENA_ROOM, BATTLE_ROOM } from '../shared/limits.ts';
 import { resolveOperations } from './cluster/config.ts';
 import { answerMatchmakingWhileDraining } from './cluster/drainingResponse.ts';
@@ -99,14 +99,20 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     results: store ? { sink: store, checkpointIntervalS: store.config.checkpointIntervalS } : undefined,
     profileCheck: store ? profileJoinCheck(store.profiles) : undefined,
   };
-  const server = defineServer({
-    rooms: {
-      [ARENA_ROOM]: defineRoom(withRoomMetrics(arenaRoom(roomConfig))).sortBy({ clients: -1 }),
+  const games = config.games ?? GAMES;
+  const rooms: Record<string, ReturnType<typeof defineRoom<any>>> = {};
+  for (const game of games) {
+    if (game.id === ARENA_GAME.id) {
+      rooms[ARENA_ROOM] = defineRoom(withRoomMetrics(arenaRoom(roomConfig))).sortBy({ clients: -1 });
       // The large-room mode: up to 200 players on a map sized for the room (docs/INTEREST.md).
-      [BATTLE_ROOM]: defineRoom(withRoomMetrics(arenaRoom({ ...roomConfig, kind: 'battle' }))).sortBy({ clients: -1 }),
-      // A small game without interest management: everyone gets the whole state (server/rooms/GameRoom.ts).
-      [BALL_ROOM]: defineRoom(withRoomMetrics(gameRoom(BALL_GAME, roomConfig))).sortBy({ clients: -1 }),
-    },
+      rooms[BATTLE_ROOM] = defineRoom(withRoomMetrics(arenaRoom({ ...roomConfig, kind: 'battle' }))).sortBy({ clients: -1 });
+    } else {
+      // Any other game: the generic room, with the game's own interest if it declares one (server/rooms/GameRoom.ts).
+      rooms[game.rooms[0]!.name] = defineRoom(withRoomMetrics(gameRoom(game, roomConfig))).sortBy({ clients: -1 });
+    }
+  }
+  const server = defineServer({
+    rooms,
     transport,
     presence: scaleOut?.presence,
     driver: scaleOut?.driver,
@@ -124,7 +130,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
       if (store && config.adminToken) mountAdminApi(app, config.adminToken, store, security.guesses);
       mountObservability(app, config, security.guesses);
       mountOperationsRoutes(app, { health: scaleOut?.health, draining: () => draining, guesses: security.guesses });
-      mountRoutes(app, config.clientDir, gameListings(config.defaultMaxPlayers));
+      mountRoutes(app, config.clientDir, gameListings(config.defaultMaxPlayers, games));
       // Last: unknown paths, wrong methods and every error, as JSON (server/http/errors.ts).
       mountErrorHandling(app);
     },

@@ -6,6 +6,7 @@ import type { TlsFiles } from './security/setup.ts';
 import { loadOperationsConfig, type OperationsConfig } from './cluster/config.ts';
 import { int } from './env.ts';
 import { loadStoreConfig, type StoreConfig } from './store/config.ts';
+import type { GameDefinition } from '../shared/game/definition.ts';
 
 export type { TlsFiles };
 
@@ -40,6 +41,11 @@ export interface ServerConfig {
   adminToken?: string | null;
   /** Profiles, match records, ratings (server/store/config.ts); null or absent: keep nothing. */
   store?: StoreConfig | null;
+  /**
+   * The games this server hosts (absent: shared/games/catalog.ts' GAMES). An embedder or a test adds
+   * a game here: each game but the arena is served by the generic room under its room name.
+   */
+  games?: readonly GameDefinition<any, any>[];
 }
 
 /**

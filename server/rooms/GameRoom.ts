@@ -3,10 +3,13 @@ import type { Schema } from '@colyseus/schema';
 import { JOIN_REJECTIONS } from '../../shared/closeCodes.ts';
 import type { GameDefinition } from '../../shared/game/definition.ts';
 import { inputRanges } from '../../shared/game/input.ts';
+import { spatialKindsOf } from '../../shared/game/interest.ts';
 import { INPUT_BUFFER_MAX_INPUTS, TICK_HZ } from '../../shared/limits.ts';
 import type { GameMap } from '../../shared/maps.ts';
+import type { SpectateMessage } from '../../shared/messages.ts';
 import { seedFromString } from '../../shared/rng.ts';
 import { acknowledgeFrom, inputFieldsOf, routeInputs } from '../adapters/colyseusInput.ts';
+import { ReplicaViews } from '../interest/replicaViews.ts';
 import { MatchLedger, storedEndReason, type MatchScores, type PlayerScore } from '../lifecycle/matchLedger.ts';
 import { DEFAULT_MATCH_LIFECYCLE, MatchLifecycle, type MatchSource } from '../lifecycle/matchLifecycle.ts';
 import { InputChannel } from '../netcode/inputChannel.ts';
@@ -26,9 +29,10 @@ import { batchWrites } from './socketBatch.ts';
 const DECIDED_MATCH_HOLD_TICKS = TICK_HZ;
 
 /**
- * The room for any game definition that declares what it replicates (`replicated`/`replicate`),
- * without interest management: every client gets the whole state through Colyseus' own patch
- * path, which suits small rooms (the ball game). Inputs take the same path as the arena's: the
+ * The room for any game definition that declares what it replicates (`replicated`/`replicate`):
+ * every client gets the state through Colyseus' own patch path, whole (small rooms: the ball
+ * game), or filtered to what is around it when the game declares its `interest`
+ * (server/interest/replicaViews.ts). Inputs take the same path as the arena's: the
  * connection guard checks each frame against this game's input layout, the input channel buffers
  * them, each fixed step takes at most one per player. Seats, names, chat, reconnection, drain and
  * the match's end (by clock, or by the game: `isOver`) are the engine's, as in ArenaRoom.
@@ -45,6 +49,8 @@ export abstract class GameRoom extends EngineRoom {
   private replay: ReplayRecorder<unknown, unknown> | undefined;
   /** Set when the server keeps results and the game has standings: who played and how, for the match record. */
   private ledger: MatchLedger | undefined;
+  /** Set when the game declares spatial interest: each client's view of the state. */
+  private views: ReplicaViews | undefined;
   /** Players (not spectators), with the last input sequence applied for each. */
   private readonly lastSeq = new Map<string, number>();
   private readonly stepInputs = new Map<string, unknown>();
@@ -71,6 +77,7 @@ export abstract class GameRoom extends EngineRoom {
 
     this.shape = replicatedSchemaOf(game.replicated, game.id);
     this.setState(new this.shape.State());
+    if (game.interest !== undefined) this.views = new ReplicaViews(this.state as Schema, spatialKindsOf(game.replicated), map, game.interest);
     const InputSchema = inputSchemaOf(game.input, `${game.id}_Input`);
     (this as unknown as { inputs: unknown }).inputs = this.defineInput(InputSchema, { seqField: 'seq', bufferMaxSize: INPUT_BUFFER_MAX_INPUTS });
     this.channel = new InputChannel(inputFieldsOf(InputSchema, inputRanges(game.input)), 'seq', INPUT_BUFFER_MAX_INPUTS);
@@ -118,6 +125,7 @@ export abstract class GameRoom extends EngineRoom {
   }
 
   protected joinGame(client: Client, seat: Seat, name: string, auth: PlayerAuth | undefined): void {
+    this.views?.addViewer(client, seat === 'player');
     if (seat !== 'player') return;
     this.game.addPlayer(this.world, client.sessionId, name);
     this.ledger?.join(client.sessionId, auth?.profileId ?? null, name, this.game.tick(this.world));
@@ -126,12 +134,17 @@ export abstract class GameRoom extends EngineRoom {
   }
 
   protected leaveGame(client: Client, seat: Seat | undefined): void {
+    this.views?.removeViewer(client.sessionId);
     if (seat !== 'player') return;
     if (this.ledger !== undefined) this.ledger.leave(client.sessionId, this.scores().players.get(client.sessionId), this.game.tick(this.world));
     this.game.removePlayer(this.world, client.sessionId);
     this.replay?.leave(this.world, client.sessionId);
     this.lastSeq.delete(client.sessionId);
     this.playerInputs.delete(client.sessionId);
+  }
+
+  protected override spectateRequest(client: Client, request: SpectateMessage): void {
+    this.views?.spectate(client.sessionId, request);
   }
 
   /** The patches Colyseus frames for a connection acknowledge what the channel consumed for it. */
@@ -148,6 +161,7 @@ export abstract class GameRoom extends EngineRoom {
 
   override broadcastPatch(): boolean {
     if (this.world !== undefined) applyReplica(this.shape, this.state as Schema, this.game.replicate!(this.world));
+    this.views?.update();
     return batchWrites(this.clients, () => {
       const changed = super.broadcastPatch();
       this.net.afterPatch(this.clients);

@@ -1,5 +1,6 @@
 import type { GameMap } from '../maps.ts';
 import type { InputLayout } from './input.ts';
+import { checkInterest, type GameInterest } from './interest.ts';
 import type { Replica, ReplicatedLayout } from './state.ts';
 
 /**
@@ -54,6 +55,12 @@ export interface GameDefinition<W = unknown, I = unknown, L extends InputLayout 
    * goal, may differ).
    */
   restore?(replica: Replica, map: GameMap): W;
+  /**
+   * Each client receives the entities of the layout's per-client kinds (and the `view` fields of
+   * its kinds that have them) only around its own player (shared/game/interest.ts); absent: every
+   * client receives the whole state.
+   */
+  readonly interest?: GameInterest;
   /** Each player's line in the match-end message, best first (`kills`: the game's points). */
   standings?(world: W): Array<{ id: string; name: string; kills: number; deaths: number }>;
 }
@@ -61,5 +68,6 @@ export interface GameDefinition<W = unknown, I = unknown, L extends InputLayout 
 /** Type-checks a definition where it is declared, keeping its own world, input and layout types. */
 export function defineGame<W, I, L extends InputLayout>(game: GameDefinition<W, I, L>): GameDefinition<W, I, L> {
   if (game.rooms.length === 0) throw new Error(`game ${game.id}: no room names`);
+  if (game.interest !== undefined) checkInterest(game.id, game.interest, game.replicated);
   return game;
 }

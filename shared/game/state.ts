@@ -3,8 +3,9 @@
  * entity kinds, each a collection keyed by id with its fields. From the declaration the server
  * builds its state schema (server/state/replicatedState.ts) and the interest layer its field
  * tables; the client types the state the SDK decodes with `StateView` and reads replicas back.
- * Rooms without interest management (server/rooms/GameRoom.ts) send it whole to everyone; the
- * arena's room sends per-client parts (`view` fields, `perClient` kinds) through its interest layer.
+ * The generic room (server/rooms/GameRoom.ts) sends it whole to everyone, or the per-client parts
+ * (`view` fields, `perClient` kinds) only around each client when the game declares `interest`
+ * (shared/game/interest.ts); the arena's room sends them through its own interest layer.
  */
 
 /** Wire types of replicated fields (schema 5's primitives). */
