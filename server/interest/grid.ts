@@ -26,14 +26,16 @@ export class SpatialGrid<T, W> {
     this.watchers = Array.from({ length: this.cols * this.rows }, () => new Set<W>());
   }
 
+  // Written so that a position that is not a number (a game's bug) lands in the first cell
+  // instead of an index that is not one.
   private col(x: number): number {
     const c = Math.floor(x / this.cellPx);
-    return c < 0 ? 0 : c >= this.cols ? this.cols - 1 : c;
+    return c >= 0 ? (c >= this.cols ? this.cols - 1 : c) : 0;
   }
 
   private row(y: number): number {
     const r = Math.floor(y / this.cellPx);
-    return r < 0 ? 0 : r >= this.rows ? this.rows - 1 : r;
+    return r >= 0 ? (r >= this.rows ? this.rows - 1 : r) : 0;
   }
 
   cellOf(x: number, y: number): number {
