@@ -1,5 +1,7 @@
 import type { Application, Request, Response } from 'express';
 import { z } from 'zod';
+import { GAME_IDS } from '../../shared/games/catalog.ts';
+import { DEFAULT_GAME_ID } from '../../shared/games/ids.ts';
 import { log } from '../observability/log.ts';
 import { BOARDS, decodeCursor, encodeCursor, PERIODS } from '../store/leaderboard/leaderboard.ts';
 import type { Store } from '../store/store.ts';
@@ -27,6 +29,8 @@ const cursor = z.string().max(32).transform((c, ctx) => {
 });
 const limit = z.string().regex(/^\d{1,3}$/, 'not a number').transform(Number).pipe(z.number().int().min(1).max(PAGE_SIZE_MAX));
 const leaderboardQuery = z.strictObject({
+  /** Whose boards: each game has its own (default: the arena's, all that clients before per-game ratings knew). */
+  game: z.enum(GAME_IDS).default(DEFAULT_GAME_ID),
   board: z.enum(BOARDS).default('rating'),
   period: z.enum(PERIODS).default('all'),
   cursor: cursor.optional(),
@@ -82,8 +86,8 @@ export function mountPlayerApi(app: Application, store: Store): void {
   app.get('/api/leaderboard', async (req: Request, res: Response) => {
     const q = parse(leaderboardQuery, req.query, res, 'query');
     if (!q.ok) return;
-    const { board, period, cursor: offset = 0, limit: size = PAGE_SIZE_DEFAULT, me } = q.value;
-    await answer(res, `lb:${board}:${period}:${offset}:${size}:${me ?? ''}`, () => store.leaderboards.page(board, period, offset, size, me ?? null));
+    const { game, board, period, cursor: offset = 0, limit: size = PAGE_SIZE_DEFAULT, me } = q.value;
+    await answer(res, `lb:${game}:${board}:${period}:${offset}:${size}:${me ?? ''}`, () => store.leaderboards.page(game, board, period, offset, size, me ?? null));
   });
 
   app.get('/api/players/:id', async (req: Request, res: Response) => {

@@ -1,6 +1,7 @@
 import { matchMaker } from '@colyseus/core';
 import type { Application, Request, Response } from 'express';
 import { z } from 'zod';
+import { gameOfRoom } from '../../shared/games/catalog.ts';
 import { ARENA_ROOM, BATTLE_ROOM } from '../../shared/limits.ts';
 import { QUICK_PLAY_PATH, type ArenaMetadata, type QuickPlayAnswer } from '../../shared/messages.ts';
 import { sendError } from '../http/errors.ts';
@@ -28,7 +29,7 @@ async function openRooms(kind: string): Promise<QuickPlayRoom[]> {
 /**
  * `GET /api/quickplay?kind=arena`, with the guest token in the Authorization header (as
  * matchmaking's): which room quick play should fill for this player, chosen by the rating the store
- * holds for the token's profile (docs/RESULTS.md "Quick play"). Nothing the client sends besides
+ * holds for the token's profile in that room's game (docs/RESULTS.md "Quick play"). Nothing the client sends besides
  * the token and the room kind is read, so no rating can be claimed. A guest without a profile, an
  * unrated profile, a store that does not answer in time, or no room near the player's rating:
  * `roomId: null`, and the client matchmakes exactly as before. Errors are the fixed `{ code, error }`.
@@ -45,7 +46,8 @@ export function mountQuickPlayApi(app: Application, tokens: GuestTokens, store: 
     const check = await tokens.verify(bearerToken(req.headers.authorization));
     if (!check.ok) return sendError(res, 401, `auth_failed: ${check.reason}`);
     res.set('cache-control', 'no-store');
-    const skill = check.profileId === undefined ? undefined : (await skillOf(check.profileId)).skill;
+    // The rating of the game played in that kind of room (both kinds are the arena's).
+    const skill = check.profileId === undefined ? undefined : (await skillOf(check.profileId, gameOfRoom(q.data.kind)!)).skill;
     if (skill === undefined) return void res.json({ roomId: null, reason: 'unrated' } satisfies QuickPlayAnswer);
     try {
       const roomId = chooseQuickPlayRoom(skill, await openRooms(q.data.kind)) ?? null;

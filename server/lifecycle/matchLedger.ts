@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TICK_HZ } from '../../shared/limits.ts';
 import type { MatchEnd } from '../../shared/messages.ts';
-import { RATED_GAME_ID } from '../store/config.ts';
 import type { MatchEndReason } from '../store/db/schema.ts';
 import type { MatchLineRecord, MatchRecord, RatingChanges } from '../store/matches/records.ts';
 
@@ -12,10 +11,15 @@ export interface MatchSink {
   readonly instance: string;
 }
 
-/** A seated player's score as the ledger reads it (`kills`: the game's points, as in its standings). */
+/**
+ * A seated player's score as the ledger reads it (`kills`: the game's points, as in its standings;
+ * `team` and `placing` when the game's standings give them: shared/game/definition.ts).
+ */
 export interface PlayerScore {
   readonly kills: number;
   readonly deaths: number;
+  readonly team?: number;
+  readonly placing?: number;
 }
 
 /**
@@ -40,6 +44,8 @@ interface Participant {
   deaths: number;
   ticksDone: number;
   damage: number;
+  /** The team its seats played for, as last seen (a game without teams: undefined). */
+  team: number | undefined;
   /** Seats of this profile in the room now (two tabs of one browser are two seats), with their join tick. */
   live: Map<string, number>;
 }
@@ -70,7 +76,7 @@ export class MatchLedger {
     const key = profileId ?? `session:${sessionId}`;
     let p = this.byKey.get(key);
     if (p === undefined) {
-      p = { profileId, name, kills: 0, deaths: 0, ticksDone: 0, damage: 0, live: new Map() };
+      p = { profileId, name, kills: 0, deaths: 0, ticksDone: 0, damage: 0, team: undefined, live: new Map() };
       this.byKey.set(key, p);
     }
     p.name = name;
@@ -87,6 +93,7 @@ export class MatchLedger {
     if (player !== undefined) {
       p.kills += player.kills;
       p.deaths += player.deaths;
+      p.team = player.team ?? p.team;
     }
     const joined = p.live.get(sessionId);
     if (joined !== undefined) p.ticksDone += tick - joined;
@@ -121,29 +128,50 @@ export class MatchLedger {
 
   private record(world: MatchScores): MatchRecord {
     const msPerTick = 1000 / TICK_HZ;
-    const lines: Array<Omit<MatchLineRecord, 'placing'>> = [];
+    const lines: UnplacedLine[] = [];
     for (const p of this.byKey.values()) {
-      let { kills, deaths, ticksDone: ticks } = p;
+      let { kills, deaths, ticksDone: ticks, team } = p;
+      let given: number | undefined;
       for (const [sessionId, joined] of p.live) {
         const player = world.players.get(sessionId);
         kills += player?.kills ?? 0;
         deaths += player?.deaths ?? 0;
+        team = player?.team ?? team;
+        if (player?.placing !== undefined) given = Math.min(given ?? player.placing, player.placing);
         ticks += world.tick - joined;
       }
-      lines.push({ profileId: p.profileId, name: p.name, kills, deaths, damage: p.damage, timePlayedMs: Math.round(ticks * msPerTick) });
+      lines.push({ profileId: p.profileId, name: p.name, kills, deaths, damage: p.damage, timePlayedMs: Math.round(ticks * msPerTick), team, given });
     }
-    lines.sort((a, b) => b.kills - a.kills || a.deaths - b.deaths);
-    // Equal kills and deaths share a placing (a draw between them for the rating).
-    let placing = 0;
-    const placed = lines.map((l, i) => {
-      const prev = lines[i - 1];
-      if (prev === undefined || prev.kills !== l.kills || prev.deaths !== l.deaths) placing = i + 1;
-      return { ...l, placing };
-    });
     return {
       id: this.matchId, game: this.meta.game, roomKind: this.meta.roomKind, mapId: this.meta.mapId, instance: this.sink.instance,
-      rated: this.meta.game === RATED_GAME_ID,
-      startedAt: this.startedAt, at: Date.now(), durationMs: Math.round(world.tick * msPerTick), lines: placed,
+      startedAt: this.startedAt, at: Date.now(), durationMs: Math.round(world.tick * msPerTick), lines: placeLines(lines),
     };
   }
+}
+
+/** A line before its placing: `given` is the game's own placing of the profile's seats still seated. */
+type UnplacedLine = Omit<MatchLineRecord, 'placing'> & { given: number | undefined };
+
+/**
+ * Each line's placing, best first (1 = best; equal results share one: a draw for the rating). When
+ * the game's standings place players (a team game places teams by the match's result), those
+ * placings; a player who left before the end takes their team's, or comes after everyone seated.
+ * Otherwise by kills, then fewer deaths.
+ */
+function placeLines(lines: readonly UnplacedLine[]): MatchLineRecord[] {
+  const strip = ({ given: _, ...line }: UnplacedLine, placing: number): MatchLineRecord => ({ ...line, placing });
+  if (lines.some((l) => l.given !== undefined)) {
+    const byTeam = new Map<number, number>();
+    for (const l of lines) if (l.team !== undefined && l.given !== undefined) byTeam.set(l.team, Math.min(byTeam.get(l.team) ?? l.given, l.given));
+    const behind = Math.max(...lines.map((l) => l.given ?? 0)) + 1;
+    return lines.map((l) => strip(l, l.given ?? (l.team === undefined ? undefined : byTeam.get(l.team)) ?? behind))
+      .sort((a, b) => a.placing - b.placing || b.kills - a.kills || a.deaths - b.deaths);
+  }
+  const sorted = [...lines].sort((a, b) => b.kills - a.kills || a.deaths - b.deaths);
+  let placing = 0;
+  return sorted.map((l, i) => {
+    const prev = sorted[i - 1];
+    if (prev === undefined || prev.kills !== l.kills || prev.deaths !== l.deaths) placing = i + 1;
+    return strip(l, placing);
+  });
 }

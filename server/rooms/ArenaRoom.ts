@@ -198,7 +198,7 @@ export function arenaRoom(config: RoomConfig): typeof ArenaRoom {
     protected override config = config;
 
     static override async onAuth(token: string, options: unknown, context: AuthContext): Promise<PlayerAuth> {
-      return tokens === undefined ? ArenaRoom.onAuth(token, options, context) : authorizeJoin(tokens, token, options, context?.ip, config.profileCheck);
+      return tokens === undefined ? ArenaRoom.onAuth(token, options, context) : authorizeJoin(tokens, token, options, context?.ip, { check: config.profileCheck, game: ARENA_GAME.id });
     }
   };
 }

@@ -201,7 +201,7 @@ export function gameRoom(game: GameDefinition<any, any>, config: RoomConfig) {
     protected override readonly game = game;
 
     static override async onAuth(token: string, options: unknown, context: AuthContext): Promise<PlayerAuth> {
-      return tokens === undefined ? GameRoom.onAuth(token, options, context) : authorizeJoin(tokens, token, options, context?.ip, config.profileCheck);
+      return tokens === undefined ? GameRoom.onAuth(token, options, context) : authorizeJoin(tokens, token, options, context?.ip, { check: config.profileCheck, game: game.id });
     }
   }
   return ConfiguredGameRoom;

@@ -9,7 +9,7 @@ import type { RoomConfig } from './roomConfig.ts';
 
 type JoinOptions = z.output<typeof joinOptionsSchema>;
 /** What the static onAuth hands a room with each seat; `address` is the client address the edge resolved. */
-/** `skillMu`: the profile's rating (μ) read from the store at join, when it is rated; never from the client. */
+/** `skillMu`: the profile's rating (μ) in the room's game read from the store at join, when it is rated; never from the client. */
 export interface PlayerAuth { name: string; guestId?: string; profileId?: string; skillMu?: number; spectate?: boolean; address?: string }
 
 /** Parse join/create options or refuse with a reason the client can show. */
@@ -31,7 +31,7 @@ export function parseJoinOptions(raw: unknown): JoinOptions {
  */
 export async function authorizeJoin(
   tokens: GuestTokens, token: string | undefined, options: unknown, address?: string,
-  profileCheck?: RoomConfig['profileCheck'],
+  profile?: { check: RoomConfig['profileCheck']; game: string },
 ): Promise<PlayerAuth> {
   const check = await tokens.verify(token);
   if (!check.ok) {
@@ -40,7 +40,7 @@ export async function authorizeJoin(
     throw new ServerError(401, `${JOIN_REJECTIONS.AUTH_FAILED}: ${check.reason}`);
   }
   const parsed = parseJoinOptions(options);
-  const found = profileCheck === undefined || check.profileId === undefined ? {} : await profileCheck(check.profileId);
+  const found = profile?.check === undefined || check.profileId === undefined ? {} : await profile.check(check.profileId, profile.game);
   if (found.refusal !== undefined) {
     joinRejectionsTotal.inc({ reason: JOIN_REJECTIONS.BANNED });
     throw new ServerError(403, `${JOIN_REJECTIONS.BANNED}: ${found.refusal}`);

@@ -4,7 +4,7 @@ import type { MatchSink } from '../lifecycle/matchLedger.ts';
 import type { InterestOptions } from '../interest/config.ts';
 import type { AddressList } from '../security/clientAddress.ts';
 import type { GuestTokens } from '../security/guestTokens.ts';
-import type { ProfileJoin } from '../store/profiles/joinCheck.ts';
+import type { ProfileCheck } from '../store/profiles/joinCheck.ts';
 import type { RoomKindName } from './roomKinds.ts';
 
 /** What the server hands every room it registers (server/app.ts), whatever game the room runs. */
@@ -33,8 +33,8 @@ export interface RoomConfig {
   rateLimitExempt?: AddressList;
   /** Keep match results (server/store/): where records go, and how often running matches checkpoint. */
   results?: { sink: MatchSink; checkpointIntervalS: number };
-  /** The join check of a profile: a refusal (a ban) to refuse the join, and its rating when rated (quick play). */
-  profileCheck?: (profileId: string) => Promise<ProfileJoin>;
+  /** The join check of a profile: a refusal (a ban) to refuse the join, and its rating in the room's game when rated (quick play). */
+  profileCheck?: ProfileCheck;
 }
 
 export const DEFAULT_ROOM_CONFIG: RoomConfig = {

@@ -1,11 +1,13 @@
 import express, { type Application, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { DEFAULT_GAME_ID } from '../../shared/games/ids.ts';
 import { displayName } from '../../shared/messages.ts';
 import { log } from '../observability/log.ts';
 import { GUEST_AUTH_PATH } from './edge.ts';
 import type { GuestTokens } from './guestTokens.ts';
 import type { Profile } from '../store/profiles/profiles.ts';
 import { CREDENTIAL_LIFETIME_MS } from '../store/profiles/profiles.ts';
+import { displayRating, INITIAL_RATING } from '../store/ratings/rating.ts';
 import type { Store } from '../store/store.ts';
 import { sendError } from '../http/errors.ts';
 
@@ -21,8 +23,11 @@ export interface GuestSession {
 export interface PublicProfile {
   id: string;
   name: string;
+  /** The arena's rating and rated matches (DEFAULT_GAME_ID), as before ratings were kept per game. */
   rating: number;
   matchesPlayed: number;
+  /** By game id, each game the profile has been rated in. */
+  ratings: Record<string, { rating: number; matchesPlayed: number }>;
   banned: boolean;
 }
 
@@ -39,7 +44,10 @@ export interface ProfileAuth {
 }
 
 export function publicProfile(p: Profile): PublicProfile {
-  return { id: p.id, name: p.name, rating: p.rating, matchesPlayed: p.matchesPlayed, banned: p.banned };
+  const ratings: PublicProfile['ratings'] = {};
+  for (const [game, r] of Object.entries(p.ratings)) ratings[game] = { rating: r.rating, matchesPlayed: r.matchesPlayed };
+  const own = ratings[DEFAULT_GAME_ID] ?? { rating: displayRating(INITIAL_RATING), matchesPlayed: 0 };
+  return { id: p.id, name: p.name, rating: own.rating, matchesPlayed: own.matchesPlayed, ratings, banned: p.banned };
 }
 
 /**

@@ -13,13 +13,6 @@ export interface StoreConfig {
   checkpointIntervalS: number;
 }
 
-/**
- * The game whose matches change ratings and fill the leaderboards. A profile has one rating, and it
- * is the arena's: another game's matches are kept (histories, match tables) but rated on their own
- * scale they are not, yet, so they change no rating and no board.
- */
-export const RATED_GAME_ID = 'arena';
-
 export const DEFAULT_DATA_DIR = './data';
 export const SQLITE_FILE_NAME = 'arena.sqlite';
 export const DEFAULT_STORE_QUEUE_MAX = 1000;

@@ -61,8 +61,26 @@ export interface GameDefinition<W = unknown, I = unknown, L extends InputLayout 
    * client receives the whole state.
    */
   readonly interest?: GameInterest;
-  /** Each player's line in the match-end message, best first (`kills`: the game's points). */
-  standings?(world: W): Array<{ id: string; name: string; kills: number; deaths: number }>;
+  /**
+   * Each player's line, best first (`kills`: the game's points): the match-end message's scores and
+   * the match record's lines. Its matches are rated on the game's own scale (docs/RESULTS.md).
+   */
+  standings?(world: W): StandingsLine[];
+}
+
+/** One player's line in a game's standings. */
+export interface StandingsLine {
+  id: string;
+  name: string;
+  kills: number;
+  deaths: number;
+  /** The player's team in a team game: a team is rated as one (its players share its result). */
+  team?: number;
+  /**
+   * 1 = best, equal results share a placing; absent: the engine places by kills, then fewer deaths.
+   * A team game places teams by the match's result, not by who scored.
+   */
+  placing?: number;
 }
 
 /** Type-checks a definition where it is declared, keeping its own world, input and layout types. */

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
 
 /**
@@ -83,6 +83,33 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('ok', 'integer', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('admin_audit_at').on('admin_audit').column('at').execute();
+    },
+  },
+  '004_game_ratings': {
+    async up(db: Kysely<any>): Promise<void> {
+      // A rating per profile per game, where 002 gave the profile one (the arena's).
+      await db.schema.createTable('ratings')
+        .addColumn('profile_id', 'text', (c) => c.notNull())
+        .addColumn('game', 'text', (c) => c.notNull())
+        .addColumn('mu', 'double precision', (c) => c.notNull())
+        .addColumn('sigma', 'double precision', (c) => c.notNull())
+        .addColumn('rating', 'double precision', (c) => c.notNull())
+        .addColumn('matches_played', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ratings_pk', ['profile_id', 'game'])
+        .execute();
+      // A game's rating board: its rows by rating.
+      await db.schema.createIndex('ratings_board').on('ratings').columns(['game', 'rating']).execute();
+      // The arena's ratings so far. 'arena' is written out: a released migration must not follow
+      // a later edit of a constant.
+      await db.insertInto('ratings')
+        .columns(['profile_id', 'game', 'mu', 'sigma', 'rating', 'matches_played'])
+        .expression(db.selectFrom('profiles')
+          .select(['id', sql.lit('arena').as('game'), 'rating_mu', 'rating_sigma', 'rating', 'matches_played'])
+          .where('matches_played', '>', 0))
+        .execute();
+      // The old columns and their index stay: during a rolling upgrade the previous release's
+      // processes run against this schema (docs/OPERATIONS.md, "Migrations only add"), and they
+      // read and write them. A later migration may drop them once no such process can run.
     },
   },
 };

@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely';
-
 /**
  * The store's tables, as Kysely sees them (server/store/db/migrations.ts creates them). Times are
  * milliseconds since the epoch (bigint columns read as numbers on both engines). No table holds an
@@ -7,6 +5,7 @@ import type { Generated } from 'kysely';
  */
 export interface Database {
   profiles: ProfilesTable;
+  ratings: RatingsTable;
   refresh_credentials: RefreshCredentialsTable;
   matches: MatchesTable;
   match_lines: MatchLinesTable;
@@ -22,12 +21,22 @@ export interface ProfilesTable {
   /** Set while the profile is banned (ms since the epoch), with the operator's reason. */
   banned_at: number | null;
   ban_reason: string | null;
-  // Since schema version 2 (002_matches):
-  rating_mu: Generated<number>;
-  rating_sigma: Generated<number>;
-  /** What leaderboards sort by: OpenSkill's ordinal (mu − 3σ), a conservative estimate. */
-  rating: Generated<number>;
-  matches_played: Generated<number>;
+  // The arena's rating columns of 002_matches (rating_mu, rating_sigma, rating, matches_played)
+  // are still in the table, defaults and all, for processes of the previous release during a
+  // rolling upgrade (004_game_ratings); this release reads and writes `ratings` only.
+}
+
+/** One profile's rating in one game (since 004_game_ratings): a row once a match of that game rated it. */
+export interface RatingsTable {
+  profile_id: string;
+  /** The game's id (shared/games/catalog.ts). */
+  game: string;
+  /** OpenSkill's estimate and its uncertainty (server/store/ratings/rating.ts). */
+  mu: number;
+  sigma: number;
+  /** What the game's rating board sorts by: OpenSkill's ordinal (mu − 3σ), a conservative estimate. */
+  rating: number;
+  matches_played: number;
 }
 
 export interface RefreshCredentialsTable {
@@ -64,7 +73,7 @@ export interface MatchesTable {
   ended_at: number | null;
   duration_ms: number;
   checkpoint_at: number;
-  /** 1 when the match changed ratings. */
+  /** 1 when the match changed ratings (its game's). */
   rated: number;
 }
 

@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { RATED_GAME_ID } from '../config.ts';
 
 export const BOARDS = ['rating', 'kills'] as const;
 export const PERIODS = ['all', 'week'] as const;
@@ -11,11 +10,13 @@ export interface BoardEntry {
   rank: number;
   profileId: string;
   name: string;
-  /** The rating (board `rating`) or the kills in the period (board `kills`). */
+  /** The rating in the game (board `rating`) or its points in the period (board `kills`: kills, goals in a ball match). */
   score: number;
 }
 
 export interface BoardPage {
+  /** The game whose board this is (shared/games/catalog.ts). */
+  game: string;
   board: Board;
   period: Period;
   entries: BoardEntry[];
@@ -33,16 +34,17 @@ export function weekStartMs(nowMs: number): number {
 }
 
 /**
- * Leaderboards, computed from the tables on each (briefly cached) request: all time and this week,
- * by rating and by kills. Ties are broken by profile id so pages never overlap. A cursor is the
+ * Leaderboards, one set per game, computed from the tables on each (briefly cached) request: all
+ * time and this week, by the game's rating and by its points (`kills`: a match line's kills, which
+ * are a ball match's goals). Ties are broken by profile id so pages never overlap. A cursor is the
  * offset of the next page (opaque to clients, validated on the way in).
  */
 export class Leaderboards {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async page(board: Board, period: Period, offset: number, limit: number, ownId: string | null, nowMs = Date.now()): Promise<BoardPage> {
+  async page(game: string, board: Board, period: Period, offset: number, limit: number, ownId: string | null, nowMs = Date.now()): Promise<BoardPage> {
     const since = period === 'week' ? weekStartMs(nowMs) : 0;
-    const scored = this.scores(board, since);
+    const scored = this.scores(game, board, since);
     const rows = await this.db.selectFrom(scored.as('s')).selectAll()
       .orderBy('score', 'desc').orderBy('profile_id', 'asc').offset(offset).limit(limit + 1).execute();
     const entries = rows.slice(0, limit).map((r, i) => ({ rank: offset + i + 1, profileId: r.profile_id, name: r.name, score: Number(r.score) }));
@@ -56,18 +58,20 @@ export class Leaderboards {
         own = { rank: Number(ahead.n) + 1, profileId: ownId, name: mine.name, score: Number(mine.score) };
       }
     }
-    return { board, period, entries, nextCursor: rows.length > limit ? encodeCursor(offset + limit) : null, own };
+    return { game, board, period, entries, nextCursor: rows.length > limit ? encodeCursor(offset + limit) : null, own };
   }
 
-  private scores(board: Board, since: number) {
+  private scores(game: string, board: Board, since: number) {
     const db = this.db;
     if (board === 'rating') {
-      // Players rated at least once; this week: those with a rated match ending this week.
-      return db.selectFrom('profiles').select(['profiles.id as profile_id', 'profiles.name as name', 'profiles.rating as score'])
-        .where('profiles.matches_played', '>', 0)
+      // Players rated in the game at least once; this week: those with a rated match of it ending this week.
+      return db.selectFrom('ratings').innerJoin('profiles', 'profiles.id', 'ratings.profile_id')
+        .select(['profiles.id as profile_id', 'profiles.name as name', 'ratings.rating as score'])
+        .where('ratings.game', '=', game).where('ratings.matches_played', '>', 0)
         .$if(since > 0, (q) => q.where((eb) => eb.exists(
           eb.selectFrom('match_lines').innerJoin('matches', 'matches.id', 'match_lines.match_id').select(sql`1`.as('one'))
-            .whereRef('match_lines.profile_id', '=', 'profiles.id').where('matches.rated', '=', 1).where('matches.ended_at', '>=', since),
+            .whereRef('match_lines.profile_id', '=', 'profiles.id').where('matches.game', '=', game)
+            .where('matches.rated', '=', 1).where('matches.ended_at', '>=', since),
         )));
     }
     return db.selectFrom('match_lines')
@@ -75,8 +79,8 @@ export class Leaderboards {
       .innerJoin('profiles', 'profiles.id', 'match_lines.profile_id')
       .select((eb) => ['profiles.id as profile_id', 'profiles.name as name', eb.fn.sum<number>('match_lines.kills').as('score')])
       .where('matches.status', '=', 'ended')
-      // Kills of the rated game only: another game's points are not kills.
-      .where('matches.game', '=', RATED_GAME_ID)
+      // The game's own points: a goal and a kill do not add up.
+      .where('matches.game', '=', game)
       .$if(since > 0, (q) => q.where('matches.ended_at', '>=', since))
       .groupBy(['profiles.id', 'profiles.name']);
   }

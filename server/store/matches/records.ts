@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, MatchEndReason } from '../db/schema.ts';
-import { displayRating, rateMatch } from '../ratings/rating.ts';
+import { displayRating, INITIAL_RATING, rateTeams, type PlayerRating } from '../ratings/rating.ts';
 
 export interface MatchLineRecord {
   /** null: a player without a stored profile (or one since deleted). */
@@ -12,6 +12,8 @@ export interface MatchLineRecord {
   timePlayedMs: number;
   /** 1 = best; equal results share a placing. */
   placing: number;
+  /** The player's team in a team game (rated together); not stored: it matters only to the rating. */
+  team?: number;
 }
 
 /** One match as the room knows it: final at the end, or a checkpoint while it runs. */
@@ -26,15 +28,21 @@ export interface MatchRecord {
   at: number;
   durationMs: number;
   lines: MatchLineRecord[];
-  /** A match of the game that has ratings (store/config.ts' RATED_GAME_ID): it may change them. */
-  rated: boolean;
 }
 
 export type RatingChanges = Map<string, { before: number; after: number }>;
 
-/** Matches that change ratings: of a rated game, played to their end, with at least two players with profiles. */
-export function isRated(reason: MatchEndReason, record: Pick<MatchRecord, 'rated' | 'lines'>): boolean {
-  return record.rated && (reason === 'time' || reason === 'decided') && new Set(record.lines.map((l) => l.profileId).filter((p) => p !== null)).size >= 2;
+/**
+ * Matches that change ratings (their game's): played to their end (its time, or decided by play),
+ * with players with profiles on at least two sides (two players, or two teams in a team game).
+ */
+export function isRated(reason: MatchEndReason, record: Pick<MatchRecord, 'lines'>): boolean {
+  return (reason === 'time' || reason === 'decided') && new Set(record.lines.filter((l) => l.profileId !== null).map(sideOf)).size >= 2;
+}
+
+/** Who a line plays for, as rated: its team in a team game, else the player alone. */
+function sideOf(line: MatchLineRecord): string {
+  return line.team === undefined ? `player:${line.profileId}` : `team:${line.team}`;
 }
 
 /**
@@ -119,7 +127,11 @@ async function replaceLines(tx: Transaction<Database>, record: MatchRecord, chan
   })).execute();
 }
 
-/** Rate the players who have a stored profile (one line each), by placing; update their profiles. */
+/**
+ * Rate the players who have a stored profile (one line each) in the match's game, by placing: teams
+ * when the lines have them (a team's players rated as one), else each player alone. A player's
+ * first match of a game starts from OpenSkill's initial rating.
+ */
 async function applyRatings(tx: Transaction<Database>, record: MatchRecord, lockRows: boolean): Promise<RatingChanges> {
   const best = new Map<string, MatchLineRecord>();
   for (const l of record.lines) {
@@ -127,21 +139,39 @@ async function applyRatings(tx: Transaction<Database>, record: MatchRecord, lock
     const seen = best.get(l.profileId);
     if (seen === undefined || l.placing < seen.placing) best.set(l.profileId, l);
   }
-  const ids = [...best.keys()];
+  const changes: RatingChanges = new Map();
+  if (best.size === 0) return changes;
+  // Profiles deleted meanwhile are left out; the others get a row at the initial rating if they
+  // have none for this game (a row another match is creating at this moment is left to it).
+  const ids = (await tx.selectFrom('profiles').select('id').where('id', 'in', [...best.keys()]).orderBy('id').execute()).map((r) => r.id);
+  // One side left (everyone on one team, or alone): nobody was beaten, nothing to learn.
+  if (new Set(ids.map((id) => sideOf(best.get(id)!))).size < 2) return changes;
+  const initial = { game: record.game, mu: INITIAL_RATING.mu, sigma: INITIAL_RATING.sigma, rating: displayRating(INITIAL_RATING), matches_played: 0 };
+  await tx.insertInto('ratings').values(ids.map((id) => ({ profile_id: id, ...initial })))
+    .onConflict((oc) => oc.columns(['profile_id', 'game']).doNothing()).execute();
   // A player in two matches that end at once (two processes): the second transaction waits for the
   // first's new rating instead of overwriting it (rows locked in id order: no deadlock).
-  const rows = ids.length === 0 ? [] : await tx.selectFrom('profiles').select(['id', 'rating_mu', 'rating_sigma', 'rating'])
-    .where('id', 'in', ids).orderBy('id').$if(lockRows, (q) => q.forUpdate()).execute();
-  const changes: RatingChanges = new Map();
-  if (rows.length < 2) return changes;
-  const next = rateMatch(rows.map((r) => ({ mu: r.rating_mu, sigma: r.rating_sigma })), rows.map((r) => best.get(r.id)!.placing));
-  for (const [i, row] of rows.entries()) {
-    const after = next[i]!;
-    const shown = displayRating(after);
-    await tx.updateTable('profiles')
-      .set((eb) => ({ rating_mu: after.mu, rating_sigma: after.sigma, rating: shown, matches_played: eb('matches_played', '+', 1) }))
-      .where('id', '=', row.id).execute();
-    changes.set(row.id, { before: row.rating, after: shown });
+  const rows = await tx.selectFrom('ratings').select(['profile_id', 'mu', 'sigma', 'rating'])
+    .where('game', '=', record.game).where('profile_id', 'in', ids).orderBy('profile_id').$if(lockRows, (q) => q.forUpdate()).execute();
+  const teams = new Map<string, { placing: number; players: Array<{ id: string; before: number; skill: PlayerRating }> }>();
+  for (const row of rows) {
+    const line = best.get(row.profile_id)!;
+    let team = teams.get(sideOf(line));
+    if (team === undefined) teams.set(sideOf(line), (team = { placing: line.placing, players: [] }));
+    team.placing = Math.min(team.placing, line.placing);
+    team.players.push({ id: row.profile_id, before: row.rating, skill: { mu: row.mu, sigma: row.sigma } });
+  }
+  const order = [...teams.values()];
+  const next = rateTeams(order.map((t) => t.players.map((p) => p.skill)), order.map((t) => t.placing));
+  for (const [i, team] of order.entries()) {
+    for (const [j, player] of team.players.entries()) {
+      const after = next[i]![j]!;
+      const shown = displayRating(after);
+      await tx.updateTable('ratings')
+        .set((eb) => ({ mu: after.mu, sigma: after.sigma, rating: shown, matches_played: eb('matches_played', '+', 1) }))
+        .where('profile_id', '=', player.id).where('game', '=', record.game).execute();
+      changes.set(player.id, { before: player.before, after: shown });
+    }
   }
   return changes;
 }

@@ -1,17 +1,25 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { PlayerRating } from '../ratings/rating.ts';
 import { hashMatches, hashSecret, newCredentialId, newProfileId, newSecret, parseCredential, type Credential } from './credentials.ts';
 
 export interface Profile {
   id: string;
   name: string;
   createdAt: number;
-  rating: number;
-  /** OpenSkill's estimate behind `rating`: what quick play compares (server/store/ratings/quickPlay.ts). */
-  skill: { mu: number; sigma: number };
-  matchesPlayed: number;
+  /** By game id: the games a match has rated this profile in (none: a new profile). */
+  ratings: Readonly<Record<string, GameRating>>;
   banned: boolean;
   banReason: string | null;
+}
+
+/** A profile's rating in one game. */
+export interface GameRating {
+  /** The shown rating (OpenSkill's ordinal): what the game's board sorts by. */
+  rating: number;
+  /** OpenSkill's estimate behind `rating`: what quick play compares (server/store/ratings/quickPlay.ts). */
+  skill: PlayerRating;
+  matchesPlayed: number;
 }
 
 export interface Visit {
@@ -30,22 +38,25 @@ export const CREDENTIAL_LIFETIME_MS = 400 * 24 * 60 * 60 * 1000;
 /** A new profile's name until the player picks one. */
 export const DEFAULT_PROFILE_NAME = 'Player';
 
-type ProfileRow = Pick<Database['profiles'], 'id' | 'name' | 'created_at' | 'banned_at' | 'ban_reason'> & { rating: number; rating_mu: number; rating_sigma: number; matches_played: number };
+type ProfileRow = Pick<Database['profiles'], 'id' | 'name' | 'created_at' | 'banned_at' | 'ban_reason'>;
 
-function toProfile(row: ProfileRow): Profile {
+const PROFILE_COLUMNS = ['id', 'name', 'created_at', 'banned_at', 'ban_reason'] as const;
+
+/** The profile of `row`, with its ratings read by `db` (the caller's transaction, when it is in one). */
+async function toProfile(db: Kysely<Database>, row: ProfileRow): Promise<Profile> {
+  const rows = await db.selectFrom('ratings').select(['game', 'mu', 'sigma', 'rating', 'matches_played'])
+    .where('profile_id', '=', row.id).where('matches_played', '>', 0).orderBy('game').execute();
+  const ratings: Record<string, GameRating> = {};
+  for (const r of rows) ratings[r.game] = { rating: r.rating, skill: { mu: r.mu, sigma: r.sigma }, matchesPlayed: r.matches_played };
   return {
     id: row.id,
     name: row.name,
     createdAt: row.created_at,
-    rating: row.rating,
-    skill: { mu: row.rating_mu, sigma: row.rating_sigma },
-    matchesPlayed: row.matches_played,
+    ratings,
     banned: row.banned_at !== null,
     banReason: row.ban_reason,
   };
 }
-
-const PROFILE_COLUMNS = ['id', 'name', 'created_at', 'banned_at', 'ban_reason', 'rating', 'rating_mu', 'rating_sigma', 'matches_played'] as const;
 
 /** Profiles and their refresh credentials (no passwords: the browser's cookie is the key). */
 export class ProfileStore {
@@ -53,7 +64,7 @@ export class ProfileStore {
 
   async get(id: string): Promise<Profile | undefined> {
     const row = await this.db.selectFrom('profiles').select(PROFILE_COLUMNS).where('id', '=', id).executeTakeFirst();
-    return row === undefined ? undefined : toProfile(row);
+    return row === undefined ? undefined : toProfile(this.db, row);
   }
 
   /**
@@ -88,7 +99,7 @@ export class ProfileStore {
       } else {
         await tx.updateTable('refresh_credentials').set({ expires_at: nowMs + CREDENTIAL_LIFETIME_MS }).where('id', '=', id).execute();
       }
-      return { profile: toProfile(row), credential, created: false };
+      return { profile: await toProfile(tx, row), credential, created: false };
     });
   }
 
@@ -133,12 +144,13 @@ export class ProfileStore {
   }
 
   /**
-   * Delete a profile and its personal data: the profile, its credentials; its match lines stay
+   * Delete a profile and its personal data: the profile, its ratings, its credentials; its match lines stay
    * (other players' results depend on them) with no profile and the name replaced.
    */
   async delete(id: string): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
       const r = await tx.deleteFrom('profiles').where('id', '=', id).executeTakeFirst();
+      await tx.deleteFrom('ratings').where('profile_id', '=', id).execute();
       await tx.deleteFrom('refresh_credentials').where('profile_id', '=', id).execute();
       await tx.updateTable('match_lines').set({ profile_id: null, name: DELETED_NAME }).where('profile_id', '=', id).execute();
       return Number(r.numDeletedRows) > 0;

@@ -4,6 +4,7 @@ import { hashWorld } from '../../sim/hash.ts';
 import { stepWorld } from '../../sim/step.ts';
 import { addPlayer, createWorld, removePlayer, type World } from '../../sim/world.ts';
 import { ARENA_INPUT, emptyInput, type PlayerInput } from '../../input.ts';
+import { ARENA_GAME_ID } from '../ids.ts';
 
 /**
  * The arena shooter as a game definition (shared/game/definition.ts): its simulation is
@@ -11,7 +12,7 @@ import { ARENA_INPUT, emptyInput, type PlayerInput } from '../../input.ts';
  * input ARENA_INPUT. Matches end on the server's clock (MATCH_DURATION_S), not by score.
  */
 export const ARENA_GAME = defineGame<World, PlayerInput, typeof ARENA_INPUT>({
-  id: 'arena',
+  id: ARENA_GAME_ID,
   description: 'Top-down arena shooter: move, aim and fire; four hits eliminate, respawn after two seconds.',
   rooms: [
     { name: ARENA_ROOM, playersPerRoom: 'configured', description: 'Top-down arena shooter: move, aim and fire; four hits eliminate, respawn after two seconds.' },

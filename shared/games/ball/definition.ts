@@ -1,8 +1,9 @@
 import { defineGame } from '../../game/definition.ts';
 import { defineReplicated, type Replica, type StateValues, type ValuesOf } from '../../game/state.ts';
 import type { GameMap } from '../../maps.ts';
+import { BALL_GAME_ID } from '../ids.ts';
 import { BALL_INPUT, emptyBallInput, type BallInput } from './input.ts';
-import { addBallPlayer, createBallWorld, hashBallWorld, PITCH, removeBallPlayer, stepBall, type BallWorld, type Team } from './rules.ts';
+import { addBallPlayer, createBallWorld, hashBallWorld, PITCH, removeBallPlayer, stepBall, teamPlacing, type BallWorld, type Team } from './rules.ts';
 
 /** The ball room's name. */
 export const BALL_ROOM = 'ball';
@@ -62,7 +63,7 @@ function restoreBallWorld(replica: Replica, map: GameMap): BallWorld {
  * without interest management (server/rooms/GameRoom.ts): everyone sees the whole pitch.
  */
 export const BALL_GAME = defineGame<BallWorld, BallInput, typeof BALL_INPUT>({
-  id: 'ball',
+  id: BALL_GAME_ID,
   description: 'Top-down ball game: two teams push and kick one ball into the other team\'s goal; first to five.',
   rooms: [{ name: BALL_ROOM, playersPerRoom: BALL_PLAYERS_PER_ROOM, description: 'Ball (2v2): two teams of two, one ball, first to five goals.', map: PITCH }],
   input: BALL_INPUT,
@@ -80,7 +81,8 @@ export const BALL_GAME = defineGame<BallWorld, BallInput, typeof BALL_INPUT>({
     entities: { players: playerValues(world), balls: [[BALL_ID, { x: world.ball.x, y: world.ball.y, vx: world.ball.vx, vy: world.ball.vy } satisfies BallValues]] },
   }),
   restore: restoreBallWorld,
+  // Goals are each player's points; the placing is the team's result, which is what is rated.
   standings: (world) => [...world.players.values()]
-    .map((p) => ({ id: p.id, name: p.name, kills: p.goals, deaths: 0 }))
-    .sort((a, b) => b.kills - a.kills || a.name.localeCompare(b.name)),
+    .map((p) => ({ id: p.id, name: p.name, kills: p.goals, deaths: 0, team: p.team, placing: teamPlacing(world, p.team) }))
+    .sort((a, b) => a.placing - b.placing || b.kills - a.kills || a.name.localeCompare(b.name)),
 });

@@ -90,6 +90,14 @@ export function addBallPlayer(world: BallWorld, id: string, name: string): BallP
   return player;
 }
 
+/**
+ * A team's place in the match as it stands: 1 when it leads or is level, 2 when behind. Both of a
+ * team's players share it, whoever scored (a 2v2 is won or lost together; its rating says so).
+ */
+export function teamPlacing(world: BallWorld, team: Team): 1 | 2 {
+  return world.score[team] >= world.score[team === 0 ? 1 : 0] ? 1 : 2;
+}
+
 export function removeBallPlayer(world: BallWorld, id: string): void {
   world.players.delete(id);
   if (world.lastTouchId === id) world.lastTouchId = undefined;

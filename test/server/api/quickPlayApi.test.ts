@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GuestAuth } from '../../../game-client/net/guestAuth.ts';
 import { Lobby } from '../../../game-client/net/lobby.ts';
+import { ARENA_GAME_ID, BALL_GAME_ID } from '../../../shared/games/ids.ts';
 import { QUICK_PLAY_PATH, type RoomListing } from '../../../shared/messages.ts';
 import { createArena, joinArena, joinArenaById, type ArenaRoom } from '../../helpers/clients.ts';
 import { cookieJarFetch } from '../../helpers/cookieJar.ts';
@@ -41,14 +42,13 @@ describe.each(ENGINES)('quick play by rating on %s', (engine) => {
     return ((await res.json()) as { rooms: RoomListing[] }).rooms;
   }
 
-  /** A player with a profile (cookie like a browser's) whose rating the store holds as given; `matches` 0: unrated. */
-  async function player(name: string, mu: number, sigma: number, matches = 5): Promise<GuestAuth> {
+  /** A player with a profile (cookie like a browser's) whose rating in `game` the store holds as given; `matches` 0: unrated. */
+  async function player(name: string, mu: number, sigma: number, matches = 5, game = ARENA_GAME_ID): Promise<GuestAuth> {
     const jar = cookieJarFetch();
     const auth = new GuestAuth(server.endpoint, jar.fetch);
     const profile = (await auth.signIn(name))!;
-    await server.store!.db.updateTable('profiles')
-      .set({ rating_mu: mu, rating_sigma: sigma, rating: mu - 3 * sigma, matches_played: matches })
-      .where('id', '=', profile.id).execute();
+    await server.store!.db.insertInto('ratings')
+      .values({ profile_id: profile.id, game, mu, sigma, rating: mu - 3 * sigma, matches_played: matches }).execute();
     return auth;
   }
 
@@ -115,6 +115,9 @@ describe.each(ENGINES)('quick play by rating on %s', (engine) => {
     const fresh = await player('fresh', 25, 25 / 3, 0);
     expect(await choice(fresh)).toEqual({ status: 200, body: { roomId: null, reason: 'unrated' } });
     expect(await quickPlay(fresh, 'fresh')).toBe(fuller);
+    // Rated in another game only: unrated in the arena's rooms (each game's rating is its own).
+    const baller = await player('baller', 25, 2, 5, BALL_GAME_ID);
+    expect(await choice(baller)).toEqual({ status: 200, body: { roomId: null, reason: 'unrated' } });
   });
 
   it('a rating the client claims changes nothing: refused in the join options and in the query; the choice needs a valid token', async () => {

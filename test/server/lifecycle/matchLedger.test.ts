@@ -49,6 +49,28 @@ describe('MatchLedger', () => {
     expect(out.checkpoints).toHaveLength(1);
   });
 
+  it('takes the placing and team a game\'s standings give: a player who left takes the team\'s placing', () => {
+    const { s, out } = sink();
+    const ledger = new MatchLedger(s, { game: 'ball', roomKind: 'ball', mapId: 'pitch' });
+    const [A, B, C, D] = ['a', 'b', 'c', 'd'].map((c) => c.repeat(22)) as [string, string, string, string];
+    for (const [session, profile] of [['s1', A], ['s2', B], ['s3', C], ['s4', D]] as const) ledger.join(session, profile, session, 0);
+    // s3 (team 1) leaves mid-match having scored; at the end team 0 leads 2-1.
+    ledger.leave('s3', { kills: 1, deaths: 0, team: 1, placing: 1 }, 100);
+    const players = new Map([
+      ['s1', { kills: 0, deaths: 0, team: 0, placing: 1 }],
+      ['s2', { kills: 2, deaths: 0, team: 0, placing: 1 }],
+      ['s4', { kills: 0, deaths: 0, team: 1, placing: 2 }],
+    ]);
+    const record = ledger.finish({ tick: 200, players }, 'decided')!;
+    expect(out.finals).toHaveLength(1);
+    expect(record.lines.map((l) => [l.profileId, l.kills, l.team, l.placing])).toEqual([
+      [B, 2, 0, 1], // the winners, the scorer first
+      [A, 0, 0, 1],
+      [C, 1, 1, 2], // left: the team's result, not the placing it had when it left
+      [D, 0, 1, 2],
+    ]);
+  });
+
   it('a room nobody played in records nothing', () => {
     const { s, out } = sink();
     const ledger = new MatchLedger(s, { game: 'arena', roomKind: 'arena', mapId: ARENA_MAP.id });

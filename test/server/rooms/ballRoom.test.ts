@@ -3,9 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../../shared/closeCodes.ts';
 import { BALL_PLAYERS_PER_ROOM, BALL_ROOM } from '../../../shared/games/ball/definition.ts';
 import { GOALS_TO_WIN, PITCH, type BallWorld } from '../../../shared/games/ball/rules.ts';
+import { BALL_GAME_ID } from '../../../shared/games/ids.ts';
 import { TICK_HZ } from '../../../shared/limits.ts';
 import type { MatchEnd } from '../../../shared/messages.ts';
 import { PLAYER_MAX_SPEED_PX_PER_S } from '../../../shared/tuning.ts';
+import { displayRating, INITIAL_RATING } from '../../../server/store/ratings/rating.ts';
 import { sdkClient } from '../../../tools/harness/joins.ts';
 import { dropConnection, localRoom } from '../../helpers/attack.ts';
 import { closed, joinRaw, leaveAll, newGuest } from '../../helpers/clients.ts';
@@ -118,16 +120,23 @@ describe('ball room over real WebSockets', () => {
     expect(ends[0]!.scores[0]).toMatchObject({ id: a.sessionId, name: 'striker', kills: GOALS_TO_WIN });
     expect(await code).toBe(CLOSE_CODES.MATCH_ENDED);
     // The match is kept like an arena match (each player has a profile: their guest tokens), as the
-    // ball game's, decided by play, with goals as the game's points; it changes no rating.
+    // ball game's, decided by play, with goals as the game's points; it changes the players' ball
+    // ratings (the winning team's up, the other's down) and not their arena ones.
     const matchId = ends[0]!.matchId!;
     expect(matchId).toMatch(/^[0-9a-f-]{36}$/);
     const stored = await waitFor('the match record written', async () => {
       const res = await fetch(`${server.endpoint}/api/matches/${matchId}`);
       return res.status === 200 && await res.json() as any;
     }, { timeoutMs: 5000, intervalMs: 100 });
-    expect(stored).toMatchObject({ game: 'ball', roomKind: BALL_ROOM, mapId: 'pitch', status: 'ended', endReason: 'decided' });
-    expect(stored.lines.map((l: any) => [l.name, l.kills, l.placing, l.ratingBefore, l.ratingAfter])).toEqual([['striker', GOALS_TO_WIN, 1, null, null], ['keeper', 0, 2, null, null]]);
+    expect(stored).toMatchObject({ game: BALL_GAME_ID, roomKind: BALL_ROOM, mapId: 'pitch', status: 'ended', endReason: 'decided' });
+    const initial = displayRating(INITIAL_RATING);
+    expect(stored.lines.map((l: any) => [l.name, l.kills, l.placing, l.ratingBefore])).toEqual([['striker', GOALS_TO_WIN, 1, initial], ['keeper', 0, 2, initial]]);
+    expect(stored.lines[0].ratingAfter).toBeGreaterThan(initial);
+    expect(stored.lines[1].ratingAfter).toBeLessThan(initial);
     expect(stored.lines.every((l: any) => typeof l.profileId === 'string')).toBe(true);
+    const striker = await (await fetch(`${server.endpoint}/api/players/${stored.lines[0].profileId}`)).json() as any;
+    expect(striker).toMatchObject({ rating: initial, matchesPlayed: 0, ratings: { [BALL_GAME_ID]: { rating: stored.lines[0].ratingAfter, matchesPlayed: 1 } } });
+    expect(Object.keys(striker.ratings)).toEqual([BALL_GAME_ID]);
   }, 60_000);
 
   it('clamps out-of-range input fields, and refuses a bigger room or a map than the game has', async () => {

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOIN_REJECTIONS } from '../../../shared/closeCodes.ts';
+import { ARENA_GAME_ID, BALL_GAME_ID } from '../../../shared/games/ids.ts';
 import type { MatchEnd } from '../../../shared/messages.ts';
 import { GuestAuth } from '../../../game-client/net/guestAuth.ts';
 import { Lobby } from '../../../game-client/net/lobby.ts';
 import type { ArenaSession } from '../../../game-client/net/session.ts';
 import { PROFILE_COOKIE } from '../../../server/security/guestAuthRoute.ts';
+import { displayRating, INITIAL_RATING } from '../../../server/store/ratings/rating.ts';
 import { cookieJarFetch } from '../../helpers/cookieJar.ts';
 import { startTestServer } from '../../helpers/server.ts';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../../helpers/stores.ts';
@@ -44,7 +46,7 @@ describe.each(ENGINES)('match results on %s', (engine) => {
   it('a first visit makes a profile behind an HttpOnly SameSite=Strict cookie that never shows in a body; the next visit is the same profile', async () => {
     const p = player();
     const profile = await p.auth.signIn('ann');
-    expect(profile).toMatchObject({ name: 'ann', rating: 0, matchesPlayed: 0, banned: false });
+    expect(profile).toMatchObject({ name: 'ann', rating: displayRating(INITIAL_RATING), matchesPlayed: 0, ratings: {}, banned: false });
     expect(p.jar.seen).toHaveLength(1);
     expect(p.jar.seen[0]).toMatch(new RegExp(`^${PROFILE_COOKIE}=[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}; Path=/auth; Max-Age=\\d+; HttpOnly; SameSite=Strict$`));
     const secret = p.jar.cookies.get(PROFILE_COOKIE)!;
@@ -93,17 +95,25 @@ describe.each(ENGINES)('match results on %s', (engine) => {
     expect((await api(`/api/leaderboard`)).cacheControl).toMatch(/max-age=\d+/);
     const profile = await api(`/api/players/${pa.id}`);
     expect(profile.body).toMatchObject({ id: pa.id, name: 'alpha', matchesPlayed: 1 });
+    // The top-level rating is the arena's, as before; `ratings` has each game the profile was rated in.
+    expect(profile.body.ratings).toEqual({ [ARENA_GAME_ID]: { rating: profile.body.rating, matchesPlayed: 1 } });
 
     const board = await api(`/api/leaderboard?board=rating&period=week&me=${pb.id}`);
     expect(board.status).toBe(200);
     expect(board.body.entries.map((e: any) => e.profileId).sort()).toEqual([pa.id, pb.id].sort());
     expect(board.body.own).toMatchObject({ profileId: pb.id });
+    expect(board.body.game).toBe(ARENA_GAME_ID);
+    expect((await api(`/api/leaderboard?game=${ARENA_GAME_ID}&board=rating&period=week&me=${pb.id}`)).body).toEqual(board.body);
+    // Another game's board: its own ratings, which this arena match did not touch.
+    const ball = await api(`/api/leaderboard?game=${BALL_GAME_ID}&me=${pb.id}`);
+    expect(ball.body).toMatchObject({ game: BALL_GAME_ID, board: 'rating', entries: [], own: null });
   });
 
   it('validates every query: unknown, malformed or out-of-range parameters are 400s in the fixed shape; unknown ids are 404s', async () => {
     for (const path of [
       '/api/leaderboard?board=nope', '/api/leaderboard?period=year', '/api/leaderboard?cursor=%00', '/api/leaderboard?limit=1000',
       '/api/leaderboard?limit=-1', '/api/leaderboard?x=1', '/api/leaderboard?board=kills&board=rating', '/api/leaderboard?me=short',
+      '/api/leaderboard?game=nope', '/api/leaderboard?game=battle', '/api/leaderboard?game=ball&game=arena', '/api/leaderboard?game=',
       '/api/players/short', '/api/players/AAAAAAAAAAAAAAAAAAAAAA/matches?cursor=zzz', '/api/matches/not-a-uuid',
     ]) {
       const r = await api(path);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARENA_GAME_ID } from '../../../shared/games/ids.ts';
 import type { MatchEnd } from '../../../shared/messages.ts';
 import { GuestAuth } from '../../../game-client/net/guestAuth.ts';
 import { Lobby } from '../../../game-client/net/lobby.ts';
@@ -64,7 +65,7 @@ describe('two processes ending matches at once', () => {
     expect(first.ratingBefore).toBe(0);
     expect(second.ratingBefore).toBeCloseTo(first.ratingAfter!, 9);
     const profile = await store.profiles.get(shared.profile.id);
-    expect(profile).toMatchObject({ matchesPlayed: 2 });
-    expect(profile!.rating).toBeCloseTo(second.ratingAfter!, 9);
+    expect(profile!.ratings[ARENA_GAME_ID]).toMatchObject({ matchesPlayed: 2 });
+    expect(profile!.ratings[ARENA_GAME_ID]!.rating).toBeCloseTo(second.ratingAfter!, 9);
   });
 });

@@ -59,6 +59,19 @@ describe('the ball game rules', () => {
     for (const p of teams) expect(p.team === 0 ? p.x < PITCH.widthPx / 2 : p.x > PITCH.widthPx / 2).toBe(true);
   });
 
+  it('standings give each player\'s team and place teams by the score: the leading team 1, the other 2; level, both 1', () => {
+    const world = createBallWorld();
+    for (const id of ['a', 'b', 'c', 'd']) addBallPlayer(world, id, id);
+    world.players.get('c')!.goals = 1;
+    const placings = () => Object.fromEntries(BALL_GAME.standings!(world).map((l) => [l.id, [l.team, l.placing]]));
+    expect(placings()).toEqual({ a: [0, 1], b: [1, 1], c: [0, 1], d: [1, 1] });
+    world.score[1] = 2;
+    world.score[0] = 1;
+    expect(placings()).toEqual({ a: [0, 2], b: [1, 1], c: [0, 2], d: [1, 1] });
+    // Best first: the winners, then the scorer among the losers.
+    expect(BALL_GAME.standings!(world).map((l) => l.id)).toEqual(['b', 'd', 'c', 'a']);
+  });
+
   it('a player running into the ball pushes it along, and a kick sends it faster', () => {
     const push = createBallWorld();
     const a = addBallPlayer(push, 'a', 'a');
