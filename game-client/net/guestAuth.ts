@@ -10,8 +10,11 @@ interface GuestSession {
 export interface PlayerProfile {
   id: string;
   name: string;
+  /** The arena's rating and rated matches (the server's default game). */
   rating: number;
   matchesPlayed: number;
+  /** By game id, each game the profile has been rated in (absent from servers before per-game ratings). */
+  ratings?: Record<string, { rating: number; matchesPlayed: number }>;
   banned: boolean;
 }
 

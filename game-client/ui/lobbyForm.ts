@@ -1,3 +1,4 @@
+import { DEFAULT_GAME_ID } from '../../shared/games/ids.ts';
 import { NAME_MAX_CHARS, PRIVATE_ROOM_CODE_CHARS } from '../../shared/limits.ts';
 import type { RoomListing } from '../../shared/messages.ts';
 import type { PlaySession } from '../net/playSession.ts';
@@ -5,11 +6,18 @@ import type { GameSession } from '../net/spectator.ts';
 import { settings } from '../settings/settings.ts';
 import type { PlayerProfile } from '../net/guestAuth.ts';
 import { el } from './dom.ts';
-import { historyPanel, leaderboardPanel, resultsPanel } from './resultsPanels.ts';
+import { gameLabel, historyPanel, leaderboardPanel, resultsPanel } from './resultsPanels.ts';
 import { openSettingsPanel, type SettingsPanel } from './settingsPanel.ts';
 
 const NAME_KEY = 'arena.name';
 const LIST_REFRESH_MS = 2000;
+
+/** The profile's rating in each game it has played rated matches of (the arena's alone from an older server). */
+function ratingsText(p: PlayerProfile): string {
+  const rated = Object.entries(p.ratings ?? (p.matchesPlayed > 0 ? { [DEFAULT_GAME_ID]: p } : {}));
+  if (rated.length === 0) return 'no rated match yet';
+  return rated.map(([game, r]) => `${gameLabel(game)} ${r.rating.toFixed(1)} (${r.matchesPlayed} rated match${r.matchesPlayed === 1 ? '' : 'es'})`).join(' · ');
+}
 
 /**
  * The name this tab played under, else the last one any tab used (a new tab starts from it).
@@ -165,7 +173,7 @@ export function showLobby(actions: LobbyActions, message: string, onEnter: (sess
     profile = p;
     if (p === null || !root.isConnected) return;
     root.dataset.profileId = p.id;
-    profileLine.textContent = `${p.name} · rating ${p.rating.toFixed(1)} · ${p.matchesPlayed} rated match${p.matchesPlayed === 1 ? '' : 'es'}${p.banned ? ' · banned' : ''}`;
+    profileLine.textContent = `${p.name} · ${ratingsText(p)}${p.banned ? ' · banned' : ''}`;
     if (!name.value && !nameTouched) name.value = p.name;
     results.replaceChildren(...(lastMatchId ? [resultsPanel(lastMatchId, p.id)] : []), historyPanel(p.id), leaderboardPanel(p.id));
   }, () => undefined);

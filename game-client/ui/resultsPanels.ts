@@ -1,3 +1,4 @@
+import { ARENA_GAME_ID, BALL_GAME_ID, DEFAULT_GAME_ID } from '../../shared/games/ids.ts';
 import { el } from './dom.ts';
 
 /**
@@ -17,6 +18,13 @@ const RESULTS_WAIT_MS = 15_000;
 const RESULTS_POLL_MS = 500;
 const HISTORY_SIZE = 5;
 const BOARD_SIZE = 10;
+/** The games with boards, as the lobby names them (each game is rated on its own scale). */
+const GAME_LABELS: Readonly<Record<string, string>> = { [ARENA_GAME_ID]: 'Arena', [BALL_GAME_ID]: 'Ball' };
+
+/** A game's name for people (its id when this client does not know it). */
+export function gameLabel(game: string): string {
+  return GAME_LABELS[game] ?? game;
+}
 
 async function getJson<T>(path: string): Promise<T | undefined> {
   try {
@@ -58,30 +66,38 @@ export function resultsPanel(matchId: string, selfId: string | undefined): HTMLE
   return box;
 }
 
-/** Leaderboards: rating or kills, all time or this week, with the player's own rank below. */
+/** Leaderboards: per game, rating or points (kills; goals in the ball game), all time or this week, with the player's own rank below. */
 export function leaderboardPanel(selfId: string | undefined): HTMLElement {
   const body = el('div', { id: 'leaderboard-body' });
+  let game = DEFAULT_GAME_ID;
   let board = 'rating';
   let period = 'all';
-  const tabs = ([['rating', 'all', 'Rating'], ['rating', 'week', 'Rating (week)'], ['kills', 'all', 'Kills'], ['kills', 'week', 'Kills (week)']] as const).map(([b, p, label]) => {
-    const button = el('button', { type: 'button', className: 'tab' }, label);
+  const games = el('select', { id: 'leaderboard-game', ariaLabel: 'Game' }, ...Object.keys(GAME_LABELS).map((g) => el('option', { value: g }, gameLabel(g))));
+  games.value = game;
+  games.addEventListener('change', () => { game = games.value; void load(); });
+  const heading = (b: string) => (b === 'rating' ? 'Rating' : game === BALL_GAME_ID ? 'Goals' : 'Kills');
+  const tabs = ([['rating', 'all'], ['rating', 'week'], ['kills', 'all'], ['kills', 'week']] as const).map(([b, p]) => {
+    const button = el('button', { type: 'button', className: 'tab' });
     button.dataset.board = `${b}-${p}`;
     button.addEventListener('click', () => { board = b; period = p; void load(); });
-    return button;
+    return { button, label: () => `${heading(b)}${p === 'week' ? ' (week)' : ''}` };
   });
   const load = async () => {
-    for (const t of tabs) t.classList.toggle('active', t.dataset.board === `${board}-${period}`);
+    for (const t of tabs) {
+      t.button.textContent = t.label();
+      t.button.classList.toggle('active', t.button.dataset.board === `${board}-${period}`);
+    }
     const me = selfId ? `&me=${encodeURIComponent(selfId)}` : '';
-    const page = await getJson<BoardPage>(`/api/leaderboard?board=${board}&period=${period}&limit=${BOARD_SIZE}${me}`);
+    const page = await getJson<BoardPage>(`/api/leaderboard?game=${encodeURIComponent(game)}&board=${board}&period=${period}&limit=${BOARD_SIZE}${me}`);
     if (page === undefined) return void body.replaceChildren(el('p', { className: 'sub' }, 'Leaderboard unavailable.'));
     if (page.entries.length === 0) return void body.replaceChildren(el('p', { className: 'sub' }, 'Nobody on this board yet.'));
     const score = (e: BoardEntry) => (board === 'rating' ? fmt(e.score) : String(e.score));
     const rows = page.entries.map((e) => ({ cells: [String(e.rank), e.name, score(e)], self: e.profileId === selfId }));
     const own = page.own !== null && !page.entries.some((e) => e.profileId === selfId) ? el('p', { className: 'sub own-rank' }, `You: #${page.own.rank} (${score(page.own)})`) : '';
-    body.replaceChildren(table(['#', 'Player', board === 'rating' ? 'Rating' : 'Kills'], rows, 'leaderboard-table'), own);
+    body.replaceChildren(table(['#', 'Player', heading(board)], rows, 'leaderboard-table'), own);
   };
   void load();
-  return el('section', { className: 'results', id: 'leaderboard' }, el('h2', {}, 'Leaderboard'), el('div', { className: 'row tabs' }, ...tabs), body);
+  return el('section', { className: 'results', id: 'leaderboard' }, el('h2', {}, 'Leaderboard'), el('div', { className: 'row tabs' }, games, ...tabs.map((t) => t.button)), body);
 }
 
 /** The player's own recent matches. */

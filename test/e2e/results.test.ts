@@ -29,6 +29,12 @@ describe('match results in the browser', () => {
     await page.waitForSelector('#history-table', { timeout: 10_000 });
     expect(await page.$$eval('#history-table tbody tr', (trs) => trs.length)).toBe(1);
     expect(await page.textContent('#profile-line')).toContain('Resulta');
+    // The boards are per game: the arena's first; the ball game's counts goals. A match alone rated nobody.
+    await page.waitForSelector('#leaderboard-body p', { timeout: 10_000 });
+    expect(await page.inputValue('#leaderboard-game')).toBe('arena');
+    await page.selectOption('#leaderboard-game', 'ball');
+    await page.waitForFunction(() => [...document.querySelectorAll('#leaderboard .tab')].some((t) => t.textContent === 'Goals'), undefined, { timeout: 10_000 });
+    expect(await page.textContent('#leaderboard-body')).toBe('Nobody on this board yet.');
     expect(game.errors).toEqual([]);
   });
 });
