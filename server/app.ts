@@ -124,7 +124,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     express: (app) => {
       mountSecurityHeaders(app, () => socketSources(security.origins.list(), publicAddress));
       mountGuestAuth(app, tokens, store ? { store, secure: (req) => config.tls !== null || req.secure } : undefined);
-      if (store) mountPlayerApi(app, store);
+      if (store) mountPlayerApi(app, store, games.map((g) => g.id) as [string, ...string[]]);
       // Quick play by rating (docs/RESULTS.md): the guest token's profile claim names the player.
       if (store) mountQuickPlayApi(app, tokens, store);
       if (store && config.adminToken) mountAdminApi(app, config.adminToken, store, security.guesses);

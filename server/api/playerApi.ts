@@ -28,9 +28,10 @@ const cursor = z.string().max(32).transform((c, ctx) => {
   return offset;
 });
 const limit = z.string().regex(/^\d{1,3}$/, 'not a number').transform(Number).pipe(z.number().int().min(1).max(PAGE_SIZE_MAX));
-const leaderboardQuery = z.strictObject({
+/** `gameIds`: the games this server hosts (each has its own boards). */
+const leaderboardQuery = (gameIds: readonly [string, ...string[]]) => z.strictObject({
   /** Whose boards: each game has its own (default: the arena's, all that clients before per-game ratings knew). */
-  game: z.enum(GAME_IDS).default(DEFAULT_GAME_ID),
+  game: z.enum(gameIds).default(DEFAULT_GAME_ID),
   board: z.enum(BOARDS).default('rating'),
   period: z.enum(PERIODS).default('all'),
   cursor: cursor.optional(),
@@ -58,7 +59,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, res: Response, what: str
  * matches is written by this process; browsers may keep boards and ended matches as long), and every error is the fixed `{ code, error }` body: 404 for what does
  * not exist, 503 while the database does not answer.
  */
-export function mountPlayerApi(app: Application, store: Store): void {
+export function mountPlayerApi(app: Application, store: Store, gameIds: readonly [string, ...string[]] = GAME_IDS): void {
+  const boardQuery = leaderboardQuery(gameIds);
   const cache = new ShortCache<unknown>(RESULTS_CACHE_TTL_MS, RESULTS_CACHE_ENTRIES);
   // A player's own history and profile change when their match is written here: asked right after
   // (the lobby after a match, a reload), they must show it. Boards may lag by the cache's life.
@@ -84,7 +86,7 @@ export function mountPlayerApi(app: Application, store: Store): void {
   };
 
   app.get('/api/leaderboard', async (req: Request, res: Response) => {
-    const q = parse(leaderboardQuery, req.query, res, 'query');
+    const q = parse(boardQuery, req.query, res, 'query');
     if (!q.ok) return;
     const { game, board, period, cursor: offset = 0, limit: size = PAGE_SIZE_DEFAULT, me } = q.value;
     await answer(res, `lb:${game}:${board}:${period}:${offset}:${size}:${me ?? ''}`, () => store.leaderboards.page(game, board, period, offset, size, me ?? null));
