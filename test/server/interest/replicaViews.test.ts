@@ -4,13 +4,13 @@ import { GAMES, gameListings, type GameListing } from '../../../shared/games/cat
 import { dropConnection, localRoom } from '../../helpers/attack.ts';
 import { createRoomOf, joinOrCreateRoomOf, leaveAll } from '../../helpers/clients.ts';
 import { joinRoomById } from '../../../tools/harness/joins.ts';
-import { GATHER_AREA, GATHER_FIELD, GATHER_GAME, GATHER_ROOM, gemSpots, type GatherWorld } from '../../helpers/gatherGame.ts';
+import { GATHER_AREA, GATHER_FIELD, GATHER_GAME, GATHER_ROOM, gemSpots, type GatherWorld } from '../../../tools/harness/gatherGame.ts';
 import { startTestServer } from '../../helpers/server.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 /**
  * Spatial interest for any game (server/interest/replicaViews.ts), proven with a game the engine
- * has never heard of (test/helpers/gatherGame.ts) served by the generic room over real sockets and
+ * has never heard of (tools/harness/gatherGame.ts) served by the generic room over real sockets and
  * decoded by the SDK: each client holds exactly the gems of its area, other players' positions
  * only while they are near, everyone's names; what leaves an area is deleted on that client, what
  * is picked up anywhere reaches only those who had it, and nobody's decoder goes wrong.

@@ -4,7 +4,7 @@ import { spatialKindsOf } from '../../../shared/game/interest.ts';
 import { defineReplicated, type ReplicatedLayout } from '../../../shared/game/state.ts';
 import { BALL_GAME } from '../../../shared/games/ball/definition.ts';
 import { ARENA_REPLICATED } from '../../../shared/sim/replicated.ts';
-import { GATHER_GAME } from '../../helpers/gatherGame.ts';
+import { GATHER_GAME } from '../../../tools/harness/gatherGame.ts';
 
 /** A game's spatial interest, checked where the game is declared (shared/game/interest.ts). */
 const AREA = { halfWidthPx: 900, halfHeightPx: 600, hysteresisPx: 150 };

@@ -4,11 +4,12 @@ import { defineReplicated, type StateValues } from '../../shared/game/state.ts';
 import type { GameMap } from '../../shared/maps.ts';
 
 /**
- * A third game, made only for tests of the engine: players walk a field much larger than a screen
- * and pick up gems. It declares spatial interest (shared/game/interest.ts), so the generic room
- * (server/rooms/GameRoom.ts) sends each client only the gems around it (`perClient`) and other
- * players' positions (`view` fields) only while they are near; names and counts go to everyone.
- * Nothing in the engine knows it: a test adds it to the server's games.
+ * A third game, made only for the engine's tests and benchmarks: players walk a field much larger
+ * than a screen and pick up gems. It declares spatial interest (shared/game/interest.ts), so the
+ * generic room (server/rooms/GameRoom.ts) sends each client only the gems around it (`perClient`)
+ * and other players' positions (`view` fields) only while they are near; names and counts go to
+ * everyone. Nothing in the engine knows it: a test adds it to the server's games
+ * (test/server/interest/replicaViews.test.ts), bench/interest/replicaCost.ts measures it.
  */
 export const GATHER_ROOM = 'gather';
 export const GATHER_FIELD: GameMap = { id: 'field', widthPx: 6000, heightPx: 4000, obstacles: [], spawns: [{ x: 300, y: 300 }, { x: 5700, y: 3700 }] };
