@@ -45,6 +45,7 @@ export class ReplicaViews {
   private readonly placed = new Map<Schema, Placed>();
   private readonly grid: SpatialGrid<Placed, never>;
   private readonly scratchRange: CellRange = { cx0: 0, cy0: 0, cx1: 0, cy1: 0 };
+  private readonly scratchCentre = { x: 0, y: 0 };
   private patch = 0;
 
   /** `kinds`: the layout's spatial kinds (shared/game/interest.ts' spatialKindsOf), maps of `state`. */
@@ -132,7 +133,7 @@ export class ReplicaViews {
   }
 
   private refresh(v: ReplicaViewer): void {
-    const { x, y } = this.centreOf(v);
+    const { x, y } = this.centreOf(v, this.scratchCentre);
     const a = this.area;
     setBox(v.enter, x, y, a.halfWidthPx, a.halfHeightPx);
     setBox(v.leave, x, y, a.halfWidthPx + a.hysteresisPx, a.halfHeightPx + a.hysteresisPx);
@@ -161,11 +162,13 @@ export class ReplicaViews {
    * Where a viewer's area is centred: on its player (or the one it follows), kept far enough inside
    * the map that the area covers what a camera clamped to the map's edges shows.
    */
-  private centreOf(v: ReplicaViewer): { x: number; y: number } {
+  private centreOf(v: ReplicaViewer, out: { x: number; y: number }): { x: number; y: number } {
     const target = this.players()?.get(v.player ? v.sessionId : v.follow ?? '') as { x: number; y: number } | undefined;
     const x = target?.x ?? (v.player ? this.map.widthPx / 2 : v.roamX);
     const y = target?.y ?? (v.player ? this.map.heightPx / 2 : v.roamY);
-    return { x: clampCentre(x, this.map.widthPx, this.area.halfWidthPx), y: clampCentre(y, this.map.heightPx, this.area.halfHeightPx) };
+    out.x = clampCentre(x, this.map.widthPx, this.area.halfWidthPx);
+    out.y = clampCentre(y, this.map.heightPx, this.area.halfHeightPx);
+    return out;
   }
 
   /** The players' entities, if the layout has them (a viewer without one looks at the map's middle). */
