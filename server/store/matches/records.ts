@@ -162,7 +162,7 @@ async function applyRatings(tx: Transaction<Database>, record: MatchRecord, lock
     team.players.push({ id: row.profile_id, before: row.rating, skill: { mu: row.mu, sigma: row.sigma } });
   }
   const order = [...teams.values()];
-  const next = rateTeams(order.map((t) => t.players.map((p) => p.skill)), order.map((t) => t.placing));
+  const next = await rateTeams(order.map((t) => t.players.map((p) => p.skill)), order.map((t) => t.placing));
   for (const [i, team] of order.entries()) {
     for (const [j, player] of team.players.entries()) {
       const after = next[i]![j]!;
