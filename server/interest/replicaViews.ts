@@ -83,13 +83,6 @@ export class ReplicaViews {
     }
   }
 
-  /** Sessions that have `id`'s entity of kind `kind` in view. */
-  watchersOf(kind: string, id: string): string[] {
-    const entity = this.mapOf(kind).get(id);
-    const p = entity === undefined ? undefined : this.placed.get(entity);
-    return p === undefined ? [] : [...p.watchers].map((v) => v.sessionId);
-  }
-
   /**
    * Before each patch, once the state holds this patch's values: place the spatial entities, then
    * bring each view up to its area (entities that left it removed, those that came into it added).
