@@ -9,7 +9,7 @@ import { answerMatchmakingWhileDraining } from './cluster/drainingResponse.ts';
 import { installMatchmakingGate, serverDraining } from './cluster/matchmakingGuard.ts';
 import { matchmakingUnavailable } from './cluster/guardedDriver.ts';
 import { createPlacement } from './cluster/placement.ts';
-import { connectScaleOut, type ScaleOut } from './cluster/redis.ts';
+import type { ScaleOut } from './cluster/redis.ts';
 import { mountOperationsRoutes } from './cluster/routes.ts';
 import type { ServerConfig } from './config.ts';
 import { mountGuestAuth } from './security/guestAuthRoute.ts';
@@ -71,7 +71,9 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
   // migrated stops the start here, with its reason.
   if (config.adminToken && !config.store) throw new Error('ADMIN_TOKEN needs the store (bans, audit): unset STORE=off');
   const store = config.store ? await openStore(config.store) : undefined;
-  const scaleOut = ops.redisUrl ? await connectScaleOut(ops.redisUrl, ops.redisKeyPrefix, ops.matchmakeTimeoutMs) : undefined;
+  // The Redis clients (ioredis, Colyseus' driver and presence: 7–10 MB resident) load only for a
+  // cluster; the default single process never needs them.
+  const scaleOut = ops.redisUrl ? await (await import('./cluster/redis.ts')).connectScaleOut(ops.redisUrl, ops.redisKeyPrefix, ops.matchmakeTimeoutMs) : undefined;
   let draining = false;
   watchDraining(() => draining);
   if (scaleOut) watchRedis(() => scaleOut.health.up);
