@@ -1,6 +1,5 @@
 import type { Application, Request, Response } from 'express';
 import { z } from 'zod';
-import { GAME_IDS } from '../../shared/games/catalog.ts';
 import { DEFAULT_GAME_ID } from '../../shared/games/ids.ts';
 import { log } from '../observability/log.ts';
 import { BOARDS, decodeCursor, encodeCursor, PERIODS } from '../store/leaderboard/leaderboard.ts';
@@ -59,7 +58,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, res: Response, what: str
  * matches is written by this process; browsers may keep boards and ended matches as long), and every error is the fixed `{ code, error }` body: 404 for what does
  * not exist, 503 while the database does not answer.
  */
-export function mountPlayerApi(app: Application, store: Store, gameIds: readonly [string, ...string[]] = GAME_IDS): void {
+export function mountPlayerApi(app: Application, store: Store, gameIds: readonly [string, ...string[]]): void {
   const boardQuery = leaderboardQuery(gameIds);
   const cache = new ShortCache<unknown>(RESULTS_CACHE_TTL_MS, RESULTS_CACHE_ENTRIES);
   // A player's own history and profile change when their match is written here: asked right after

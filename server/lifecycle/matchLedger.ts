@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { StandingsLine } from '../../shared/game/definition.ts';
 import { TICK_HZ } from '../../shared/limits.ts';
 import type { MatchEnd } from '../../shared/messages.ts';
 import type { MatchEndReason } from '../store/db/schema.ts';
@@ -12,15 +13,10 @@ export interface MatchSink {
 }
 
 /**
- * A seated player's score as the ledger reads it (`kills`: the game's points, as in its standings;
- * `team` and `placing` when the game's standings give them: shared/game/definition.ts).
+ * A seated player's score as the ledger reads it: the fields of a game's standings line
+ * (shared/game/definition.ts: `kills` the game's points; `team` and `placing` when the game gives them).
  */
-export interface PlayerScore {
-  readonly kills: number;
-  readonly deaths: number;
-  readonly team?: number;
-  readonly placing?: number;
-}
+export type PlayerScore = Readonly<Pick<StandingsLine, 'kills' | 'deaths' | 'team' | 'placing'>>;
 
 /**
  * What the ledger reads of a match when it writes a record: the tick and each seated player's score.

@@ -5,9 +5,6 @@ import { BALL_GAME } from './ball/definition.ts';
 /** The games this server hosts. */
 export const GAMES: readonly GameDefinition<any, any>[] = [ARENA_GAME, BALL_GAME];
 
-/** Their ids: each has its own ratings and boards (docs/RESULTS.md). */
-export const GAME_IDS = GAMES.map((g) => g.id) as [string, ...string[]];
-
 /** The game played in the room type `roomName` (`battle` is the arena's), or undefined. */
 export function gameOfRoom(roomName: string, games: readonly GameDefinition<any, any>[] = GAMES): string | undefined {
   return games.find((g) => g.rooms.some((r) => r.name === roomName))?.id;
