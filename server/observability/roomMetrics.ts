@@ -74,7 +74,7 @@ export interface MeterableRoom {
   onLeave(client: Client, code?: number): void;
   onDispose(): Promise<void>;
   step(dtS: number): void;
-  broadcastPatch(): boolean;
+  sendPatch(): boolean;
 }
 
 type MeterableRoomClass = abstract new (...args: any[]) => MeterableRoom;
@@ -123,11 +123,11 @@ export function withRoomMetrics<T extends MeterableRoomClass>(Base: T): T {
       this.recordWork(t0, t1);
     }
 
-    override broadcastPatch(): boolean {
+    override sendPatch(): boolean {
       timeEncoder(this);
       encodeMs = 0;
       const t0 = performance.now();
-      const changed = super.broadcastPatch();
+      const changed = super.sendPatch();
       const t1 = performance.now();
       if (this.clients.length > 0) {
         const encode = Math.min(encodeMs, t1 - t0);

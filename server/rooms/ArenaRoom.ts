@@ -1,5 +1,5 @@
 import { CloseCode, type AuthContext, type Client } from '@colyseus/core';
-import { INPUT_BUFFER_MAX_INPUTS, TICK_HZ } from '../../shared/limits.ts';
+import { INPUT_BUFFER_MAX_INPUTS } from '../../shared/limits.ts';
 import { INPUT_RANGES, normalizeInputInto, type PlayerInput } from '../../shared/input.ts';
 import type { ArenaMetadata, ServerMessages, SpectateMessage } from '../../shared/messages.ts';
 import { seedFromString } from '../../shared/rng.ts';
@@ -78,7 +78,7 @@ export class ArenaRoom extends EngineRoom<{ state: ArenaState; metadata: ArenaMe
     this.crowd = new CrowdCounter(this.state, map);
     await this.list({ code: this.roomId, private: isPrivate, mapId: map.id, kind, players: 0, maxPlayers, spectators: 0, maxSpectators: this.audience.maxSpectators, meanSkill: null });
 
-    this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
+    this.startTicking();
     const results = this.config.results;
     if (results !== undefined) {
       this.ledger = new MatchLedger(results.sink, { game: this.game.id, roomKind: kind, mapId: map.id });
@@ -125,6 +125,7 @@ export class ArenaRoom extends EngineRoom<{ state: ArenaState; metadata: ArenaMe
   }
 
   override async onDispose(): Promise<void> {
+    await super.onDispose();
     // Everyone left before the match's end: it is still a match that was played.
     if (this.ledger !== undefined && !this.ledger.ended) this.ledger.finish(this.world, 'abandoned');
     this.lifecycle?.disposed();
@@ -135,20 +136,19 @@ export class ArenaRoom extends EngineRoom<{ state: ArenaState; metadata: ArenaMe
    * A patch, then the netcode report when one is due, each client's frames corked into one
    * socket write (events queued with `afterNextPatch` join it too).
    */
-  override broadcastPatch(): boolean {
+  override sendPatch(): boolean {
     // The state follows the simulation once per patch, not once per step: what happens between
-    // two patches is never sent anyway, and each write costs schema's change tracking. (Colyseus'
-    // patch timer runs from the room's construction: the world exists only once onCreate has it.)
-    if (this.world !== undefined) this.sync.apply(this.world);
+    // two patches is never sent anyway, and each write costs schema's change tracking.
+    this.sync.apply(this.world);
     return batchWrites(this.clients, () => {
-      const changed = super.broadcastPatch();
+      const changed = this.colyseusPatch();
       this.net.afterPatch(this.clients);
       return changed;
     });
   }
 
   /** One fixed step: at most one input per player, then the shared simulation (public: the metrics wrapper times it). */
-  step(dtS: number): void {
+  override step(dtS: number): void {
     this.stepInputs.clear();
     const channel = this.channel;
     const f = this.inputFields;

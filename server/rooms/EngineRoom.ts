@@ -1,10 +1,11 @@
-import { CloseCode, Room, ServerError, type AuthContext, type Client, type RoomException, type RoomOptions } from '@colyseus/core';
+import { CloseCode, Room, ServerError, TimedEventException, type AuthContext, type Client, type RoomException, type RoomOptions } from '@colyseus/core';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
-import { DEFAULT_MAX_SPECTATORS_PER_ROOM, MAX_MESSAGES_PER_SECOND } from '../../shared/limits.ts';
+import { DEFAULT_MAX_SPECTATORS_PER_ROOM, MAX_MESSAGES_PER_SECOND, TICK_HZ } from '../../shared/limits.ts';
 import { clientMessageSchemas, type ArenaMetadata, type SpectateMessage } from '../../shared/messages.ts';
 import { readInputFrameFor } from '../adapters/colyseusInput.ts';
 import type { MatchLifecycle } from '../lifecycle/matchLifecycle.ts';
 import type { InputChannel } from '../netcode/inputChannel.ts';
+import { PatchCadence } from '../netcode/patchCadence.ts';
 import { RoomNetcode } from '../netcode/roomNetcode.ts';
 import { log } from '../observability/log.ts';
 import { joinRejectionsTotal, roomErrorsTotal } from '../observability/metrics.ts';
@@ -35,11 +36,14 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
   protected abstract readonly config: RoomConfig;
   override maxMessagesPerSecond = MAX_MESSAGES_PER_SECOND;
   /**
-   * No patches until onCreate has built the room and sets the rate: Colyseus starts its patch timer
-   * before onCreate, which waits on the room list (Redis) to pick a code, and a patch sent before the
-   * room exists threw outside the room and ended the process (a slow or stalled Redis did it).
+   * Colyseus' patch timer, idle until onCreate sets the rate (which the join handshake advertises);
+   * it sends nothing (`broadcastPatch` below). Patches start with the steps, once the world exists:
+   * a patch sent before the room existed (onCreate waits on the room list, Redis, to pick a code)
+   * once threw outside the room and ended the process.
    */
   override patchRate: number | null = null;
+  /** When patches leave: locked to the fixed steps, apart from them (server/netcode/patchCadence.ts). */
+  private cadence: PatchCadence | undefined;
 
   /** Each client's buffered inputs, read without Colyseus' decoder (server/netcode/inputChannel.ts). */
   protected abstract readonly channel: InputChannel;
@@ -73,6 +77,41 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
   }
   /** A connection's inputs are open (GameRoom stamps Colyseus' acknowledgement from the channel). */
   protected inputsOpened(_client: Client): void {}
+  /** One fixed step of the game (public: the metrics wrapper times it). */
+  abstract step(dtS: number): void;
+  /** One patch to every client: what Colyseus' `broadcastPatch` does, and the room's own frames (public: the metrics wrapper times it). */
+  abstract sendPatch(): boolean;
+
+  /**
+   * Colyseus' patch timer still runs (the join handshake advertises its rate, which the clients'
+   * clocks read) but sends nothing: the patches follow the steps (`startTicking`).
+   */
+  override broadcastPatch(): boolean {
+    return false;
+  }
+
+  /** Colyseus' own patch (encode the state, send it): the core of every room's `sendPatch`. */
+  protected colyseusPatch(): boolean {
+    return Room.prototype.broadcastPatch.call(this);
+  }
+
+  /** The fixed steps, and the patches timed from them: once the world exists. */
+  protected startTicking(): void {
+    const cadence = new PatchCadence(TICK_HZ, this.config.patchIntervalMs, () => this.sendPatch(), (error) => this.onUncaughtException(new TimedEventException(error, 'patch'), 'setTimeout'));
+    this.cadence = cadence;
+    this.setFixedTimestep((ctx) => {
+      const startedAtMs = performance.now();
+      try {
+        this.step(ctx.dt);
+      } finally {
+        cadence.afterStep(ctx.tick, startedAtMs);
+      }
+    }, TICK_HZ);
+  }
+
+  override onDispose(): void | Promise<void> {
+    this.cadence?.stop();
+  }
 
   /**
    * The engine's part of onCreate, once the room knows its size: its code, seats, patch rate,

@@ -91,7 +91,7 @@ export abstract class GameRoom extends EngineRoom {
     if (this.config.replayDir) this.replay = new ReplayRecorder(this.config.replayDir, this.roomId, game, this.world, map, seed, this.config.replayChecksumTicks ?? 30);
     this.root.mapId = map.id;
     await this.list({ code: this.roomId, private: isPrivate, mapId: map.id, kind: room.name, players: 0, maxPlayers, spectators: 0, maxSpectators: this.audience.maxSpectators });
-    this.setFixedTimestep((ctx) => this.step(ctx.dt), TICK_HZ);
+    this.startTicking();
     const results = this.config.results;
     if (results !== undefined && game.standings !== undefined) {
       this.ledger = new MatchLedger(results.sink, { game: game.id, roomKind: room.name, mapId: map.id });
@@ -153,24 +153,25 @@ export abstract class GameRoom extends EngineRoom {
   }
 
   override async onDispose(): Promise<void> {
+    await super.onDispose();
     // Everyone left before the match's end: it is still a match that was played.
     if (this.ledger !== undefined && !this.ledger.ended) this.ledger.finish(this.scores(), 'abandoned');
     this.lifecycle?.disposed();
     await this.replay?.end(this.world);
   }
 
-  override broadcastPatch(): boolean {
-    if (this.world !== undefined) applyReplica(this.shape, this.state as Schema, this.game.replicate!(this.world));
+  override sendPatch(): boolean {
+    applyReplica(this.shape, this.state as Schema, this.game.replicate!(this.world));
     this.views?.update();
     return batchWrites(this.clients, () => {
-      const changed = super.broadcastPatch();
+      const changed = this.colyseusPatch();
       this.net.afterPatch(this.clients);
       return changed;
     });
   }
 
   /** One fixed step: at most one fresh input per player, then the game's step (public: the metrics wrapper times it). */
-  step(dtS: number): void {
+  override step(dtS: number): void {
     this.stepInputs.clear();
     const seqAt = this.channel.fieldIndex('seq');
     for (const [id, last] of this.lastSeq) {

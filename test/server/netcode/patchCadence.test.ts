@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PATCH_INTERVAL_MS, TICK_HZ, TICK_MS } from '../../../shared/limits.ts';
+import { farthestPhase, PatchCadence } from '../../../server/netcode/patchCadence.ts';
+
+const noop = () => {};
+
+/** Every patch time of the ideal timeline over `steps` steps, and its distance to the nearest step. */
+function timeline(cadence: PatchCadence, steps: number): { dueMs: number[]; leastGapMs: number } {
+  const dueMs: number[] = [];
+  let leastGapMs = Infinity;
+  for (let k = 0; k < steps; k++) {
+    for (const d of cadence.delaysAfterStep(k)) {
+      expect(d).toBeGreaterThanOrEqual(0);
+      expect(d).toBeLessThan(cadence.stepMs);
+      dueMs.push(k * cadence.stepMs + d);
+      leastGapMs = Math.min(leastGapMs, d, cadence.stepMs - d);
+    }
+  }
+  return { dueMs, leastGapMs };
+}
+
+describe('the patch cadence', () => {
+  it('at the default rates: a patch a quarter step after step 0, three quarters after step 1, none after step 2', () => {
+    const cadence = new PatchCadence(TICK_HZ, DEFAULT_PATCH_INTERVAL_MS, noop, noop);
+    expect(TICK_HZ).toBe(30);
+    expect(DEFAULT_PATCH_INTERVAL_MS).toBe(50);
+    expect(cadence.delaysAfterStep(0).map((d) => d.toFixed(3))).toEqual([(TICK_MS / 4).toFixed(3)]);
+    expect(cadence.delaysAfterStep(1).map((d) => d.toFixed(3))).toEqual([((3 * TICK_MS) / 4).toFixed(3)]);
+    expect(cadence.delaysAfterStep(2)).toEqual([]);
+    expect(cadence.delaysAfterStep(3_000_000).map((d) => d.toFixed(3))).toEqual([(TICK_MS / 4).toFixed(3)]);
+  });
+
+  it('keeps the patch rate exactly, evenly spaced, and every patch at least a quarter step from any step', () => {
+    const cadence = new PatchCadence(TICK_HZ, DEFAULT_PATCH_INTERVAL_MS, noop, noop);
+    const { dueMs, leastGapMs } = timeline(cadence, 30 * 60);
+    expect(dueMs).toHaveLength(20 * 60);
+    for (let i = 1; i < dueMs.length; i++) expect(dueMs[i]! - dueMs[i - 1]!).toBeCloseTo(DEFAULT_PATCH_INTERVAL_MS, 6);
+    expect(leastGapMs).toBeCloseTo(TICK_MS / 4, 6);
+  });
+
+  it('any patch rate the server takes (PATCH_HZ 1 to 60): the rate kept, patches as far from steps as the rates allow', () => {
+    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+    for (let patchHz = 1; patchHz <= 60; patchHz++) {
+      const cadence = new PatchCadence(TICK_HZ, 1000 / patchHz, noop, noop);
+      const { dueMs, leastGapMs } = timeline(cadence, TICK_HZ * 10);
+      expect(dueMs.length, `PATCH_HZ ${patchHz}`).toBe(patchHz * 10);
+      // Patches fall on this many distinct phases of a step, evenly spaced: the best is half a space.
+      const phases = patchHz / gcd(TICK_HZ, patchHz);
+      expect(leastGapMs, `PATCH_HZ ${patchHz}`).toBeCloseTo(TICK_MS / (2 * phases), 6);
+    }
+  });
+
+  it('picks the phase farthest from the steps: half a step when the rates are equal', () => {
+    expect(farthestPhase(TICK_MS, TICK_MS)).toBeCloseTo(TICK_MS / 2, 6);
+    expect(farthestPhase(TICK_MS, 50)).toBeCloseTo(TICK_MS / 4, 6);
+  });
+
+  it('refuses rates that are not positive', () => {
+    expect(() => new PatchCadence(0, 50, noop, noop)).toThrow(/positive/);
+    expect(() => new PatchCadence(30, Number.NaN, noop, noop)).toThrow(/positive/);
+  });
+
+  it('fires each patch in a turn of its own after its step, hands a throw to the room, and stops', async () => {
+    const fired: number[] = [];
+    const errors: Error[] = [];
+    let throwNext = false;
+    const cadence = new PatchCadence(TICK_HZ, DEFAULT_PATCH_INTERVAL_MS, () => {
+      fired.push(performance.now());
+      if (throwNext) { throwNext = false; throw new Error('boom'); }
+    }, (e) => errors.push(e));
+    // A step that ran past its patch's phase: the patch still waits for a later turn.
+    const startedAt = performance.now() - TICK_MS;
+    cadence.afterStep(0, startedAt);
+    expect(fired).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(fired).toHaveLength(1);
+    throwNext = true;
+    cadence.afterStep(1, performance.now());
+    await new Promise((r) => setTimeout(r, TICK_MS + 20));
+    expect(fired).toHaveLength(2);
+    expect(errors.map((e) => e.message)).toEqual(['boom']);
+    cadence.afterStep(3, performance.now());
+    cadence.stop();
+    cadence.afterStep(4, performance.now());
+    await new Promise((r) => setTimeout(r, TICK_MS + 20));
+    expect(fired).toHaveLength(2);
+  });
+});
