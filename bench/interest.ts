@@ -73,6 +73,12 @@ export interface Row {
   tickMsP99: number;
   /** One step or one patch of the room on its own. */
   roomTickMsP99: number;
+  /** The same, fixed steps and patches apart. */
+  stepMsP99: number;
+  patchMsP99: number;
+  /** Garbage collection pauses per second of the window, and the longest (ms). */
+  gcPausesPerSec: number;
+  gcPauseMsMax: number;
   cpuMsPerPlayerSecond: number;
   rssMB: number;
   /** Interest management (this server only): other players in view per client, how many had something to send per patch, */
@@ -212,6 +218,10 @@ function row(curve: Row['curve'], server: VariantName, players: number, room: st
     tickMsP50: r(st.tickMsP50, 3),
     tickMsP99: r(st.tickMsP99, 3),
     roomTickMsP99: r(st.roomTickMsP99, 3),
+    stepMsP99: r(st.stepMsP99, 3),
+    patchMsP99: r(st.patchMsP99, 3),
+    gcPausesPerSec: r(st.gcPauses / Math.max(0.001, st.wallMs / 1000), 1),
+    gcPauseMsMax: r(st.gcPauseMsMax, 2),
     cpuMsPerPlayerSecond: r(playerSeconds > 0 ? st.cpuMs / playerSeconds : 0, 4),
     rssMB: r(st.rssPeakBytes / 1048576, 1),
     generatorSaturated: m.loopLagMsP99 > GENERATOR_LAG_LIMIT_MS || m.cpuPercent > GENERATOR_CPU_LIMIT_PERCENT,
@@ -236,9 +246,9 @@ function row(curve: Row['curve'], server: VariantName, players: number, room: st
 }
 
 function markdown(rows: Row[], cost: EncodeCost[]): string {
-  const head = '| Curve | Server | Players | Map | In view / client | Down kbps / client | Down B / client-s | Updates / client-s | Projectiles / client-s | Held back | Tick p50 / p99, step or patch p99 (ms) | CPU ms / player-s | Patch delivery |';
-  const sep = '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
-  const lines = rows.map((x) => `| ${x.curve} | ${x.server}${x.generatorSaturated ? ' ⚠ bots saturated' : ''} | ${x.players}${x.connected < x.players ? ` (${x.connected} in)` : ''} | ${x.mapId} | ${x.visiblePerClient ?? (x.curve === 'visible' || x.server !== 'this' ? x.players - 1 : '–')} | ${x.downKbpsPerClient} | ${Math.round(x.downBytesPerClientPerSec)} | ${x.updatesPerClientPerSec ?? '–'} | ${x.projectilesPerClientPerSec ?? '–'} | ${x.deferredShare === undefined ? '–' : `${Math.round(x.deferredShare * 100)}%`} | ${x.tickMsP50} / ${x.tickMsP99}, ${x.roomTickMsP99} | ${x.cpuMsPerPlayerSecond} | ${x.patchDeliveryRatio} |`);
+  const head = '| Curve | Server | Players | Map | In view / client | Down kbps / client | Down B / client-s | Updates / client-s | Projectiles / client-s | Held back | Tick p50 / p99, step or patch p99 (ms) | Step p99 / patch p99 (ms) | GC pauses / s, longest (ms) | CPU ms / player-s | Patch delivery |';
+  const sep = '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
+  const lines = rows.map((x) => `| ${x.curve} | ${x.server}${x.generatorSaturated ? ' ⚠ bots saturated' : ''} | ${x.players}${x.connected < x.players ? ` (${x.connected} in)` : ''} | ${x.mapId} | ${x.visiblePerClient ?? (x.curve === 'visible' || x.server !== 'this' ? x.players - 1 : '–')} | ${x.downKbpsPerClient} | ${Math.round(x.downBytesPerClientPerSec)} | ${x.updatesPerClientPerSec ?? '–'} | ${x.projectilesPerClientPerSec ?? '–'} | ${x.deferredShare === undefined ? '–' : `${Math.round(x.deferredShare * 100)}%`} | ${x.tickMsP50} / ${x.tickMsP99}, ${x.roomTickMsP99} | ${x.stepMsP99} / ${x.patchMsP99} | ${x.gcPausesPerSec}, ${x.gcPauseMsMax} | ${x.cpuMsPerPlayerSecond} | ${x.patchDeliveryRatio} |`);
   const costHead = '| Encode, 200 clients (in-process) | Patch mean / p99 (ms) | Interest pass | Shared encode | View encodes | Frames | Share on views | Bytes / client / patch | Tick p99 (step + patch) |';
   const costSep = '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
   const costLines = cost.map((c) => `| ${c.mode === 'interest' ? 'this (interest management)' : 'Colyseus StateView per client, everyone in view'} | ${r(c.patchMsMean, 2)} / ${r(c.patchMsP99, 2)} | ${c.mode === 'interest' ? r(c.interestMs, 2) : '–'} | ${c.mode === 'interest' ? r(c.sharedEncodeMs, 2) : '–'} | ${r(c.viewEncodeMs, 2)} | ${r(c.sendMs, 2)} | ${Math.round(c.viewShare * 100)}% | ${Math.round(c.bytesPerClientPerPatch)} | ${r(c.tickMsP99, 2)} |`);
@@ -261,7 +271,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const log = (x: Row) => process.stdout.write(`  ${x.curve.padEnd(7)} ${x.server.padEnd(16)} ${String(x.players).padStart(4)} players: ${x.downKbpsPerClient} kbps down per client` +
     `${x.visiblePerClient !== undefined ? `, ${x.visiblePerClient} in view, ${x.updatesPerClientPerSec} updates/s, ${x.projectilesPerClientPerSec} projectiles/s, held back ${Math.round((x.deferredShare ?? 0) * 100)}%` : ''}` +
-    `, tick p99 ${x.tickMsP99} ms (step or patch ${x.roomTickMsP99}), delivery ${x.patchDeliveryRatio}${x.connected < x.players ? `, only ${x.connected} connected` : ''}${x.generatorSaturated ? ', BOTS SATURATED' : ''}\n`);
+    `, tick p99 ${x.tickMsP99} ms (step or patch ${x.roomTickMsP99}: step ${x.stepMsP99}, patch ${x.patchMsP99}; GC ${x.gcPausesPerSec}/s, longest ${x.gcPauseMsMax} ms), delivery ${x.patchDeliveryRatio}${x.connected < x.players ? `, only ${x.connected} connected` : ''}${x.generatorSaturated ? ', BOTS SATURATED' : ''}\n`);
   for (const n of s.visible) {
     for (const v of s.variants.filter((x) => x !== 'this-no-interest')) {
       const x = await runOne('visible', v, n + 1, s, pin);

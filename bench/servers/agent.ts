@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { percentile } from '../../server/observability/sampleRing.ts';
 import { tickRecorder } from '../../server/observability/tickRecorder.ts';
 import { WindowProfiler } from '../windowProfiler.ts';
@@ -29,6 +29,13 @@ export interface ServerWindowStats {
   /** Single room callbacks, ms. */
   roomTickMsP99: number;
   roomTicks: number;
+  /** The same, by kind: fixed steps and patches (0 where a server reports neither). */
+  stepMsP99: number;
+  patchMsP99: number;
+  /** V8's garbage collection pauses in the window: how many, their total and the longest (ms). */
+  gcPauses: number;
+  gcPauseMsTotal: number;
+  gcPauseMsMax: number;
   ccu: number;
   rooms: number;
   /** Server-specific counters over the window (e.g. interest management totals), when the server reports them. */
@@ -50,8 +57,20 @@ export function startAgent(port: number, load: () => { ccu: number; rooms: numbe
   let cpuAtMark = process.cpuUsage();
   let serverCursor = tickRecorder.serverTicks.written;
   let roomCursor = tickRecorder.roomTicks.written;
+  let stepCursor = tickRecorder.stepTicks.written;
+  let patchCursor = tickRecorder.patchTicks.written;
   let serverTicks: number[] = [];
   let roomTicks: number[] = [];
+  let stepTicks: number[] = [];
+  let patchTicks: number[] = [];
+  const gc = { pauses: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.pauses++;
+      gc.totalMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
   let rssPeak = process.memoryUsage().rss;
   let countersAtMark = counters?.();
   const profiler = new WindowProfiler();
@@ -60,8 +79,12 @@ export function startAgent(port: number, load: () => { ccu: number; rooms: numbe
     tickRecorder.flush();
     for (const v of tickRecorder.serverTicks.since(serverCursor)) serverTicks.push(v);
     for (const v of tickRecorder.roomTicks.since(roomCursor)) roomTicks.push(v);
+    for (const v of tickRecorder.stepTicks.since(stepCursor)) stepTicks.push(v);
+    for (const v of tickRecorder.patchTicks.since(patchCursor)) patchTicks.push(v);
     serverCursor = tickRecorder.serverTicks.written;
     roomCursor = tickRecorder.roomTicks.written;
+    stepCursor = tickRecorder.stepTicks.written;
+    patchCursor = tickRecorder.patchTicks.written;
   };
   const sampler = setInterval(() => {
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
@@ -74,6 +97,11 @@ export function startAgent(port: number, load: () => { ccu: number; rooms: numbe
       drain();
       serverTicks = [];
       roomTicks = [];
+      stepTicks = [];
+      patchTicks = [];
+      gc.pauses = 0;
+      gc.totalMs = 0;
+      gc.maxMs = 0;
       markedAt = performance.now();
       cpuAtMark = process.cpuUsage();
       rssPeak = process.memoryUsage().rss;
@@ -101,6 +129,11 @@ export function startAgent(port: number, load: () => { ccu: number; rooms: numbe
         tickMsMax: serverTicks.reduce((a, b) => Math.max(a, b), 0),
         roomTickMsP99: percentile(roomTicks, 99),
         roomTicks: roomTicks.length,
+        stepMsP99: percentile(stepTicks, 99),
+        patchMsP99: percentile(patchTicks, 99),
+        gcPauses: gc.pauses,
+        gcPauseMsTotal: gc.totalMs,
+        gcPauseMsMax: gc.maxMs,
         ...load(),
       };
       if (counters !== undefined && countersAtMark !== undefined) {

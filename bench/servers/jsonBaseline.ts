@@ -32,19 +32,19 @@ let nextRoom = 1;
 let nextPlayer = 1;
 const stepInputs = new Map<string, PlayerInput>();
 
-function timed(fn: () => void): () => void {
+function timed(fn: () => void, phase: 'step' | 'patch'): () => void {
   return () => {
     const t0 = performance.now();
     fn();
-    tickRecorder.record(t0, performance.now());
+    tickRecorder.record(t0, performance.now(), phase);
   };
 }
 
 function createRoom(): JsonRoom {
   const id = `R${nextRoom++}`;
   const room: JsonRoom = { id, world: createWorld(MAP, seedFromString(id)), players: new Map(), timers: [] };
-  room.timers.push(setInterval(timed(() => step(room)), TICK_MS));
-  room.timers.push(setInterval(timed(() => broadcast(room)), DEFAULT_PATCH_INTERVAL_MS));
+  room.timers.push(setInterval(timed(() => step(room), 'step'), TICK_MS));
+  room.timers.push(setInterval(timed(() => broadcast(room), 'patch'), DEFAULT_PATCH_INTERVAL_MS));
   rooms.set(id, room);
   return room;
 }

@@ -67,14 +67,14 @@ export class TutorialRoom extends Room<{ state: TState }> {
     this.setSimulationInterval((deltaTime) => {
       const t0 = performance.now();
       this.update(deltaTime);
-      tickRecorder.record(t0, performance.now());
+      tickRecorder.record(t0, performance.now(), 'step');
     });
   }
 
   override broadcastPatch(): boolean {
     const t0 = performance.now();
     const changed = super.broadcastPatch();
-    if (this.clients.length > 0) tickRecorder.record(t0, performance.now());
+    if (this.clients.length > 0) tickRecorder.record(t0, performance.now(), 'patch');
     return changed;
   }
 

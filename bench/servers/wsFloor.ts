@@ -57,7 +57,7 @@ function sendCycle(room: FloorRoom): void {
     if (withExtra) ws.send(extra);
     socket.uncork();
   }
-  tickRecorder.record(t0, performance.now());
+  tickRecorder.record(t0, performance.now(), 'patch');
 }
 
 function createRoom(): FloorRoom {

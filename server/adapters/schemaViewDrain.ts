@@ -122,8 +122,11 @@ export class ViewDrain {
     this.trees = encoder.root.changeTrees as unknown as Record<number, Tree | undefined>;
     if (queue !== undefined && queue.collectionOpCount > 0) this.collectionOps(queue);
     view.changes.forEach(drainRef, this);
-    // Clearing a Map gives it a new table even when it is empty.
-    if (view.changes.size > 0) view.changes.clear();
+    // A new Map, not clear(): V8 gives a cleared (or regrown) Map its new table in the generation of
+    // the old one, so clearing a long-lived view's map every patch put a table in the old generation
+    // per client and patch, garbage only a full collection frees (the tail of the 200-player room's
+    // patches). A Map made now is young garbage by the next patch.
+    if (view.changes.size > 0) view.changes = new Map();
     // Then the refs queued outside the view's map (body updates, after projectiles and leaves).
     if (queue !== undefined) {
       for (let i = 0; i < queue.queuedCount; i++) {

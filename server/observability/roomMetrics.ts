@@ -120,7 +120,7 @@ export function withRoomMetrics<T extends MeterableRoomClass>(Base: T): T {
       super.step(dtS);
       const t1 = performance.now();
       tickDuration.observe({ phase: 'simulation' }, (t1 - t0) / 1000);
-      this.recordWork(t0, t1);
+      this.recordWork(t0, t1, 'step');
     }
 
     override sendPatch(): boolean {
@@ -133,13 +133,13 @@ export function withRoomMetrics<T extends MeterableRoomClass>(Base: T): T {
         const encode = Math.min(encodeMs, t1 - t0);
         tickDuration.observe({ phase: 'encode' }, encode / 1000);
         tickDuration.observe({ phase: 'send' }, (t1 - t0 - encode) / 1000);
-        this.recordWork(t0, t1);
+        this.recordWork(t0, t1, 'patch');
       }
       return changed;
     }
 
-    private recordWork(t0: number, t1: number): void {
-      tickRecorder.record(t0, t1);
+    private recordWork(t0: number, t1: number, phase: 'step' | 'patch'): void {
+      tickRecorder.record(t0, t1, phase);
       this.recentTicks.push(t1 - t0);
     }
 

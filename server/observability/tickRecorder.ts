@@ -22,13 +22,18 @@ export class TickRecorder {
   readonly roomTicks = new SampleRing(RING_CAPACITY);
   /** Durations (ms) of back-to-back runs of room work. */
   readonly serverTicks = new SampleRing(RING_CAPACITY);
+  /** The room callbacks again, by what they were: which of the two makes a slow tick. */
+  readonly stepTicks = new SampleRing(RING_CAPACITY);
+  readonly patchTicks = new SampleRing(RING_CAPACITY);
 
   private periodStartMs = -1;
   private periodEndMs = -1;
 
-  /** Record one room callback that ran from `startMs` to `endMs` (performance.now() times). */
-  record(startMs: number, endMs: number): void {
+  /** Record one room callback that ran from `startMs` to `endMs` (performance.now() times): a fixed step, a patch, or other room work. */
+  record(startMs: number, endMs: number, phase?: 'step' | 'patch'): void {
     this.roomTicks.push(endMs - startMs);
+    if (phase === 'step') this.stepTicks.push(endMs - startMs);
+    else if (phase === 'patch') this.patchTicks.push(endMs - startMs);
     if (this.periodStartMs >= 0 && startMs - this.periodEndMs <= SAME_BUSY_PERIOD_GAP_MS) {
       this.periodEndMs = endMs;
       return;

@@ -56,7 +56,8 @@ export class ArenaRoom extends EngineRoom<{ state: ArenaState; metadata: ArenaMe
   /** Who sees what: areas of interest, priorities, spectators (server/interest/). */
   protected interest!: InterestManager;
   private readonly sync = new StateSync(this.state);
-  private readonly stepInputs = new Map<string, PlayerInput>();
+  /** This step's inputs: a new Map each step (clearing a long-lived one regrows its table in the old generation: see schemaViewDrain.ts). */
+  private stepInputs = new Map<string, PlayerInput>();
   /** Rated players' μ by session, for the listing's mean skill (quick play by rating). */
   private readonly seatedSkills = new Map<string, number>();
   /** Set when the server records replays (REPLAY_DIR). */
@@ -149,7 +150,7 @@ export class ArenaRoom extends EngineRoom<{ state: ArenaState; metadata: ArenaMe
 
   /** One fixed step: at most one input per player, then the shared simulation (public: the metrics wrapper times it). */
   override step(dtS: number): void {
-    this.stepInputs.clear();
+    this.stepInputs = new Map<string, PlayerInput>();
     const channel = this.channel;
     const f = this.inputFields;
     for (const player of this.world.players.values()) {

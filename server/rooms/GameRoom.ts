@@ -53,7 +53,8 @@ export abstract class GameRoom extends EngineRoom {
   private views: ReplicaViews | undefined;
   /** Players (not spectators), with the last input sequence applied for each. */
   private readonly lastSeq = new Map<string, number>();
-  private readonly stepInputs = new Map<string, unknown>();
+  /** This step's inputs: a new Map each step (clearing a long-lived one regrows its table in the old generation: see schemaViewDrain.ts). */
+  private stepInputs = new Map<string, unknown>();
   /** One input object per player, rewritten each step (steps and the replay recorder keep no reference to it). */
   private readonly playerInputs = new Map<string, Record<string, number | boolean>>();
 
@@ -172,7 +173,7 @@ export abstract class GameRoom extends EngineRoom {
 
   /** One fixed step: at most one fresh input per player, then the game's step (public: the metrics wrapper times it). */
   override step(dtS: number): void {
-    this.stepInputs.clear();
+    this.stepInputs = new Map<string, unknown>();
     const seqAt = this.channel.fieldIndex('seq');
     for (const [id, last] of this.lastSeq) {
       this.net.observeDepth(id, this.channel.depth(id));
