@@ -21,7 +21,8 @@ export class PatchCadence {
   readonly patchMs: number;
   /** Phase of the first patch after step 0, ms. */
   readonly offsetMs: number;
-  private readonly pending = new Set<ReturnType<typeof setTimeout>>();
+  /** Scheduled patches (one or two; an array, not a Set: a long-lived Set's add/delete churn rehashes in the old generation). */
+  private readonly pending: Array<ReturnType<typeof setTimeout>> = [];
   private stopped = false;
 
   constructor(stepHz: number, patchIntervalMs: number, private readonly patch: () => void, private readonly failed: (error: Error) => void) {
@@ -55,7 +56,7 @@ export class PatchCadence {
     for (const delay of this.delaysAfterStep(tick)) {
       // A step that overran its patch's phase: the patch still goes in a turn of its own.
       const timer: ReturnType<typeof setTimeout> = setTimeout(() => this.fire(timer), Math.max(0, delay - spent));
-      this.pending.add(timer);
+      this.pending.push(timer);
     }
   }
 
@@ -63,11 +64,15 @@ export class PatchCadence {
   stop(): void {
     this.stopped = true;
     for (const timer of this.pending) clearTimeout(timer);
-    this.pending.clear();
+    this.pending.length = 0;
   }
 
   private fire(timer: ReturnType<typeof setTimeout>): void {
-    this.pending.delete(timer);
+    const at = this.pending.indexOf(timer);
+    if (at >= 0) {
+      this.pending[at] = this.pending[this.pending.length - 1]!;
+      this.pending.pop();
+    }
     if (this.stopped) return;
     // Colyseus' own patch timer is not guarded either; here a throw is the room's, not the process'.
     try {
