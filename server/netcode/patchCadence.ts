@@ -4,7 +4,7 @@
  * Colyseus runs the fixed step and the patch on two independent intervals (33.3 and 50 ms) whose
  * phases wander against each other, so every so often both expire in the same turn of the event
  * loop and a patch runs right behind a step: one busy period during which no socket of the
- * process is read (in a 200-player room the two together made the server tick's p99). Here each
+ * process is read (the server tick the benchmark's knee and the dashboard read). Here each
  * patch is timed from the step before it, at the phase that keeps patches farthest from steps
  * (at 30 Hz steps and 20 Hz patches, a quarter step after a step or before the next: 8.3 ms either
  * side), so a step and a patch share a turn only when the process is already late. Patches stay
