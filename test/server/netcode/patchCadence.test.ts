@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { matchMaker } from '@colyseus/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PATCH_INTERVAL_MS, TICK_HZ, TICK_MS } from '../../../shared/limits.ts';
 import { farthestPhase, PatchCadence } from '../../../server/netcode/patchCadence.ts';
+import { createArena, leaveAll, type ArenaRoom } from '../../helpers/clients.ts';
+import { metricValue, scrape } from '../../helpers/metrics.ts';
+import { startTestServer } from '../../helpers/server.ts';
+import { waitFor } from '../../helpers/wait.ts';
 
 const noop = () => {};
 
@@ -84,5 +89,37 @@ describe('the patch cadence', () => {
     cadence.afterStep(4, performance.now());
     await new Promise((r) => setTimeout(r, TICK_MS + 20));
     expect(fired).toHaveLength(2);
+  });
+});
+
+describe('a room\'s patches, over a real connection', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  const rooms: ArenaRoom[] = [];
+  beforeAll(async () => { server = await startTestServer(); });
+  afterAll(async () => {
+    await leaveAll(rooms);
+    await server.close();
+  });
+
+  it('a patch that throws is the room\'s contained error: counted, and the next patches reach the client', async () => {
+    const client = await createArena(server.endpoint, { name: 'watcher' });
+    rooms.push(client);
+    const room = matchMaker.getLocalRoomById(client.roomId) as unknown as { sendPatch(): boolean };
+    const before = await scrape(server.endpoint);
+    const sendPatch = room.sendPatch.bind(room);
+    let thrown = 0;
+    room.sendPatch = () => {
+      if (thrown === 0) {
+        thrown++;
+        throw new Error('patch failed on purpose');
+      }
+      return sendPatch();
+    };
+    await waitFor('the room\'s next patch', () => thrown === 1);
+    const tickAfterThrow = client.state.tick;
+    await waitFor('patches after the failed one', () => client.state.tick > tickAfterThrow + 3);
+    const after = await scrape(server.endpoint);
+    expect(metricValue(after, 'game_room_errors_total', { method: 'setTimeout' }) - metricValue(before, 'game_room_errors_total', { method: 'setTimeout' })).toBe(1);
+    expect(client.connection.isOpen).toBe(true);
   });
 });
