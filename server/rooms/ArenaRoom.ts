@@ -23,7 +23,6 @@ import { InputMessage } from './inputSchema.ts';
 import { authorizeJoin, parseJoinOptions, type PlayerAuth } from './joinOptions.ts';
 import { DEFAULT_ROOM_CONFIG, type RoomConfig } from './roomConfig.ts';
 import { roomSetup } from './roomKinds.ts';
-import { batchWrites } from './socketBatch.ts';
 import { StateSync } from './stateSync.ts';
 
 /**
@@ -134,18 +133,11 @@ export class ArenaRoom extends EngineRoom<{ state: ArenaState; metadata: ArenaMe
   }
 
   /**
-   * A patch, then the netcode report when one is due, each client's frames corked into one
-   * socket write (events queued with `afterNextPatch` join it too).
+   * The state follows the simulation once per patch, not once per step: what happens between two
+   * patches is never sent anyway, and each write costs schema's change tracking.
    */
-  override sendPatch(): boolean {
-    // The state follows the simulation once per patch, not once per step: what happens between
-    // two patches is never sent anyway, and each write costs schema's change tracking.
+  protected override stateForPatch(): void {
     this.sync.apply(this.world);
-    return batchWrites(this.clients, () => {
-      const changed = this.colyseusPatch();
-      this.net.afterPatch(this.clients);
-      return changed;
-    });
   }
 
   /** One fixed step: at most one input per player, then the shared simulation (public: the metrics wrapper times it). */

@@ -19,6 +19,7 @@ import { DisplayNames } from './displayNames.ts';
 import { GuestSeats } from './guestSeats.ts';
 import { limitPendingSeats } from './pendingSeats.ts';
 import { RoomChat } from './roomChat.ts';
+import { batchWrites } from './socketBatch.ts';
 import { allocateRoomCode } from './roomCode.ts';
 import { ViolationTracker } from './violations.ts';
 
@@ -79,8 +80,8 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
   protected inputsOpened(_client: Client): void {}
   /** One fixed step of the game (public: the metrics wrapper times it). */
   abstract step(dtS: number): void;
-  /** One patch to every client: what Colyseus' `broadcastPatch` does, and the room's own frames (public: the metrics wrapper times it). */
-  abstract sendPatch(): boolean;
+  /** Bring the replicated state up to the simulation, just before a patch encodes it. */
+  protected abstract stateForPatch(): void;
 
   /**
    * Colyseus' patch timer still runs (the join handshake advertises its rate, which the clients'
@@ -90,9 +91,18 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
     return false;
   }
 
-  /** Colyseus' own patch (encode the state, send it): the core of every room's `sendPatch`. */
-  protected colyseusPatch(): boolean {
-    return Room.prototype.broadcastPatch.call(this);
+  /**
+   * One patch to every client (public: the metrics wrapper times it): the state brought up to date,
+   * then Colyseus' own patch and the netcode report when one is due, each client's frames corked into
+   * one socket write (events queued with `afterNextPatch` join it too).
+   */
+  sendPatch(): boolean {
+    this.stateForPatch();
+    return batchWrites(this.clients, () => {
+      const changed = Room.prototype.broadcastPatch.call(this);
+      this.net.afterPatch(this.clients);
+      return changed;
+    });
   }
 
   /** The fixed steps, and the patches timed from them: once the world exists. */

@@ -23,7 +23,6 @@ import type { Seat } from './audience.ts';
 import { EngineRoom } from './EngineRoom.ts';
 import { authorizeJoin, parseJoinOptions, type PlayerAuth } from './joinOptions.ts';
 import type { RoomConfig } from './roomConfig.ts';
-import { batchWrites } from './socketBatch.ts';
 
 /** A match the game decided (a score reached) stays up this long, so everyone sees the final state. */
 const DECIDED_MATCH_HOLD_TICKS = TICK_HZ;
@@ -161,14 +160,10 @@ export abstract class GameRoom extends EngineRoom {
     await this.replay?.end(this.world);
   }
 
-  override sendPatch(): boolean {
+  /** The game's replica into the state, and each client's view brought to its area. */
+  protected override stateForPatch(): void {
     applyReplica(this.shape, this.state as Schema, this.game.replicate!(this.world));
     this.views?.update();
-    return batchWrites(this.clients, () => {
-      const changed = this.colyseusPatch();
-      this.net.afterPatch(this.clients);
-      return changed;
-    });
   }
 
   /** One fixed step: at most one fresh input per player, then the game's step (public: the metrics wrapper times it). */
