@@ -8,7 +8,8 @@ import type { Room } from '@colyseus/core';
  * - `_reservedSeats`: the reservation table, `{ [sessionId]: [options, auth, consumed, reconnection] }`;
  * - `_reserveSeat(sessionId, options, auth, seconds, allowReconnection, …)`: the one call every
  *   seat reservation makes (locally or through presence), with no public hook before it;
- * - `_serializer.encoder`: the schema encoder the room's patches go through.
+ * - `_serializer.encoder`: the schema encoder the room's patches go through;
+ * - `_simulationInterval`: the timer `setFixedTimestep` starts (stopped by `takeOverFixedTimestep`).
  */
 
 export interface ReservedSeat {
@@ -54,3 +55,17 @@ export function roomEncoderOf(room: object): object | undefined {
  * this many steps costs the room that many ticks for good rather than a burst of catch-up.
  */
 export const FIXED_TIMESTEP_MAX_CATCHUP_STEPS = 5;
+
+/**
+ * The room declares a fixed timestep of `tickHz` (the join handshake tells clients its tick rate) but
+ * steps itself (server/netcode/patchCadence.ts): Colyseus' step timer is stopped, and its handle is
+ * left in place, so Colyseus still sees a simulation running (its patch does not tick the room's
+ * clock on its own, and a patch rate set later starts no clock timer) and clears it again on dispose.
+ * The room then ticks `room.clock` itself.
+ */
+export function takeOverFixedTimestep(room: Room, tickHz: number): void {
+  room.setFixedTimestep(() => {}, tickHz);
+  const self = room as unknown as { _simulationInterval?: ReturnType<typeof setInterval> };
+  if (self._simulationInterval === undefined) throw new Error('Colyseus room internals changed: room._simulationInterval is missing (server/adapters/colyseusRoom.ts)');
+  clearInterval(self._simulationInterval);
+}

@@ -1,31 +1,43 @@
+import { FIXED_TIMESTEP_MAX_CATCHUP_STEPS } from '../adapters/colyseusRoom.ts';
+
 /**
- * When a room's patches leave: on a timeline locked to its fixed steps.
+ * When a room steps and when its patches leave: one timeline for both.
  *
- * Colyseus runs the fixed step and the patch on two independent intervals (33.3 and 50 ms) whose
- * phases wander against each other, so every so often both expire in the same turn of the event
- * loop and a patch runs right behind a step: one busy period during which no socket of the
- * process is read (the server tick the benchmark's knee and the dashboard read). Here each
- * patch is timed from the step before it, at the phase that keeps patches farthest from steps
- * (at 30 Hz steps and 20 Hz patches, a quarter step after a step or before the next: 8.3 ms either
- * side), so a step and a patch share a turn only when the process is already late. Patches stay
- * evenly spaced, and the state each carries is on average as old as before (the latest step's;
- * 16.7 ms at these rates, the mean over a wandering phase too).
- *
- * The timeline is ideal: step `k` starts at `k × stepMs`, patch `j` is due at `offset + j × patchMs`;
- * after step `k` the patches due before step `k + 1` are scheduled, measured from when step `k`
- * began. Catch-up steps (several in one wake-up) schedule theirs too, so the patch count follows
- * the step count.
+ * Colyseus runs the fixed step (`setFixedTimestep`, 30 Hz) and the patch (`patchRate`, 20 Hz) on two
+ * independent `setInterval`s. Node restarts an interval from each late callback, so the step timer
+ * fired every 34 ms and caught up with a double step every second and a half, the patch timer fell
+ * behind under load (fewer than 20 patches a second), and the two phases wandered against each
+ * other: every so often both expired in the same turn of the event loop and a patch ran right behind
+ * a step, one busy period during which no socket of the process is read (the server tick the
+ * benchmark's knee and the dashboard read). Here step `k` is due at `k × stepMs` and patch `j` at
+ * `offset + j × patchMs` from the room's start, each timer set for its own due time (so lateness
+ * never accumulates), with the offset that keeps patches farthest from steps (a quarter step either
+ * side at 30/20 Hz: 8.3 ms). A step and a patch then share a turn only when the process is late;
+ * steps are evenly spaced and patches exactly `patchMs` apart; the state each patch carries is on
+ * average as old as before (the latest step's, 16.7 ms at these rates). After a stall the backlog is
+ * stepped as Colyseus does (at most FIXED_TIMESTEP_MAX_CATCHUP_STEPS in one wake-up, the rest
+ * dropped), and each step run schedules its own patches, so the patch count follows the steps.
  */
 export class PatchCadence {
   readonly stepMs: number;
   readonly patchMs: number;
   /** Phase of the first patch after step 0, ms. */
   readonly offsetMs: number;
+  /** performance.now() of step 0's due time (moved forward when a stall's backlog is dropped). */
+  private originMs = 0;
+  private nextTick = 0;
+  private stepTimer: ReturnType<typeof setTimeout> | undefined;
   /** Scheduled patches (one or two; an array, not a Set: a long-lived Set's add/delete churn rehashes in the old generation). */
   private readonly pending: Array<ReturnType<typeof setTimeout>> = [];
   private stopped = false;
+  /** This wake-up has already scheduled an overdue patch. */
+  private lateScheduled = false;
+  /** Overdue patches not sent because another overdue one carries the same state (after stalls). */
+  mergedLatePatches = 0;
+  private step: (tick: number) => void = () => {};
+  private stepFailed: (error: Error) => void = () => {};
 
-  constructor(stepHz: number, patchIntervalMs: number, private readonly patch: () => void, private readonly failed: (error: Error) => void) {
+  constructor(stepHz: number, patchIntervalMs: number, private readonly patch: () => void, private readonly patchFailed: (error: Error) => void) {
     if (!(stepHz > 0) || !(patchIntervalMs > 0)) throw new Error(`PatchCadence: rates must be positive (step ${stepHz} Hz, patch every ${patchIntervalMs} ms)`);
     this.stepMs = 1000 / stepHz;
     this.patchMs = patchIntervalMs;
@@ -33,7 +45,7 @@ export class PatchCadence {
   }
 
   /**
-   * Delays after the start of step `tick`, ms, of the patches due before the next step (several
+   * Delays after the due time of step `tick`, ms, of the patches due before the next step (several
    * when patches are faster than steps, none for some steps when slower).
    */
   delaysAfterStep(tick: number): number[] {
@@ -49,22 +61,62 @@ export class PatchCadence {
     return delays;
   }
 
-  /** Call right after fixed step `tick` (0, 1, 2, …), with `performance.now()` as the step began. */
-  afterStep(tick: number, stepStartedAtMs: number): void {
-    if (this.stopped) return;
-    const spent = performance.now() - stepStartedAtMs;
-    for (const delay of this.delaysAfterStep(tick)) {
-      // A step that overran its patch's phase: the patch still goes in a turn of its own.
-      const timer: ReturnType<typeof setTimeout> = setTimeout(() => this.fire(timer), Math.max(0, delay - spent));
-      this.pending.push(timer);
-    }
+  /** Start stepping now: `step(tick)` for tick 0, 1, 2, … on the timeline, and the patches after each. */
+  start(step: (tick: number) => void, stepFailed: (error: Error) => void): void {
+    this.step = step;
+    this.stepFailed = stepFailed;
+    this.originMs = performance.now();
+    this.nextTick = 0;
+    this.wake();
   }
 
-  /** No more patches (the room is disposed). */
+  /** No more steps or patches (the room is disposed). */
   stop(): void {
     this.stopped = true;
+    if (this.stepTimer !== undefined) clearTimeout(this.stepTimer);
     for (const timer of this.pending) clearTimeout(timer);
     this.pending.length = 0;
+  }
+
+  /** Run the steps that are due (a stall's backlog up to the catch-up limit), then sleep until the next. */
+  private readonly wake = (): void => {
+    if (this.stopped) return;
+    const now = performance.now();
+    let ran = 0;
+    this.lateScheduled = false;
+    while (this.originMs + this.nextTick * this.stepMs <= now && ran < FIXED_TIMESTEP_MAX_CATCHUP_STEPS) {
+      const tick = this.nextTick++;
+      // Its patches first: scheduling costs nothing, and a step that throws still leaves them due.
+      this.schedulePatches(tick, now);
+      try {
+        this.step(tick);
+      } catch (error) {
+        this.stepFailed(error instanceof Error ? error : new Error(String(error)));
+      }
+      ran++;
+    }
+    // A stall longer than the catch-up limit: the rest of the backlog is dropped, not stepped later.
+    if (this.originMs + this.nextTick * this.stepMs <= now) this.originMs = now - this.nextTick * this.stepMs;
+    if (this.stopped) return;
+    this.stepTimer = setTimeout(this.wake, Math.max(0, Math.ceil(this.originMs + this.nextTick * this.stepMs - performance.now())));
+  };
+
+  private schedulePatches(tick: number, now: number): void {
+    const dueStepMs = this.originMs + tick * this.stepMs;
+    for (const delay of this.delaysAfterStep(tick)) {
+      const dueMs = dueStepMs + delay;
+      // Patches already overdue after a stall carry the same latest state: one of them is enough.
+      if (dueMs <= now) {
+        if (this.lateScheduled) {
+          this.mergedLatePatches++;
+          continue;
+        }
+        this.lateScheduled = true;
+      }
+      // Never in the step's own turn, even when it is late: at least the next turn.
+      const timer: ReturnType<typeof setTimeout> = setTimeout(() => this.fire(timer), Math.max(1, Math.ceil(dueMs - now)));
+      this.pending.push(timer);
+    }
   }
 
   private fire(timer: ReturnType<typeof setTimeout>): void {
@@ -74,11 +126,11 @@ export class PatchCadence {
       this.pending.pop();
     }
     if (this.stopped) return;
-    // Colyseus' own patch timer is not guarded either; here a throw is the room's, not the process'.
+    // Colyseus' own patch timer is not guarded; here a throw is the room's, not the process'.
     try {
       this.patch();
     } catch (error) {
-      this.failed(error instanceof Error ? error : new Error(String(error)));
+      this.patchFailed(error instanceof Error ? error : new Error(String(error)));
     }
   }
 }

@@ -1,8 +1,9 @@
-import { CloseCode, Room, ServerError, TimedEventException, type AuthContext, type Client, type RoomException, type RoomOptions } from '@colyseus/core';
+import { CloseCode, Room, ServerError, TimedEventException, TimestepException, type AuthContext, type Client, type RoomException, type RoomOptions } from '@colyseus/core';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
-import { DEFAULT_MAX_SPECTATORS_PER_ROOM, MAX_MESSAGES_PER_SECOND, TICK_HZ } from '../../shared/limits.ts';
+import { DEFAULT_MAX_SPECTATORS_PER_ROOM, MAX_MESSAGES_PER_SECOND, TICK_DT_S, TICK_HZ } from '../../shared/limits.ts';
 import { clientMessageSchemas, type ArenaMetadata, type SpectateMessage } from '../../shared/messages.ts';
 import { readInputFrameFor } from '../adapters/colyseusInput.ts';
+import { takeOverFixedTimestep } from '../adapters/colyseusRoom.ts';
 import type { MatchLifecycle } from '../lifecycle/matchLifecycle.ts';
 import type { InputChannel } from '../netcode/inputChannel.ts';
 import { PatchCadence } from '../netcode/patchCadence.ts';
@@ -105,18 +106,16 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
     });
   }
 
-  /** The fixed steps, and the patches timed from them: once the world exists. */
+  /** The fixed steps and the patches, on one timeline (server/netcode/patchCadence.ts): once the world exists. */
   protected startTicking(): void {
+    takeOverFixedTimestep(this, TICK_HZ);
     const cadence = new PatchCadence(TICK_HZ, this.config.patchIntervalMs, () => this.sendPatch(), (error) => this.onUncaughtException(new TimedEventException(error, 'patch'), 'setTimeout'));
     this.cadence = cadence;
-    this.setFixedTimestep((ctx) => {
-      const startedAtMs = performance.now();
-      try {
-        this.step(ctx.dt);
-      } finally {
-        cadence.afterStep(ctx.tick, startedAtMs);
-      }
-    }, TICK_HZ);
+    cadence.start(() => {
+      // The room's clock (its timers: checkpoints, deadlines) advances with the steps, as under Colyseus' own.
+      this.clock.tick();
+      this.step(TICK_DT_S);
+    }, (error) => this.onUncaughtException(new TimestepException(error, 'step'), 'setFixedTimestep'));
   }
 
   override onDispose(): void | Promise<void> {

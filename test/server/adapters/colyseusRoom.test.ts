@@ -1,6 +1,6 @@
 import { matchMaker, Room } from '@colyseus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXED_TIMESTEP_MAX_CATCHUP_STEPS, reservedSeatsOf, roomEncoderOf } from '../../../server/adapters/colyseusRoom.ts';
+import { FIXED_TIMESTEP_MAX_CATCHUP_STEPS, reservedSeatsOf, roomEncoderOf, takeOverFixedTimestep } from '../../../server/adapters/colyseusRoom.ts';
 import { createArena, leaveAll, reserveSeat, type ArenaRoom } from '../../helpers/clients.ts';
 import { startTestServer } from '../../helpers/server.ts';
 
@@ -50,6 +50,28 @@ describe('Colyseus\' fixed timestep', () => {
       expect(steps - before).toBe(FIXED_TIMESTEP_MAX_CATCHUP_STEPS);
     } finally {
       clearInterval((room as unknown as { _simulationInterval?: ReturnType<typeof setInterval> })._simulationInterval);
+    }
+  });
+});
+
+describe('taking over Colyseus\' fixed timestep', () => {
+  it('stops Colyseus\' step timer (the clock no longer advances by itself) and leaves its handle for Colyseus to see and clear', async () => {
+    class Probe extends Room {}
+    const stock = new Probe();
+    stock.setFixedTimestep(() => {}, 30);
+    const taken = new Probe();
+    takeOverFixedTimestep(taken, 30);
+    const handleOf = (r: Room) => (r as unknown as { _simulationInterval?: ReturnType<typeof setInterval> })._simulationInterval;
+    try {
+      const stockAt = stock.clock.elapsedTime;
+      const takenAt = taken.clock.elapsedTime;
+      await new Promise((r) => setTimeout(r, 150));
+      expect(stock.clock.elapsedTime).toBeGreaterThan(stockAt);
+      expect(taken.clock.elapsedTime).toBe(takenAt);
+      expect(handleOf(taken)).toBeDefined();
+    } finally {
+      clearInterval(handleOf(stock));
+      clearInterval(handleOf(taken));
     }
   });
 });

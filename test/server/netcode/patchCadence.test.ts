@@ -65,30 +65,40 @@ describe('the patch cadence', () => {
     expect(() => new PatchCadence(30, Number.NaN, noop, noop)).toThrow(/positive/);
   });
 
-  it('fires each patch in a turn of its own after its step, hands a throw to the room, and stops', async () => {
-    const fired: number[] = [];
-    const errors: Error[] = [];
-    let throwNext = false;
+  it('steps and patches on real timers: steps in order, two patches for three steps, never inside a step, throws go to the room, stop ends both', async () => {
+    const events: string[] = [];
+    const errors: string[] = [];
+    let inStep = false;
+    let patchInsideStep = false;
+    const failStep = 3;
+    const failPatch = 2;
     const cadence = new PatchCadence(TICK_HZ, DEFAULT_PATCH_INTERVAL_MS, () => {
-      fired.push(performance.now());
-      if (throwNext) { throwNext = false; throw new Error('boom'); }
-    }, (e) => errors.push(e));
-    // A step that ran past its patch's phase: the patch still waits for a later turn.
-    const startedAt = performance.now() - TICK_MS;
-    cadence.afterStep(0, startedAt);
-    expect(fired).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 5));
-    expect(fired).toHaveLength(1);
-    throwNext = true;
-    cadence.afterStep(1, performance.now());
-    await new Promise((r) => setTimeout(r, TICK_MS + 20));
-    expect(fired).toHaveLength(2);
-    expect(errors.map((e) => e.message)).toEqual(['boom']);
-    cadence.afterStep(3, performance.now());
+      if (inStep) patchInsideStep = true;
+      events.push('patch');
+      if (events.filter((e) => e === 'patch').length === failPatch) throw new Error('patch boom');
+    }, (e) => errors.push(e.message));
+    cadence.start((tick) => {
+      inStep = true;
+      // The step's own turn ends with it: a patch can only run in a later one.
+      queueMicrotask(() => { inStep = false; });
+      events.push(`step ${tick}`);
+      if (tick === failStep) throw new Error('step boom');
+    }, (e) => errors.push(e.message));
+    await new Promise((r) => setTimeout(r, 20 * TICK_MS));
     cadence.stop();
-    cadence.afterStep(4, performance.now());
-    await new Promise((r) => setTimeout(r, TICK_MS + 20));
-    expect(fired).toHaveLength(2);
+    const steps = events.filter((e) => e.startsWith('step')).length;
+    const patches = events.filter((e) => e === 'patch').length;
+    await new Promise((r) => setTimeout(r, 3 * TICK_MS));
+    expect(events.filter((e) => e.startsWith('step')).length, 'no step after stop').toBe(steps);
+    expect(events.filter((e) => e === 'patch').length, 'no patch after stop').toBe(patches);
+    // Steps in order from 0; the first patch after step 0, and two patches for every three steps
+    // (overdue patches merged after a stall are counted: a loaded machine may cause one).
+    expect(events.filter((e) => e.startsWith('step'))).toEqual(Array.from({ length: steps }, (_, k) => `step ${k}`));
+    expect(events[0]).toBe('step 0');
+    expect(steps).toBeGreaterThan(4);
+    expect(Math.abs(patches + cadence.mergedLatePatches - (steps * 2) / 3)).toBeLessThanOrEqual(1.5);
+    expect(patchInsideStep).toBe(false);
+    expect(errors).toEqual(expect.arrayContaining(['step boom', 'patch boom']));
   });
 });
 
