@@ -1,5 +1,3 @@
-import { FIXED_TIMESTEP_MAX_CATCHUP_STEPS } from '../adapters/colyseusRoom.ts';
-
 /**
  * When a room steps and when its patches leave: one timeline for both.
  *
@@ -15,8 +13,8 @@ import { FIXED_TIMESTEP_MAX_CATCHUP_STEPS } from '../adapters/colyseusRoom.ts';
  * side at 30/20 Hz: 8.3 ms). A step and a patch then share a turn only when the process is late;
  * steps are evenly spaced and patches exactly `patchMs` apart; the state each patch carries is on
  * average as old as before (the latest step's, 16.7 ms at these rates). After a stall the backlog is
- * stepped as Colyseus does (at most FIXED_TIMESTEP_MAX_CATCHUP_STEPS in one wake-up, the rest
- * dropped), and each step run schedules its own patches, so the patch count follows the steps.
+ * stepped as Colyseus does (at most `maxCatchUpSteps` in one wake-up, the rest dropped), and each
+ * step run schedules its own patches, so the patch count follows the steps.
  */
 export class PatchCadence {
   readonly stepMs: number;
@@ -34,6 +32,7 @@ export class PatchCadence {
   private lateScheduled = false;
   /** Overdue patches not sent because another overdue one carries the same state (after stalls). */
   mergedLatePatches = 0;
+  private maxCatchUpSteps = 1;
   private step: (tick: number) => void = () => {};
   private stepFailed: (error: Error) => void = () => {};
 
@@ -61,9 +60,13 @@ export class PatchCadence {
     return delays;
   }
 
-  /** Start stepping now: `step(tick)` for tick 0, 1, 2, … on the timeline, and the patches after each. */
-  start(step: (tick: number) => void, stepFailed: (error: Error) => void): void {
+  /**
+   * Start stepping now: `step(tick)` for tick 0, 1, 2, … on the timeline, and the patches after each;
+   * after a stall at most `maxCatchUpSteps` steps in one wake-up.
+   */
+  start(step: (tick: number) => void, stepFailed: (error: Error) => void, maxCatchUpSteps: number): void {
     this.step = step;
+    this.maxCatchUpSteps = Math.max(1, maxCatchUpSteps);
     this.stepFailed = stepFailed;
     this.originMs = performance.now();
     this.nextTick = 0;
@@ -84,7 +87,7 @@ export class PatchCadence {
     const now = performance.now();
     let ran = 0;
     this.lateScheduled = false;
-    while (this.originMs + this.nextTick * this.stepMs <= now && ran < FIXED_TIMESTEP_MAX_CATCHUP_STEPS) {
+    while (this.originMs + this.nextTick * this.stepMs <= now && ran < this.maxCatchUpSteps) {
       const tick = this.nextTick++;
       // Its patches first: scheduling costs nothing, and a step that throws still leaves them due.
       this.schedulePatches(tick, now);

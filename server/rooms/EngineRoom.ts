@@ -3,7 +3,7 @@ import { CLOSE_CODES } from '../../shared/closeCodes.ts';
 import { DEFAULT_MAX_SPECTATORS_PER_ROOM, MAX_MESSAGES_PER_SECOND, TICK_DT_S, TICK_HZ } from '../../shared/limits.ts';
 import { clientMessageSchemas, type ArenaMetadata, type SpectateMessage } from '../../shared/messages.ts';
 import { readInputFrameFor } from '../adapters/colyseusInput.ts';
-import { takeOverFixedTimestep } from '../adapters/colyseusRoom.ts';
+import { FIXED_TIMESTEP_MAX_CATCHUP_STEPS, takeOverFixedTimestep } from '../adapters/colyseusRoom.ts';
 import type { MatchLifecycle } from '../lifecycle/matchLifecycle.ts';
 import type { InputChannel } from '../netcode/inputChannel.ts';
 import { PatchCadence } from '../netcode/patchCadence.ts';
@@ -115,7 +115,7 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
       // The room's clock (its timers: checkpoints, deadlines) advances with the steps, as under Colyseus' own.
       this.clock.tick();
       this.step(TICK_DT_S);
-    }, (error) => this.onUncaughtException(new TimestepException(error, 'step'), 'setFixedTimestep'));
+    }, (error) => this.onUncaughtException(new TimestepException(error, 'step'), 'setFixedTimestep'), FIXED_TIMESTEP_MAX_CATCHUP_STEPS);
   }
 
   override onDispose(): void | Promise<void> {

@@ -83,7 +83,7 @@ describe('the patch cadence', () => {
       queueMicrotask(() => { inStep = false; });
       events.push(`step ${tick}`);
       if (tick === failStep) throw new Error('step boom');
-    }, (e) => errors.push(e.message));
+    }, (e) => errors.push(e.message), 5);
     await new Promise((r) => setTimeout(r, 20 * TICK_MS));
     cadence.stop();
     const steps = events.filter((e) => e.startsWith('step')).length;

@@ -151,7 +151,9 @@ describe('npm run bots (the CLI, in worker processes)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'arena-bots-'));
     const json = path.join(dir, 'report.json');
     try {
-      const child = spawn(process.execPath, [`${ROOT}/node_modules/tsx/dist/cli.mjs`, 'tools/bots/cli.ts',
+      // As `npm run bots` starts it (node with tsx's loader, no tsx CLI in between: that one relays a
+      // signal a second time when the busy child has not acknowledged it within 30 ms).
+      const child = spawn(process.execPath, ['--import', 'tsx', 'tools/bots/cli.ts',
         '--url', server.wsUrl.replace('localhost', '127.0.0.1'), '--rooms', '2', '--per-room', '3', '--duration', '60',
         '--full', '50%', '--workers', '2', '--json', json], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
