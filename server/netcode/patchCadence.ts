@@ -61,16 +61,18 @@ export class PatchCadence {
   }
 
   /**
-   * Start stepping now: `step(tick)` for tick 0, 1, 2, … on the timeline, and the patches after each;
+   * Start stepping: `step(tick)` for tick 0, 1, 2, … on the timeline (the first a step from now), and the patches after each;
    * after a stall at most `maxCatchUpSteps` steps in one wake-up.
    */
   start(step: (tick: number) => void, stepFailed: (error: Error) => void, maxCatchUpSteps: number): void {
     this.step = step;
     this.maxCatchUpSteps = Math.max(1, maxCatchUpSteps);
     this.stepFailed = stepFailed;
-    this.originMs = performance.now();
+    // The first step one step from now, as Colyseus' interval had it: never inside the caller (a
+    // room starts stepping from onCreate, before the rest of its parts exist).
+    this.originMs = performance.now() + this.stepMs;
     this.nextTick = 0;
-    this.wake();
+    this.stepTimer = setTimeout(this.wake, Math.ceil(this.stepMs));
   }
 
   /** No more steps or patches (the room is disposed). */
