@@ -28,8 +28,6 @@ export class PatchCadence {
   /** Scheduled patches (one or two; an array, not a Set: a long-lived Set's add/delete churn rehashes in the old generation). */
   private readonly pending: Array<ReturnType<typeof setTimeout>> = [];
   private stopped = false;
-  /** This wake-up has already scheduled an overdue patch. */
-  private lateScheduled = false;
   /** Overdue patches not sent because another overdue one carries the same state (after stalls). */
   mergedLatePatches = 0;
   private maxCatchUpSteps = 1;
@@ -88,11 +86,11 @@ export class PatchCadence {
     if (this.stopped) return;
     const now = performance.now();
     let ran = 0;
-    this.lateScheduled = false;
+    let lateScheduled = false;
     while (this.originMs + this.nextTick * this.stepMs <= now && ran < this.maxCatchUpSteps) {
       const tick = this.nextTick++;
       // Its patches first: scheduling costs nothing, and a step that throws still leaves them due.
-      this.schedulePatches(tick, now);
+      lateScheduled = this.schedulePatches(tick, now, lateScheduled);
       try {
         this.step(tick);
       } catch (error) {
@@ -106,22 +104,24 @@ export class PatchCadence {
     this.stepTimer = setTimeout(this.wake, Math.max(0, Math.ceil(this.originMs + this.nextTick * this.stepMs - performance.now())));
   };
 
-  private schedulePatches(tick: number, now: number): void {
+  /** Schedule step `tick`'s patches; `lateScheduled`: this wake-up already has an overdue one (answers whether it has now). */
+  private schedulePatches(tick: number, now: number, lateScheduled: boolean): boolean {
     const dueStepMs = this.originMs + tick * this.stepMs;
     for (const delay of this.delaysAfterStep(tick)) {
       const dueMs = dueStepMs + delay;
       // Patches already overdue after a stall carry the same latest state: one of them is enough.
       if (dueMs <= now) {
-        if (this.lateScheduled) {
+        if (lateScheduled) {
           this.mergedLatePatches++;
           continue;
         }
-        this.lateScheduled = true;
+        lateScheduled = true;
       }
       // Never in the step's own turn, even when it is late: at least the next turn.
       const timer: ReturnType<typeof setTimeout> = setTimeout(() => this.fire(timer), Math.max(1, Math.ceil(dueMs - now)));
       this.pending.push(timer);
     }
+    return lateScheduled;
   }
 
   private fire(timer: ReturnType<typeof setTimeout>): void {

@@ -44,7 +44,7 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
    * once threw outside the room and ended the process.
    */
   override patchRate: number | null = null;
-  /** When patches leave: locked to the fixed steps, apart from them (server/netcode/patchCadence.ts). */
+  /** When the room steps and its patches leave: one timeline (server/netcode/patchCadence.ts). */
   private cadence: PatchCadence | undefined;
 
   /** Each client's buffered inputs, read without Colyseus' decoder (server/netcode/inputChannel.ts). */
