@@ -1,5 +1,6 @@
 import { matchMaker } from '@colyseus/core';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { BucketHistogram } from './bucketHistogram.ts';
 
 /**
  * The process' Prometheus registry. Every counter the server keeps lives here, so `/metrics`
@@ -139,7 +140,7 @@ const TICK_BUCKETS_S = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 
  * simulation, state sync), `encode` (schema delta encoding inside `broadcastPatch`) and `send`
  * (the rest of `broadcastPatch`: per-client framing and socket writes).
  */
-export const tickDuration = new Histogram({
+export const tickDuration = new BucketHistogram({
   name: 'game_tick_duration_seconds',
   help: 'Room work per step or patch, by phase (simulation, encode, send)',
   labelNames: ['phase'] as const,
@@ -148,7 +149,7 @@ export const tickDuration = new Histogram({
 });
 
 /** How late a fixed step's timer fired compared with its nominal interval. */
-export const tickLateness = new Histogram({
+export const tickLateness = new BucketHistogram({
   name: 'game_tick_lateness_seconds',
   help: 'Delay of fixed-step timers beyond their nominal interval',
   buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25],
