@@ -5,7 +5,8 @@ import { $changes, $refId, type ChangeTree, type Root, type StateView } from '@c
  * tracking and views (schema is pinned to an exact version for it; test/server/adapters/schemaView.test.ts
  * fails when an upgrade moves what these rely on):
  *
- * - `ref[$refId]`, `ref[$changes]` (its ChangeTree: `parentIndex`, `forEachLive`, `root`);
+ * - `ref[$refId]`, `ref[$changes]` (its ChangeTree: `parentIndex`, `forEachLive`, `root`,
+ *   `pause()` and `resume()`);
  * - `StateView._bindRoot(root)` (private) and `addParentOf(tree, tag)` (protected): a view binds to
  *   the state's Root on its first `add()`, which this server never calls (it queues view entries itself).
  */
@@ -18,6 +19,19 @@ export function refIdOf(ref: object): number {
 /** An instance's change tree (what views mark visible). */
 export function changeTreeOf(ref: object): ChangeTree {
   return (ref as { [$changes]?: ChangeTree })[$changes]!;
+}
+
+/**
+ * Stop recording `ref`'s field writes as changes (values are still stored, read and encoded when
+ * asked for) until `trackWrites`: for fields whose every patch entry is written by hand.
+ */
+export function untrackWrites(ref: object): void {
+  changeTreeOf(ref).pause();
+}
+
+/** Record `ref`'s field writes again. */
+export function trackWrites(ref: object): void {
+  changeTreeOf(ref).resume();
 }
 
 /** A collection element's slot in its collection (what the collection's add and delete operations carry). */

@@ -13,11 +13,13 @@ import { InterestSerializer } from './serializer.ts';
  * state is touched (the serializer takes over the state's change tracking). `inputAck` is what each
  * client's patches acknowledge (its inputs consumed so far).
  */
-export function attachInterest(room: Room<any>, state: ArenaState, sync: { listener: SyncListener | undefined }, map: GameMap, options: InterestOptions, inputAck: (sessionId: string) => number): InterestManager {
+export function attachInterest(room: Room<any>, state: ArenaState, sync: { listener: SyncListener | undefined; trackBodyFields: boolean }, map: GameMap, options: InterestOptions, inputAck: (sessionId: string) => number): InterestManager {
   const manager = new InterestManager(state, map, options);
   const serializer = new InterestSerializer<ArenaState>(manager, inputAck, options.enabled ? options.reservedBytesPerPatch : 0);
   room.setSerializer(serializer);
   serializer.reset(state);
   sync.listener = manager;
+  // The manager writes each view's body entries itself (server/interest/viewEntries.ts).
+  sync.trackBodyFields = false;
   return manager;
 }

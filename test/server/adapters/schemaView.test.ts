@@ -1,6 +1,6 @@
 import { Encoder } from '@colyseus/schema';
 import { describe, expect, it } from 'vitest';
-import { changeTreeOf, indexInParentOf, liveFieldMask, refIdOf, rootOf } from '../../../server/adapters/schemaView.ts';
+import { changeTreeOf, indexInParentOf, liveFieldMask, refIdOf, rootOf, trackWrites, untrackWrites } from '../../../server/adapters/schemaView.ts';
 import { arena } from '../../helpers/arenaState.ts';
 
 /**
@@ -21,4 +21,26 @@ describe('the schema view adapter', () => {
     expect(liveFieldMask(shots[0]!)).toBe((1 << 6) - 1);
     expect(changeTreeOf(player).ref).toBe(player);
   });
+
+  it('stores writes it does not record while untracked, and records them again after', () => {
+    const { state, player } = arena();
+    const encoder = new Encoder(state);
+    encoder.encode();
+    encoder.discardChanges();
+    expect(encoder.hasChanges).toBe(false);
+
+    untrackWrites(player);
+    player.x = 123;
+    player.hp = 42;
+    expect(player.x).toBeCloseTo(123, 0);
+    expect(player.hp).toBe(42);
+    // Nothing queued for the patch (the view drain reads the stored values: schemaViewDrain.test.ts).
+    expect(encoder.hasChanges).toBe(false);
+    trackWrites(player);
+    expect(encoder.hasChanges).toBe(false);
+
+    player.hp = 41;
+    expect(encoder.hasChanges).toBe(true);
+  });
 });
+
