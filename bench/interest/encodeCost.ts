@@ -80,7 +80,21 @@ function stubClient(sessionId: string, sink: { bytes: number }): Client {
   } as unknown as Client;
 }
 
-export function measureEncodeCost(o: EncodeCostOptions): EncodeCost {
+/** One room of the measurement: its state, serializer and stub clients, and bots to drive it. */
+export interface CostRoom {
+  clients: Client[];
+  /** Bytes the stub clients were sent. */
+  sink: { bytes: number };
+  /** Encodes of Colyseus' per-client views (`stock`), ms so far. */
+  stockViewMs(): number;
+  /** One 30 Hz tick: the bots decide, the world steps (and in `stock` mode new projectiles join every view). */
+  step(): void;
+  /** A patch as the room sends it at tick `t`: the state follows the simulation, then every client's frame. */
+  patch(t: number): void;
+}
+
+/** A room of `o.players` bots, everyone spawned and holding the full state, ready to step and patch. */
+export function createCostRoom(o: EncodeCostOptions): CostRoom {
   const map = o.mapId === undefined ? battleMapFor(o.players) : getMap(o.mapId);
   const state = new ArenaState();
   const sync = new StateSync(state);
@@ -110,7 +124,7 @@ export function measureEncodeCost(o: EncodeCostOptions): EncodeCost {
   const inputs = new Map<string, PlayerInput>();
   const timing = { sNow: 0 };
   let seq = 0;
-  const step = () => {
+  const simulate = () => {
     seq++;
     inputs.clear();
     for (const [id, brain] of brains) {
@@ -120,7 +134,7 @@ export function measureEncodeCost(o: EncodeCostOptions): EncodeCost {
     stepWorld(world, inputs, TICK_DT_S);
   };
   // Spawn everyone, then give each client its full state (and, in stock mode, a view with everyone in it).
-  step();
+  simulate();
   sync.apply(world);
   for (const c of clients) serializer.getFullState(c, timing);
   if (o.mode === 'stock') {
@@ -132,14 +146,6 @@ export function measureEncodeCost(o: EncodeCostOptions): EncodeCost {
       (c as { view?: StateView }).view = view;
     }
   }
-  const stepMs: number[] = [];
-  const patchMs: number[] = [];
-  const tickMs: number[] = [];
-  const warmTicks = Math.round((o.warmupS ?? 2) * 30);
-  const ticks = Math.round(o.seconds * 30);
-  let before = snapshotTotals();
-  let patchCount = 0;
-  let bytesAtStart = 0;
   let stockViewMs = 0;
   // Stock mode: time Colyseus' per-client view encodes the same way.
   const encoder = (serializer as unknown as { encoder: { encodeView: (...a: unknown[]) => unknown } }).encoder;
@@ -150,27 +156,55 @@ export function measureEncodeCost(o: EncodeCostOptions): EncodeCost {
       try { return original(...args); } finally { stockViewMs += performance.now() - t0; }
     };
   }
+  return {
+    clients,
+    sink,
+    stockViewMs: () => stockViewMs,
+    step() {
+      simulate();
+      // New bodies and projectiles join every stock view as they appear (what a game would do with view.add).
+      if (o.mode === 'stock') {
+        for (const view of views.values()) state.projectiles.forEach((p) => { if (!view.has(p)) view.add(p); });
+      }
+    },
+    patch(t: number) {
+      timing.sNow = t * 33;
+      // As the room does: the state follows the simulation once per patch.
+      sync.apply(world);
+      serializer.applyPatches(clients, state, timing);
+    },
+  };
+}
+
+/** 20 Hz patches on a 30 Hz tick: after ticks 2 and 3 of every 3. */
+export function patchesAfterTick(t: number): boolean {
+  return t % 3 !== 1;
+}
+
+export function measureEncodeCost(o: EncodeCostOptions): EncodeCost {
+  const room = createCostRoom(o);
+  const sink = room.sink;
+  const stepMs: number[] = [];
+  const patchMs: number[] = [];
+  const tickMs: number[] = [];
+  const warmTicks = Math.round((o.warmupS ?? 2) * 30);
+  const ticks = Math.round(o.seconds * 30);
+  let before = snapshotTotals();
+  let patchCount = 0;
+  let bytesAtStart = 0;
   let viewMsAtStart = 0;
   for (let t = 1; t <= warmTicks + ticks; t++) {
     if (t === warmTicks + 1) {
       before = snapshotTotals();
       bytesAtStart = sink.bytes;
-      viewMsAtStart = stockViewMs;
+      viewMsAtStart = room.stockViewMs();
     }
     const s0 = performance.now();
-    step();
-    // New bodies and projectiles join every stock view as they appear (what a game would do with view.add).
-    if (o.mode === 'stock') {
-      for (const view of views.values()) state.projectiles.forEach((p) => { if (!view.has(p)) view.add(p); });
-    }
+    room.step();
     const s1 = performance.now();
     let p = 0;
-    // 20 Hz patches on a 30 Hz tick: after ticks 2 and 3 of every 3.
-    if (t % 3 !== 1) {
-      timing.sNow = t * 33;
-      // As the room does: the state follows the simulation once per patch.
-      sync.apply(world);
-      serializer.applyPatches(clients, state, timing);
+    if (patchesAfterTick(t)) {
+      room.patch(t);
       p = performance.now() - s1;
     }
     if (t > warmTicks) {
@@ -183,7 +217,7 @@ export function measureEncodeCost(o: EncodeCostOptions): EncodeCost {
   const perPatch = (v: number) => (patchCount > 0 ? v / patchCount : 0);
   const patchMean = patchMs.reduce((a, b) => a + b, 0) / Math.max(1, patchMs.length);
   const interestMs = o.mode === 'interest' ? perPatch(totals.interestMs) : 0;
-  const viewEncodeMs = o.mode === 'interest' ? perPatch(totals.viewEncodeMs) : perPatch(stockViewMs - viewMsAtStart);
+  const viewEncodeMs = o.mode === 'interest' ? perPatch(totals.viewEncodeMs) : perPatch(room.stockViewMs() - viewMsAtStart);
   const sharedEncodeMs = o.mode === 'interest' ? perPatch(totals.sharedEncodeMs) : 0;
   const sendMs = o.mode === 'interest' ? perPatch(totals.sendMs) : Math.max(0, patchMean - viewEncodeMs);
   return {
