@@ -2,13 +2,13 @@ import { matchMaker } from '@colyseus/core';
 import { RoomInput } from '@colyseus/core/input/RoomInput';
 import { InputEncoder } from '@colyseus/schema/input';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INPUT_RANGES } from '../../../shared/input.ts';
 import { inputFieldsOf, readInputFrame } from '../../../server/adapters/colyseusInput.ts';
 import { InputChannel } from '../../../server/netcode/inputChannel.ts';
 import { InputMessage } from '../../../server/rooms/inputSchema.ts';
-import { createArena, leaveAll, type ArenaRoom } from '../../helpers/clients.ts';
-import { startTestServer } from '../../helpers/server.ts';
+import { createArena } from '../../helpers/clients.ts';
+import { suiteServer } from '../../helpers/suiteServer.ts';
 
 /**
  * Contract of server/adapters/colyseusInput.ts with the pinned Colyseus and schema versions: these
@@ -75,13 +75,8 @@ describe('the Colyseus input adapter', () => {
   });
 
   describe('in a room', () => {
-    let server: Awaited<ReturnType<typeof startTestServer>>;
-    const rooms: ArenaRoom[] = [];
-    beforeAll(async () => { server = await startTestServer(); });
-    afterAll(async () => {
-      await leaveAll(rooms);
-      await server?.close();
-    });
+    const server = suiteServer();
+    const rooms = server.rooms;
 
     it('replaces the room\'s decodeReliable, which Colyseus\' input controller still has', async () => {
       expect(typeof RoomInput.prototype.decodeReliable).toBe('function');

@@ -1,8 +1,8 @@
 import { matchMaker, Room } from '@colyseus/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIXED_TIMESTEP_MAX_CATCHUP_STEPS, reservedSeatsOf, roomEncoderOf, takeOverFixedTimestep } from '../../../server/adapters/colyseusRoom.ts';
-import { createArena, leaveAll, reserveSeat, type ArenaRoom } from '../../helpers/clients.ts';
-import { startTestServer } from '../../helpers/server.ts';
+import { createArena, reserveSeat } from '../../helpers/clients.ts';
+import { suiteServer } from '../../helpers/suiteServer.ts';
 
 /**
  * Contract of server/adapters/colyseusRoom.ts with the pinned @colyseus/core: fails when an upgrade
@@ -10,13 +10,8 @@ import { startTestServer } from '../../helpers/server.ts';
  * through matchmaking by test/security/rooms.test.ts.)
  */
 describe('the Colyseus room adapter', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  const rooms: ArenaRoom[] = [];
-  beforeAll(async () => { server = await startTestServer(); });
-  afterAll(async () => {
-    await leaveAll(rooms);
-    await server.close();
-  });
+  const server = suiteServer();
+  const rooms = server.rooms;
 
   it('sees a reservation nobody has connected to, with the auth the room gave it, and the room\'s encoder', async () => {
     const owner = await createArena(server.endpoint, { name: 'owner' });

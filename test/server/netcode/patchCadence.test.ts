@@ -1,10 +1,10 @@
 import { matchMaker } from '@colyseus/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PATCH_INTERVAL_MS, TICK_HZ, TICK_MS } from '../../../shared/limits.ts';
 import { farthestPhase, PatchCadence } from '../../../server/netcode/patchCadence.ts';
-import { createArena, leaveAll, type ArenaRoom } from '../../helpers/clients.ts';
+import { createArena } from '../../helpers/clients.ts';
 import { metricValue, scrape } from '../../helpers/metrics.ts';
-import { startTestServer } from '../../helpers/server.ts';
+import { suiteServer } from '../../helpers/suiteServer.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 const noop = () => {};
@@ -105,13 +105,8 @@ describe('the patch cadence', () => {
 });
 
 describe('a room\'s patches, over a real connection', () => {
-  let server: Awaited<ReturnType<typeof startTestServer>>;
-  const rooms: ArenaRoom[] = [];
-  beforeAll(async () => { server = await startTestServer(); });
-  afterAll(async () => {
-    await leaveAll(rooms);
-    await server.close();
-  });
+  const server = suiteServer();
+  const rooms = server.rooms;
 
   it('a patch that throws is the room\'s contained error: counted, and the next patches reach the client', async () => {
     const client = await createArena(server.endpoint, { name: 'watcher' });
