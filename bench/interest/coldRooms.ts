@@ -11,11 +11,12 @@ import { createCostRoom, patchesAfterTick, type CostRoom } from './encodeCost.ts
  * the same turn). Prints the mean cost of one room's step and one room's patch in each case.
  *
  *   npx tsx bench/interest/coldRooms.ts [--rooms 32] [--evict-mb 8] [--batch 4] [--seconds 20]
+ *                                       [--cases back,between,batch]
  *
  * Results and what they mean: docs/BENCHMARKS.md, "Cold caches".
  */
 
-interface Case { label: string; evictEvery: number }
+interface Case { name: string; label: string; evictEvery: number }
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     'evict-mb': { type: 'string', default: '8' },
     batch: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '20' },
+    cases: { type: 'string', default: 'back,between,batch' },
   },
 });
 const roomCount = Math.max(1, Number(values.rooms));
@@ -66,11 +68,14 @@ function run(c: Case): { stepUs: number; patchUs: number } {
   return { stepUs: (1000 * stepMs) / steps, patchUs: (1000 * patchMs) / patches };
 }
 
-const cases: Case[] = [
-  { label: 'back to back', evictEvery: 0 },
-  { label: `${evictMb} MB read between rooms`, evictEvery: 1 },
-  { label: `${evictMb} MB read every ${batch} rooms`, evictEvery: batch },
+const ALL_CASES: Case[] = [
+  { name: 'back', label: 'back to back', evictEvery: 0 },
+  { name: 'between', label: `${evictMb} MB read between rooms`, evictEvery: 1 },
+  { name: 'batch', label: `${evictMb} MB read every ${batch} rooms`, evictEvery: batch },
 ];
+const wanted = new Set(values.cases.split(','));
+const cases = ALL_CASES.filter((c) => wanted.has(c.name));
+if (cases.length === 0) throw new Error(`--cases: none of ${values.cases} is one of ${ALL_CASES.map((c) => c.name).join(', ')}`);
 process.stdout.write(`${roomCount} rooms of ${DEFAULT_MAX_PLAYERS_PER_ROOM} (arena map, wandering bots), ${seconds} s after ${WARM_TICKS / 30} s; per room, mean µs (the bots' decisions are in the step)\n\n`);
 process.stdout.write('| Case | Step (µs) | Patch (µs) |\n| --- | ---: | ---: |\n');
 for (const c of cases) {
