@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { pgDriver } from './pgDriver.ts';
 
 /** `postgres://user:***@host/db`: a database URL fit for a log line. */
 export function redactDatabaseUrl(url: string): string {
@@ -24,7 +24,7 @@ export async function ensureDatabase(url: string): Promise<'exists' | 'created'>
   if (!DATABASE_NAME.test(name)) throw new Error(`database name "${name}" must be lower-case letters, digits and _`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  const client = new (pgDriver().Client)({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [name]);

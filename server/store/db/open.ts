@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { log } from '../../observability/log.ts';
 import { SQLITE_FILE_NAME, type StoreConfig } from '../config.ts';
 import { redactDatabaseUrl } from './ensure.ts';
 import { openSqliteFile } from './nodeSqlite.ts';
+import { pgDriver } from './pgDriver.ts';
 import type { Database } from './schema.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -17,9 +17,6 @@ export interface OpenDatabase {
   where: string;
 }
 
-// PostgreSQL's bigint (int8) and numeric come back as strings by default; every bigint here is a
-// millisecond time or a count, far below 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 /** Connections per process to PostgreSQL: writes are queued one at a time, reads are few and cached. */
 const PG_POOL_MAX = 5;
 /** A query that cannot get a connection in this time fails (the write queue retries it). */
@@ -28,7 +25,7 @@ const PG_CONNECT_TIMEOUT_MS = 3000;
 /** Open the configured database (nothing is created in it yet: see migrations.ts). */
 export function openDatabase(config: Pick<StoreConfig, 'dataDir' | 'databaseUrl'>): OpenDatabase {
   if (config.databaseUrl !== null) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: PG_POOL_MAX, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
+    const pool = new (pgDriver().Pool)({ connectionString: config.databaseUrl, max: PG_POOL_MAX, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
     // An idle connection that dies (the server restarted) must not take the process with it.
     pool.on('error', (err) => log.warn({ err: err.message }, 'postgresql connection lost'));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres', where: redactDatabaseUrl(config.databaseUrl) };
