@@ -105,19 +105,28 @@ async function plainClient(url: string): Promise<Client> {
 }
 
 /** Join, move right for a second through the input channel, and see the server move us. */
-async function play(url: string): Promise<Room<any, any>> {
-  const room = await (await plainClient(url)).create<any>('arena', { name: 'release', private: true });
+async function play(started: Started): Promise<Room<any, any>> {
+  const room = await (await plainClient(started.url)).create<any>('arena', { name: 'release', private: true });
   // This client reads only the state; the room's other messages (net reports, match end) are not for it.
   room.onMessage('*', () => undefined);
   await waitFor('the first state', () => room.state?.players?.get(room.sessionId));
   const x0 = room.state.players.get(room.sessionId).x as number;
+  let patches = 0;
+  room.onStateChange(() => { patches++; });
   const input = room.input();
   const timer = setInterval(() => {
     Object.assign(input.data as object, { seq: input.sentCount + 1, moveX: 1, moveY: 0 });
     input.send();
   }, 1000 / 30);
   try {
-    await waitFor('the player to move', () => (room.state.players.get(room.sessionId)?.x as number) > x0 + 50, { timeoutMs: 5000 });
+    await waitFor('the player to move', () => (room.state.players.get(room.sessionId)?.x as number) > x0 + 50, {
+      timeoutMs: 5000,
+      // What to look at if it ever fails again (it did once, in a CI run on 2026-12-06, not since).
+      describe: () => {
+        const me = room.state.players.get(room.sessionId);
+        return `from x ${x0} to x ${me?.x} (y ${me?.y}, alive ${me?.alive}), ${patches} patches received, ${input.sentCount} inputs sent; the server's log ends:\n${started.output().slice(-1500)}`;
+      },
+    });
   } finally {
     clearInterval(timer);
   }
@@ -180,7 +189,7 @@ describe('the release', () => {
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(asset.headers.get('vary')).toMatch(/Accept-Encoding/i);
 
-    const room = await play(started.url);
+    const room = await play(started);
     expect(runHealthcheck(image.healthcheck, { ...env, PORT: port })).toBe(0);
     const draining = drain(started, room);
     await waitFor('the health check to fail while draining', () => runHealthcheck(image.healthcheck, { ...env, PORT: port }) !== 0, { timeoutMs: 5000, intervalMs: 200 });
@@ -192,6 +201,6 @@ describe('the release', () => {
     expect(unit.env.NODE_ENV).toBe('production');
     expect(unit.env.DATA_DIR).toBe('/var/lib/arena'); // the unit's StateDirectory=; here a folder of the test's own
     const started = await startRelease(unit.exec, { ...unit.env, PORT: '0', DRAIN_DEADLINE_S: String(DRAIN_DEADLINE_S), LOG_LEVEL: 'info', DATA_DIR: path.join(release, 'data-unit') });
-    await drain(started, await play(started.url));
+    await drain(started, await play(started));
   }, 60_000);
 });
