@@ -45,6 +45,7 @@ export class StateSync {
     state.tick = world.tick;
 
     const tick = world.tick % BODY_TICK_MODULO;
+    const untracked = !this.trackBodyFields;
     for (const p of world.players.values()) {
       let m = this.synced.get(p.id);
       if (m === undefined) {
@@ -60,7 +61,6 @@ export class StateSync {
       if (m.name !== p.name) s.name = m.name = p.name;
       if (m.kills !== p.kills) s.kills = m.kills = p.kills;
       if (m.deaths !== p.deaths) s.deaths = m.deaths = p.deaths;
-      const untracked = !this.trackBodyFields;
       if (untracked) untrackWrites(s);
       let changed: number;
       try {
