@@ -97,6 +97,7 @@ export async function startGameServer(config: ServerConfig): Promise<RunningServ
     lifecycle: { reconnectWindowS: ops.reconnectWindowS, matchDurationS: ops.matchDurationS, drainDeadlineS: ops.drainDeadlineS },
     maxSpectators: config.maxSpectators,
     interest: config.interest,
+    patchSlices: config.patchSlices,
     rateLimitExempt: security.guesses.exempt,
     results: store ? { sink: store, checkpointIntervalS: store.config.checkpointIntervalS } : undefined,
     profileCheck: store ? profileJoinCheck(store.profiles) : undefined,

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_PLAYERS_PER_ROOM, DEFAULT_MAX_SPECTATORS_PER_ROOM, DEFAULT_PORT, MAX_PLAYERS_PER_ROOM_LIMIT, DEFAULT_PATCH_HZ } from '../shared/limits.ts';
+import type { PatchSliceLimits } from './netcode/patchSlices.ts';
 import { budgetBytesPerPatch, DEFAULT_DOWNSTREAM_BUDGET_KBPS, DEFAULT_INTEREST, reservedBytesPerPatch, type InterestOptions } from './interest/config.ts';
 import { loadSecurityConfig, type SecurityConfig } from './security/limits.ts';
 import type { TlsFiles } from './security/setup.ts';
@@ -37,6 +38,8 @@ export interface ServerConfig {
   maxSpectators?: number;
   /** Interest management: areas, budget (server/interest/config.ts; default DEFAULT_INTEREST). */
   interest?: InterestOptions;
+  /** How a large room's patch is split over turns of the event loop (server/netcode/patchSlices.ts; default DEFAULT_PATCH_SLICES). */
+  patchSlices?: PatchSliceLimits;
   /** Token of the admin API (X-Admin-Token header); null: the admin API is off. Needs the store. */
   adminToken?: string | null;
   /** Profiles, match records, ratings (server/store/config.ts); null or absent: keep nothing. */

@@ -102,10 +102,10 @@ export function createCostRoom(o: EncodeCostOptions): CostRoom {
   const stock = new SchemaSerializer<typeof state>();
   stock.reset(state);
   let serializer: SchemaSerializer<typeof state> = stock;
-  let manager: ReturnType<typeof attachInterest> | undefined;
+  let manager: ReturnType<typeof attachInterest>['manager'] | undefined;
   if (o.mode === 'interest') {
     const room = { setSerializer(s: SchemaSerializer<typeof state>) { serializer = s; } };
-    manager = attachInterest(room as never, state, sync, map, o.interest ?? DEFAULT_INTEREST, () => 0);
+    manager = attachInterest(room as never, state, sync, map, o.interest ?? DEFAULT_INTEREST, () => 0).manager;
   }
   const world = createWorld(map, seedFromString(`cost-${o.seed ?? 1}`));
   state.mapId = map.id;

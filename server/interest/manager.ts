@@ -185,6 +185,8 @@ export class InterestManager implements SyncListener {
       v.view = new StateView();
     }
     v.active = true;
+    // Not served by a patch already under way (its view is new; the next patch starts it).
+    v.ready = false;
     v.evaluatedPatch = -1;
     v.cx = Number.NaN;
     // A view binds to the state's Root on its first add(); this layer never calls add(), so bind
@@ -240,11 +242,14 @@ export class InterestManager implements SyncListener {
 
   /** Nobody to send to: drop this patch's bookkeeping. */
   idle(): void {
-    this.endPatch();
+    this.endBookkeeping();
+    this.afterPatch();
   }
 
   /**
-   * Decide and queue what each active client receives in this patch. `overheadBytes`: what each
+   * Decide what is in each active client's view for this patch (bodies and projectiles entering and
+   * leaving, changes pending per track); `flushViewer` then queues what each receives under its
+   * budget. `overheadBytes`: what each
    * client's frame carries besides its view part (timing prefix, the shared part, and on average
    * the netcode report and events that ride with patches), so the budget covers the whole frame.
    */
@@ -301,21 +306,34 @@ export class InterestManager implements SyncListener {
       for (const v of body.watchers) v.tracks.get(body)!.pending |= changed;
     }
 
+    this.endBookkeeping();
+    interestTotals.patches++;
+    interestTotals.interestMs += performance.now() - t0;
+  }
+
+  /**
+   * What the budget lets through to this client in this patch (after `beforePatch`, once per ready
+   * viewer; the serializer calls it just before encoding the client's view, so a large room's
+   * clients can be served in slices: server/netcode/patchSlices.ts).
+   */
+  flushViewer(v: Viewer): void {
+    if (!v.active || !v.ready) return;
+    const t0 = performance.now();
+    v.ready = false;
+    this.patchBudget.flush(v, this.patch, this.now, this.frameOverheadBytes, this.shots, this.mapRefIdOf);
     const totals = interestTotals;
-    totals.patches++;
-    for (const v of this.viewers.values()) {
-      if (!v.active || !v.ready) continue;
-      this.patchBudget.flush(v, patch, this.now, this.frameOverheadBytes, this.shots, this.mapRefIdOf);
-      totals.viewerPatches++;
-      totals.viewBytes += v.bytes;
-    }
-    this.endPatch();
+    totals.viewerPatches++;
+    totals.viewBytes += v.bytes;
     totals.interestMs += performance.now() - t0;
   }
 
-  /** Lists filled up to their counts and reused (emptying an array drops its storage, and refilling it reallocates). */
-  private endPatch(): void {
+  /** Every client of the patch served (or skipped). */
+  afterPatch(): void {
     for (const v of this.viewers.values()) v.ready = false;
+  }
+
+  /** Lists filled up to their counts and reused (emptying an array drops its storage, and refilling it reallocates). */
+  private endBookkeeping(): void {
     for (let i = 0; i < this.dirtyCount; i++) {
       const body = this.dirty[i]!;
       body.dirty = 0;

@@ -1,7 +1,9 @@
 import { ClientState, Protocol, ProtocolModifier, SchemaSerializer, type Client } from '@colyseus/core';
 import { encode, type Iterator, type Schema } from '@colyseus/schema';
 import { rootOf } from '../adapters/schemaView.ts';
+import { tcpSocketOf, type Corkable } from '../adapters/wsSocket.ts';
 import { InterestEncoder } from '../adapters/schemaViewDrain.ts';
+import { PatchSlices, type PatchSliceLimits } from '../netcode/patchSlices.ts';
 import { isSharedEntries, type InterestManager } from './manager.ts';
 import { interestTotals } from './stats.ts';
 
@@ -9,6 +11,8 @@ import { interestTotals } from './stats.ts';
 interface PatchTiming { sNow: number }
 
 const TIMED_PREFIX_BYTES = 8;
+/** Every client in one go (in-process measurements and tests that drive the serializer directly). */
+const UNSLICED: PatchSliceLimits = { sliceMs: Number.POSITIVE_INFINITY, minClients: Number.POSITIVE_INFINITY };
 
 /**
  * Finish a patch encoded with a gap for the prefix (`[code][8 free bytes][schema bytes]`, its own
@@ -48,8 +52,47 @@ function timedFrame(body: Uint8Array, sNow: number, inputSeq: number): Buffer {
  * Colyseus' own, so the SDK decodes it unchanged.
  */
 export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
-  constructor(private readonly interest: InterestManager, private readonly inputAck: (sessionId: string) => number, private readonly reservedBytesPerPatch = 0) {
+  /** This patch's clients, served in slices (the room's cadence drives the rest: `slices.continue()`). */
+  readonly slices: PatchSlices<Client>;
+  /** What the patch in progress shares: the end of its shared part, whether it has one, its timing. */
+  private sharedOffset = 0;
+  private shared = false;
+  private timing: PatchTiming | undefined;
+  private sent = false;
+
+  /**
+   * `afterFrame(client)`: sent right after each client's patch frame (the room's netcode report and
+   * events that must follow the patch); `slices`: how a large room's patch is split (none by default).
+   */
+  constructor(
+    private readonly interest: InterestManager,
+    private readonly inputAck: (sessionId: string) => number,
+    private readonly reservedBytesPerPatch = 0,
+    private readonly afterFrame: (client: Client) => void = () => {},
+    slices: PatchSliceLimits = UNSLICED,
+  ) {
     super();
+    this.slices = new PatchSlices<Client>((client) => this.serve(client), () => this.finishPatch(), slices, () => this.uncork());
+  }
+
+  /** Sockets corked in this slice (their frames leave in one `writev` each when it ends); filled up to the count. */
+  private readonly corked: Corkable[] = [];
+  private corkedCount = 0;
+
+  private cork(client: Client): void {
+    const socket = tcpSocketOf(client.ref);
+    if (socket === undefined) return;
+    socket.cork();
+    this.corked[this.corkedCount++] = socket;
+  }
+
+  private uncork(): void {
+    const corked = this.corked;
+    for (let i = 0; i < this.corkedCount; i++) {
+      corked[i]!.uncork();
+      corked[i] = undefined as never;
+    }
+    this.corkedCount = 0;
   }
 
   override reset(newState: T): void {
@@ -82,6 +125,8 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
   }
 
   override applyPatches(clients: Client[], _state?: unknown, timing?: PatchTiming): boolean {
+    // A patch still being served (the cadence finishes one before the next; this is the fallback).
+    this.slices.finishNow();
     const encoder = this.encoder;
     if (clients.length === 0) {
       if (encoder.hasChanges) this.needFullEncode = true;
@@ -102,45 +147,64 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
     const it: Iterator = { offset: 1 + TIMED_PREFIX_BYTES };
     encoder.sharedBuffer[0] = Protocol.ROOM_STATE_PATCH;
     if (shared) encoder.encode(it);
-    const sharedOffset = it.offset;
+    this.sharedOffset = it.offset;
+    this.shared = shared;
+    this.timing = timing;
+    this.sent = false;
     const t1 = performance.now();
     totals.sharedEncodeMs += t1 - t0;
 
     // Views are written knowing what else each frame carries, so the byte budget covers it all.
-    const frameOutsideView = (timing ? sharedOffset : sharedOffset - TIMED_PREFIX_BYTES) + this.reservedBytesPerPatch;
+    const frameOutsideView = (timing ? this.sharedOffset : this.sharedOffset - TIMED_PREFIX_BYTES) + this.reservedBytesPerPatch;
     this.interest.beforePatch(frameOutsideView);
     (encoder as InterestEncoder).beginPatch();
-    const t1b = performance.now();
+    // Each client's budget, view and frame, in slices when the room is large (server/netcode/patchSlices.ts).
+    return this.slices.begin(clients, t0) || shared || this.sent;
+  }
 
+  /** The patch's part for one client: its budget, its view's bytes after the shared part, its frame, and what rides after it. */
+  private serve(client: Client): void {
+    if (client.state !== ClientState.JOINED) return;
+    const encoder = this.encoder as InterestEncoder;
+    const timing = this.timing;
+    const sharedOffset = this.sharedOffset;
+    const viewer = this.interest.viewers.get(client.sessionId);
+    let frame: Uint8Array | undefined;
     let viewMs = 0;
-    let sent = false;
-    for (let i = 0; i < clients.length; i++) {
-      const client = clients[i]!;
-      if (client.state !== ClientState.JOINED) continue;
-      const viewer = this.interest.viewers.get(client.sessionId);
-      let frame: Uint8Array | undefined;
-      if (viewer !== undefined && viewer.active && (viewer.view.changes.size > 0 || viewer.queuedCount > 0 || viewer.collectionOpCount > 0)) {
+    const ready = viewer !== undefined && viewer.active && viewer.ready;
+    // What the budget lets through this patch (timed as the interest pass).
+    if (ready) this.interest.flushViewer(viewer);
+    const c0 = performance.now();
+    if (ready) {
+      if (viewer.view.changes.size > 0 || viewer.queuedCount > 0 || viewer.collectionOpCount > 0) {
         const v0 = performance.now();
         // A fresh buffer: the shared part followed by this view's part.
-        frame = (encoder as InterestEncoder).encodeViewWith(viewer.view, viewer, sharedOffset, { offset: sharedOffset });
+        frame = encoder.encodeViewWith(viewer.view, viewer, sharedOffset, { offset: sharedOffset });
         this.interest.afterEncode(viewer);
-        viewMs += performance.now() - v0;
-      } else if (shared) {
-        frame = encoder.sharedBuffer.slice(0, sharedOffset);
+        viewMs = performance.now() - v0;
       }
-      if (frame === undefined) {
-        // Nothing for this client: Colyseus' heartbeat keeps its clock and input ack fresh.
-        if (timing) this.send(client, timedFrame(Buffer.from([Protocol.ROOM_STATE_PATCH]), timing.sNow, this.inputAck(client.sessionId)));
-        continue;
-      }
-      this.send(client, framed(frame, this.inputAck(client.sessionId), timing));
-      sent = true;
     }
-    encoder.discardChanges();
-    const t2 = performance.now();
+    if (frame === undefined && this.shared) frame = encoder.sharedBuffer.slice(0, sharedOffset);
+    // Its patch and what follows it (report, events) in one write when the slice ends.
+    this.cork(client);
+    if (frame === undefined) {
+      // Nothing for this client: Colyseus' heartbeat keeps its clock and input ack fresh.
+      if (timing) this.send(client, timedFrame(Buffer.from([Protocol.ROOM_STATE_PATCH]), timing.sNow, this.inputAck(client.sessionId)));
+    } else {
+      this.send(client, framed(frame, this.inputAck(client.sessionId), timing));
+      this.sent = true;
+    }
+    this.afterFrame(client);
+    const totals = interestTotals;
     totals.viewEncodeMs += viewMs;
-    totals.sendMs += t2 - t1b - viewMs;
-    return sent;
+    totals.sendMs += performance.now() - c0 - viewMs;
+  }
+
+  /** Every client served: the patch's changes are spent. */
+  private finishPatch(): void {
+    this.encoder.discardChanges();
+    this.interest.afterPatch();
+    this.timing = undefined;
   }
 
   private send(client: Client, frame: Uint8Array): void {

@@ -1,3 +1,5 @@
+import type { SlicedPatch } from './patchSlices.ts';
+
 /**
  * When a room steps and when its patches leave: one timeline for both.
  *
@@ -33,8 +35,19 @@ export class PatchCadence {
   private maxCatchUpSteps = 1;
   private step: (tick: number) => void = () => {};
   private stepFailed: (error: Error) => void = () => {};
+  /** The next slice of a patch being served is queued for a turn of its own (`sliceTurns`). */
+  private sliceQueued = false;
+  /** A step came due while a patch was being served: it runs once the patch is complete. */
+  private stepHeld = false;
+  /** Work that waits for the patch being served to complete (`whenPatchDone`). */
+  private afterPatch: Array<() => void> = [];
 
-  constructor(stepHz: number, patchIntervalMs: number, private readonly patch: () => void, private readonly patchFailed: (error: Error) => void) {
+  /**
+   * `sliced`: the room's patches may be served over several turns (server/netcode/patchSlices.ts);
+   * the cadence then serves the rest one slice a turn and holds the room's steps until the patch is
+   * complete, so every slice serves the same state.
+   */
+  constructor(stepHz: number, patchIntervalMs: number, private readonly patch: () => void, private readonly patchFailed: (error: Error) => void, private readonly sliced?: SlicedPatch) {
     if (!(stepHz > 0) || !(patchIntervalMs > 0)) throw new Error(`PatchCadence: rates must be positive (step ${stepHz} Hz, patch every ${patchIntervalMs} ms)`);
     this.stepMs = 1000 / stepHz;
     this.patchMs = patchIntervalMs;
@@ -73,17 +86,39 @@ export class PatchCadence {
     this.stepTimer = setTimeout(this.wake, Math.ceil(this.stepMs));
   }
 
-  /** No more steps or patches (the room is disposed). */
+  /** No more steps or patches (the room is disposed); a patch being served is completed first. */
   stop(): void {
     this.stopped = true;
     if (this.stepTimer !== undefined) clearTimeout(this.stepTimer);
+    if (this.sliceQueued) sliceTurns.cancel(this.nextSlice);
+    this.sliceQueued = false;
     for (const timer of this.pending) clearTimeout(timer);
     this.pending.length = 0;
+    this.completePatch();
+  }
+
+  /** A patch is being served over several turns (the room's state must not change until it is complete). */
+  get patchInProgress(): boolean {
+    return this.sliced?.inProgress === true;
+  }
+
+  /**
+   * Run `work` now when no patch is being served, else as soon as the patch is complete (in order).
+   * For what changes the room's state or views outside its steps: a player leaving, say.
+   */
+  whenPatchDone(work: () => void): void {
+    if (this.patchInProgress) this.afterPatch.push(work);
+    else work();
   }
 
   /** Run the steps that are due (a stall's backlog up to the catch-up limit), then sleep until the next. */
   private readonly wake = (): void => {
     if (this.stopped) return;
+    // The room's patch is still being served: the step waits for it (the last slice wakes it).
+    if (this.patchInProgress) {
+      this.stepHeld = true;
+      return;
+    }
     const now = performance.now();
     let ran = 0;
     let lateScheduled = false;
@@ -131,14 +166,113 @@ export class PatchCadence {
       this.pending.pop();
     }
     if (this.stopped) return;
+    // Patches never overlap: the rest of one still being served (only when the process fell far behind) goes first.
+    this.completePatch();
     // Colyseus' own patch timer is not guarded; here a throw is the room's, not the process'.
     try {
       this.patch();
     } catch (error) {
       this.patchFailed(error instanceof Error ? error : new Error(String(error)));
     }
+    this.afterSlice();
+  }
+
+  /** The next slice of the patch being served, in a turn of its own (the event loop reads sockets in between). */
+  private readonly nextSlice = (): void => {
+    this.sliceQueued = false;
+    if (this.stopped) return;
+    try {
+      this.sliced?.continue();
+    } catch (error) {
+      this.patchFailed(error instanceof Error ? error : new Error(String(error)));
+    }
+    this.afterSlice();
+  };
+
+  /** More of the patch to serve: next turn. Complete: what waited for it, then a held step. */
+  private afterSlice(): void {
+    if (this.patchInProgress) {
+      if (!this.sliceQueued) sliceTurns.queue(this.nextSlice);
+      this.sliceQueued = true;
+      return;
+    }
+    this.patchDone();
+    if (this.stepHeld && !this.stopped) {
+      this.stepHeld = false;
+      // Its own turn, not this slice's: the event loop reads sockets in between.
+      if (this.stepTimer !== undefined) clearTimeout(this.stepTimer);
+      this.stepTimer = setTimeout(this.wake, 0);
+    }
+  }
+
+  /** Serve what is left of a patch now (a client that throws is skipped, as in a slice). */
+  private completePatch(): void {
+    const sliced = this.sliced;
+    for (let guard = 0; sliced?.inProgress === true && guard < MAX_FAILED_SLICES; guard++) {
+      try {
+        sliced.finishNow();
+      } catch (error) {
+        this.patchFailed(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    this.patchDone();
+  }
+
+  /** The patch is complete: run what waited for it. */
+  private patchDone(): void {
+    if (this.afterPatch.length === 0) return;
+    const work = this.afterPatch;
+    this.afterPatch = [];
+    for (const w of work) {
+      try {
+        w();
+      } catch (error) {
+        // The waiting work's own errors are its caller's to report (EngineRoom wraps a leave); this is the fallback.
+        this.patchFailed(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
   }
 }
+
+/**
+ * Slices of the patches being served, one per turn of the event loop for the whole process: each
+ * starts right after the event loop polled the sockets (a `setImmediate` callback runs after the
+ * poll phase), never right behind another room's slice, so the process is never busy longer than a
+ * slice for them, and the tick recorder can start a busy period at each slice.
+ */
+class SliceTurns {
+  private readonly waiting: Array<() => void> = [];
+  private armed = false;
+
+  queue(slice: () => void): void {
+    this.waiting.push(slice);
+    if (!this.armed) {
+      this.armed = true;
+      setImmediate(this.runOne);
+    }
+  }
+
+  cancel(slice: () => void): void {
+    const at = this.waiting.indexOf(slice);
+    if (at >= 0) this.waiting.splice(at, 1);
+  }
+
+  private readonly runOne = (): void => {
+    const slice = this.waiting.shift();
+    try {
+      slice?.();
+    } finally {
+      // Armed while slices wait (one queued during this one included); the cadence catches a slice's errors.
+      if (this.waiting.length > 0) setImmediate(this.runOne);
+      else this.armed = false;
+    }
+  };
+}
+
+const sliceTurns = new SliceTurns();
+
+/** Clients whose serving may throw while a patch is completed at once, before the rest is dropped (bounds the loop). */
+const MAX_FAILED_SLICES = 1000;
 
 /**
  * The phase of the patch timeline, in [0, stepMs), whose patches keep the largest least distance

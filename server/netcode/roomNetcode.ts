@@ -52,6 +52,8 @@ export class RoomNetcode {
   private readonly peers = new Map<string, Peer>();
   private reportId = 0;
   private patchCount = 0;
+  /** Which peers hear a report in the patch under way (`beginReports`). */
+  private reportPhase = -1;
   private joined = 0;
   private readonly reportEveryPatches: number;
 
@@ -114,21 +116,28 @@ export class RoomNetcode {
    * 80 ms path, and seeds both ends' smoothed round trip).
    */
   afterPatch(clients: Iterable<Client>): void {
-    const phase = this.patchCount++ % this.reportEveryPatches;
-    const id = (this.reportId = (this.reportId + 1) % PING_SLOTS);
-    let now = -1;
-    for (const client of clients) {
-      const peer = this.peers.get(client.sessionId);
-      if (peer === undefined || peer.phase !== phase || client.state !== ClientState.JOINED) continue;
-      if (now < 0) now = this.now();
-      const spare = peer.spareMin === Infinity ? 1 : Math.max(-1, Math.min(127, peer.spareMin));
-      const report: NetReport = [id, peer.freshRttMs, spare, Math.min(255, peer.late)];
-      peer.pingSentAt[id] = now;
-      peer.freshRttMs = -1;
-      peer.spareMin = Infinity;
-      peer.late = 0;
-      client.send('net', report);
-    }
+    this.beginReports();
+    for (const client of clients) this.reportTo(client);
+  }
+
+  /** A patch begins: whose turn it is to hear a report (`reportTo` each client after its patch frame). */
+  beginReports(): void {
+    this.reportPhase = this.patchCount++ % this.reportEveryPatches;
+    this.reportId = (this.reportId + 1) % PING_SLOTS;
+  }
+
+  /** Right after `client`'s patch frame of this patch: its report and ping, if it is its turn. */
+  reportTo(client: Client): void {
+    const peer = this.peers.get(client.sessionId);
+    if (peer === undefined || peer.phase !== this.reportPhase || client.state !== ClientState.JOINED) return;
+    const id = this.reportId;
+    const spare = peer.spareMin === Infinity ? 1 : Math.max(-1, Math.min(127, peer.spareMin));
+    const report: NetReport = [id, peer.freshRttMs, spare, Math.min(255, peer.late)];
+    peer.pingSentAt[id] = this.now();
+    peer.freshRttMs = -1;
+    peer.spareMin = Infinity;
+    peer.late = 0;
+    client.send('net', report);
   }
 
   /** Smoothed round trip of `sessionId` as the server measured it (0 before the first echo). */

@@ -29,12 +29,17 @@ export class TickRecorder {
   private periodStartMs = -1;
   private periodEndMs = -1;
 
-  /** Record one room callback that ran from `startMs` to `endMs` (performance.now() times): a fixed step, a patch, or other room work. */
-  record(startMs: number, endMs: number, phase?: 'step' | 'patch'): void {
+  /**
+   * Record one room callback that ran from `startMs` to `endMs` (performance.now() times): a fixed
+   * step, a patch (or a slice of one), or other room work. `afterPoll`: it is known to have started
+   * after the event loop polled sockets (a `setImmediate` callback), so it begins a busy period
+   * however close it follows the last one.
+   */
+  record(startMs: number, endMs: number, phase?: 'step' | 'patch', afterPoll = false): void {
     this.roomTicks.push(endMs - startMs);
     if (phase === 'step') this.stepTicks.push(endMs - startMs);
     else if (phase === 'patch') this.patchTicks.push(endMs - startMs);
-    if (this.periodStartMs >= 0 && startMs - this.periodEndMs <= SAME_BUSY_PERIOD_GAP_MS) {
+    if (!afterPoll && this.periodStartMs >= 0 && startMs - this.periodEndMs <= SAME_BUSY_PERIOD_GAP_MS) {
       this.periodEndMs = endMs;
       return;
     }

@@ -9,6 +9,7 @@ import { inputFieldsOf, routeInputs } from '../adapters/colyseusInput.ts';
 import { InputChannel } from '../netcode/inputChannel.ts';
 import { ReplayRecorder } from '../replay/recorder.ts';
 import { DEFAULT_MATCH_LIFECYCLE, MatchLifecycle } from '../lifecycle/matchLifecycle.ts';
+import { DEFAULT_PATCH_SLICES } from '../netcode/patchSlices.ts';
 import { MatchLedger, storedEndReason } from '../lifecycle/matchLedger.ts';
 import { attachInterest } from '../interest/attach.ts';
 import { DEFAULT_INTEREST } from '../interest/config.ts';
@@ -68,7 +69,12 @@ export class ArenaRoom extends EngineRoom<{ state: ArenaState; metadata: ArenaMe
     const options = parseJoinOptions(rawOptions);
     const kind = this.config.kind ?? 'arena';
     const { maxPlayers, map, isPrivate } = roomSetup(kind, options, this.config.defaultMaxPlayers);
-    this.interest = attachInterest(this, this.state, this.sync, map, this.config.interest ?? DEFAULT_INTEREST, (sessionId) => this.channel.acknowledged(sessionId));
+    const attached = attachInterest(this, this.state, this.sync, map, this.config.interest ?? DEFAULT_INTEREST, (sessionId) => this.channel.acknowledged(sessionId), {
+      afterFrame: (client) => this.afterClientPatch(client),
+      slices: this.config.patchSlices ?? DEFAULT_PATCH_SLICES,
+    });
+    this.interest = attached.manager;
+    this.patches = attached.patches;
     routeInputs(this, this.channel, CloseCode.WITH_ERROR);
     await this.openSeats(isPrivate, maxPlayers);
     const seed = seedFromString(this.roomId);
@@ -85,11 +91,11 @@ export class ArenaRoom extends EngineRoom<{ state: ArenaState; metadata: ArenaMe
       // Off the tick: the ledger builds the record, the store's queue writes it.
       this.clock.setInterval(() => this.ledger?.checkpoint(this.world), results.checkpointIntervalS * 1000);
     }
-    this.lifecycle = new MatchLifecycle(this, () => this.world, this.config.lifecycle ?? DEFAULT_MATCH_LIFECYCLE, (info) => {
+    this.lifecycle = new MatchLifecycle(this, () => this.world, this.config.lifecycle ?? DEFAULT_MATCH_LIFECYCLE, (info) => this.whenPatchDone(() => {
       this.state.matchEndsAtTick = info.endsAtTick ?? -1;
       this.state.draining = info.draining;
       this.state.reconnectWindowS = info.reconnectWindowS;
-    }, (reason) => this.ledger?.finish(this.world, storedEndReason(reason))?.id);
+    }), (reason) => this.ledger?.finish(this.world, storedEndReason(reason))?.id);
     log.info({ roomId: this.roomId, private: isPrivate, map: map.id, maxClients: this.maxClients }, 'room created');
   }
 
@@ -179,7 +185,10 @@ export class ArenaRoom extends EngineRoom<{ state: ArenaState; metadata: ArenaMe
       };
       // After the patch, so the feed never announces a death the state has not shown yet; only to
       // those who had either player in view (docs/INTEREST.md).
-      for (const id of this.interest.audienceOf(event.victimId, event.killerId)) this.clients.getById(id)?.send('kill', kill, { afterNextPatch: true });
+      for (const id of this.interest.audienceOf(event.victimId, event.killerId)) {
+        const client = this.clients.getById(id);
+        if (client !== undefined) this.sendAfterPatch(client, 'kill', kill);
+      }
     }
   }
 }

@@ -1,4 +1,4 @@
-import { CloseCode, Room, ServerError, TimedEventException, TimestepException, type AuthContext, type Client, type RoomException, type RoomOptions } from '@colyseus/core';
+import { CloseCode, OnLeaveException, Room, ServerError, TimedEventException, TimestepException, type AuthContext, type Client, type RoomException, type RoomOptions } from '@colyseus/core';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
 import { DEFAULT_MAX_SPECTATORS_PER_ROOM, MAX_MESSAGES_PER_SECOND, TICK_DT_S, TICK_HZ } from '../../shared/limits.ts';
 import { clientMessageSchemas, type ArenaMetadata, type SpectateMessage } from '../../shared/messages.ts';
@@ -7,6 +7,7 @@ import { FIXED_TIMESTEP_MAX_CATCHUP_STEPS, takeOverFixedTimestep } from '../adap
 import type { MatchLifecycle } from '../lifecycle/matchLifecycle.ts';
 import type { InputChannel } from '../netcode/inputChannel.ts';
 import { PatchCadence } from '../netcode/patchCadence.ts';
+import type { SlicedPatch } from '../netcode/patchSlices.ts';
 import { RoomNetcode } from '../netcode/roomNetcode.ts';
 import { log } from '../observability/log.ts';
 import { joinRejectionsTotal, roomErrorsTotal } from '../observability/metrics.ts';
@@ -46,6 +47,14 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
   override patchRate: number | null = null;
   /** When the room steps and its patches leave: one timeline (server/netcode/patchCadence.ts). */
   private cadence: PatchCadence | undefined;
+  /**
+   * Set by a room whose serializer serves each client itself (interest management): its patches
+   * may be served over several turns (server/netcode/patchSlices.ts), and it sends each client's
+   * `afterClientPatch` right after that client's frame.
+   */
+  protected patches: SlicedPatch | undefined;
+  /** Messages that follow a client's next patch frame (`sendAfterPatch`), by session; a new Map when used. */
+  private afterPatchMessages = new Map<string, Array<[type: string, message: unknown]>>();
 
   /** Each client's buffered inputs, read without Colyseus' decoder (server/netcode/inputChannel.ts). */
   protected abstract readonly channel: InputChannel;
@@ -94,22 +103,83 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
 
   /**
    * One patch to every client (public: the metrics wrapper times it): the state brought up to date,
-   * then Colyseus' own patch and the netcode report when one is due, each client's frames corked into
-   * one socket write (events queued with `afterNextPatch` join it too).
+   * then Colyseus' own patch, and after each client's frame its netcode report when one is due and
+   * the events queued for it (`sendAfterPatch`), each client's frames corked into one socket write.
+   * A room with interest management may serve part of its clients in later turns (`continuePatch`).
    */
   sendPatch(): boolean {
     this.stateForPatch();
     return batchWrites(this.clients, () => {
+      this.net.beginReports();
       const changed = Room.prototype.broadcastPatch.call(this);
-      this.net.afterPatch(this.clients);
+      // A serializer that serves each client calls `afterClientPatch` itself, right after its frame.
+      if (this.patches === undefined) {
+        for (const client of this.clients) this.afterClientPatch(client);
+        this.patchServed();
+      }
       return changed;
     });
+  }
+
+  /** The next slice of a patch served over several turns; true while more remain (public: the metrics wrapper times it). */
+  continuePatch(): boolean {
+    const more = this.patches?.continue() === true;
+    if (!more) this.patchServed();
+    return more;
+  }
+
+  /** What follows `client`'s patch frame in the same write: its netcode report when due, and messages queued with `sendAfterPatch`. */
+  protected afterClientPatch(client: Client): void {
+    this.net.reportTo(client);
+    if (this.afterPatchMessages.size === 0) return;
+    const messages = this.afterPatchMessages.get(client.sessionId);
+    if (messages === undefined) return;
+    for (const [type, message] of messages) client.send(type, message);
+  }
+
+  /**
+   * Send `message` to `client` right after its next patch frame (what Colyseus' `afterNextPatch`
+   * does, but in the client's own slice when a patch is served over several turns, so an event
+   * never arrives before the patch that shows it).
+   */
+  protected sendAfterPatch(client: Client, type: string, message: unknown): void {
+    const queued = this.afterPatchMessages.get(client.sessionId);
+    if (queued === undefined) this.afterPatchMessages.set(client.sessionId, [[type, message]]);
+    else queued.push([type, message]);
+  }
+
+  /** Every client of the patch served: the messages for those it did not reach (still joining) are dropped, as before. */
+  private patchServed(): void {
+    if (this.afterPatchMessages.size > 0) this.afterPatchMessages = new Map();
+  }
+
+  /**
+   * Run `work` now, or, while a patch is being served over several turns, once it is complete: for
+   * what changes the room's state or views outside a step (a player leaving, the match's flags),
+   * which would otherwise change what the rest of the patch's clients get, or be lost with its changes.
+   */
+  protected whenPatchDone(work: () => void): void {
+    if (this.cadence === undefined) work();
+    else this.cadence.whenPatchDone(work);
   }
 
   /** The fixed steps and the patches, on one timeline (server/netcode/patchCadence.ts): once the world exists. */
   protected startTicking(): void {
     takeOverFixedTimestep(this, TICK_HZ);
-    const cadence = new PatchCadence(TICK_HZ, this.config.patchIntervalMs, () => this.sendPatch(), (error) => this.onUncaughtException(new TimedEventException(error, 'patch'), 'setTimeout'));
+    const patches = this.patches;
+    // The cadence drives the slices through the room (whose `continuePatch` the metrics wrapper times).
+    const sliced: SlicedPatch | undefined = patches === undefined ? undefined : {
+      get inProgress() { return patches.inProgress; },
+      continue: () => this.continuePatch(),
+      finishNow: () => {
+        patches.finishNow();
+        this.patchServed();
+      },
+    };
+    const cadence = new PatchCadence(TICK_HZ, this.config.patchIntervalMs, () => {
+      this.sendPatch();
+      if (!patches?.inProgress) this.patchServed();
+    }, (error) => this.onUncaughtException(new TimedEventException(error, 'patch'), 'setTimeout'), sliced);
     this.cadence = cadence;
     cadence.start(() => {
       // The room's clock (its timers: checkpoints, deadlines) advances with the steps, as under Colyseus' own.
@@ -204,7 +274,14 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
     this.audience.release(client.sessionId);
     this.net.leave(client.sessionId);
     this.channel.close(client.sessionId);
-    this.leaveGame(client, seat);
+    // While a patch is being served, the game lets go of the client once it is complete.
+    this.whenPatchDone(() => {
+      try {
+        this.leaveGame(client, seat);
+      } catch (error) {
+        this.onUncaughtException(new OnLeaveException(error instanceof Error ? error : new Error(String(error)), 'onLeave', client, undefined), 'onLeave');
+      }
+    });
     if (seat !== undefined) this.publishAudience();
     this.guestSeats.release(client.sessionId);
     this.names.release(client.sessionId);

@@ -2,6 +2,7 @@ import { DEFAULT_MAX_PLAYERS_PER_ROOM, DEFAULT_PATCH_INTERVAL_MS } from '../../s
 import type { MatchLifecycleOptions } from '../lifecycle/matchLifecycle.ts';
 import type { MatchSink } from '../lifecycle/matchLedger.ts';
 import type { InterestOptions } from '../interest/config.ts';
+import type { PatchSliceLimits } from '../netcode/patchSlices.ts';
 import type { AddressList } from '../security/clientAddress.ts';
 import type { GuestTokens } from '../security/guestTokens.ts';
 import type { ProfileCheck } from '../store/profiles/joinCheck.ts';
@@ -29,6 +30,8 @@ export interface RoomConfig {
   maxSpectators?: number;
   /** What each client receives (server/interest/). */
   interest?: InterestOptions;
+  /** How a large room's patch is split over turns of the event loop (server/netcode/patchSlices.ts; default DEFAULT_PATCH_SLICES). */
+  patchSlices?: PatchSliceLimits;
   /** Load generators (RATE_LIMIT_EXEMPT_IPS): no cap on their pending seats per room. */
   rateLimitExempt?: AddressList;
   /** Keep match results (server/store/): where records go, and how often running matches checkpoint. */

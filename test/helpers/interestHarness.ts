@@ -53,7 +53,7 @@ export class InterestHarness {
     // As a Colyseus room: the default serializer binds the state, then interest management replaces it.
     let serializer: InterestSerializer<ArenaState> | undefined;
     const room = { setSerializer: (s: InterestSerializer<ArenaState>) => { serializer = s; } };
-    this.manager = attachInterest(room as never, this.state, this.sync, map, options, () => 0);
+    this.manager = attachInterest(room as never, this.state, this.sync, map, options, () => 0).manager;
     this.serializer = serializer!;
     this.world = createWorld(map, seedFromString(`harness-${seed}`));
     this.state.mapId = map.id;

@@ -2,6 +2,7 @@ import { matchMaker } from '@colyseus/core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PATCH_INTERVAL_MS, TICK_HZ, TICK_MS } from '../../../shared/limits.ts';
 import { farthestPhase, PatchCadence } from '../../../server/netcode/patchCadence.ts';
+import type { SlicedPatch } from '../../../server/netcode/patchSlices.ts';
 import { createArena } from '../../helpers/clients.ts';
 import { metricValue, scrape } from '../../helpers/metrics.ts';
 import { suiteServer } from '../../helpers/suiteServer.ts';
@@ -101,6 +102,85 @@ describe('the patch cadence', () => {
     expect(Math.abs(patches + cadence.mergedLatePatches - (steps * 2) / 3)).toBeLessThanOrEqual(1.5);
     expect(patchInsideStep).toBe(false);
     expect(errors).toEqual(expect.arrayContaining(['step boom', 'patch boom']));
+  });
+});
+
+/** A patch served in `slices` turns (a stand-in for the interest serializer's PatchSlices), logging each part. */
+function slicedPatch(log: string[], slices: number): SlicedPatch & { start(): void } {
+  let left = 0;
+  let patch = 0;
+  return {
+    get inProgress() { return left > 0; },
+    start() {
+      patch++;
+      left = slices - 1;
+      log.push(`patch ${patch}`);
+      // Anything the event loop runs between two slices.
+      setImmediate(() => log.push('turn'));
+    },
+    continue() {
+      left--;
+      log.push(`slice ${patch}`);
+      setImmediate(() => log.push('turn'));
+      return left > 0;
+    },
+    finishNow() {
+      if (left > 0) log.push(`finish ${patch}`);
+      left = 0;
+    },
+  };
+}
+
+describe('the patch cadence with patches served over several turns', () => {
+  it('serves one slice a turn, holds the room\'s steps until the patch is complete, then runs what waited for it', async () => {
+    const log: string[] = [];
+    const errors: string[] = [];
+    const sliced = slicedPatch(log, 4);
+    let patches = 0;
+    const cadence = new PatchCadence(TICK_HZ, DEFAULT_PATCH_INTERVAL_MS, () => {
+      sliced.start();
+      // A leave while the second patch is being served: it waits for the patch's last slice.
+      if (++patches === 2) setImmediate(() => cadence.whenPatchDone(() => log.push('waited')));
+    }, (e) => errors.push(e.message), sliced);
+    cadence.start((tick) => {
+      log.push(`step ${tick}`);
+      // Between patches it runs at once.
+      if (tick === 1) cadence.whenPatchDone(() => log.push('now'));
+    }, (e) => errors.push(e.message), 5);
+    await new Promise((r) => setTimeout(r, 12 * TICK_MS));
+    cadence.stop();
+    expect(errors).toEqual([]);
+    expect(patches).toBeGreaterThan(3);
+    for (let p = 1; p < patches; p++) {
+      // A patch's four parts in order, each in a turn of its own, nothing of the room in between.
+      const at = log.indexOf(`patch ${p}`);
+      expect(log.slice(at, at + 7), `patch ${p}`).toEqual([`patch ${p}`, 'turn', `slice ${p}`, 'turn', `slice ${p}`, 'turn', `slice ${p}`]);
+    }
+    expect(log.indexOf('now')).toBe(log.indexOf('step 1') + 1);
+    const waited = log.indexOf('waited');
+    expect(waited).toBeGreaterThan(log.indexOf('patch 2'));
+    expect(log[waited - 1]).toBe('slice 2');
+  });
+
+  it('a patch still being served when the next is due is completed first; steps wait; stop completes the last', async () => {
+    const log: string[] = [];
+    // Never done on its own: only the next patch, or stop, completes it. Patches faster than steps
+    // (every 10 ms), so one step has several patches scheduled.
+    const sliced = slicedPatch(log, Number.POSITIVE_INFINITY);
+    const cadence = new PatchCadence(TICK_HZ, 10, () => sliced.start(), noop, sliced);
+    const steps: number[] = [];
+    cadence.start((tick) => steps.push(tick), noop, 5);
+    await waitFor('a second patch', () => log.includes('patch 2'), { timeoutMs: 2000 });
+    expect(log.indexOf('finish 1')).toBe(log.indexOf('patch 2') - 1);
+    // Step 1 was due 33 ms after step 0; every patch since was still being served.
+    await new Promise((r) => setTimeout(r, 2 * TICK_MS));
+    expect(steps).toEqual([0]);
+    cadence.whenPatchDone(() => log.push('waited'));
+    const last = log.filter((e) => e.startsWith('patch')).length;
+    cadence.stop();
+    expect(log.slice(-2)).toEqual([`finish ${last}`, 'waited']);
+    expect(sliced.inProgress).toBe(false);
+    expect(steps).toEqual([0]);
   });
 });
 

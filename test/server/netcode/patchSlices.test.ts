@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PATCH_SLICES, PatchSlices, type PatchSliceLimits } from '../../../server/netcode/patchSlices.ts';
+
+/** Slices over named clients, recording what each call served, when the patch finished, and each slice's end. */
+function recorder(limits: PatchSliceLimits, fail: ReadonlySet<string> = new Set()) {
+  const log: string[] = [];
+  const slices = new PatchSlices<string>((c) => {
+    log.push(c);
+    if (fail.has(c)) throw new Error(`serving ${c} failed`);
+  }, () => log.push('finish'), limits, () => log.push('|'));
+  return { slices, log };
+}
+
+const clients = (n: number) => Array.from({ length: n }, (_, i) => String.fromCharCode(97 + i));
+
+describe('a patch served in slices', () => {
+  it('a room with fewer clients than a slice\'s minimum is served in one turn, however long it takes', () => {
+    const { slices, log } = recorder({ sliceMs: 0, minClients: 16 });
+    // Started long ago: the slice is spent before the first client, and still nothing is left over.
+    expect(slices.begin(clients(15), performance.now() - 1000)).toBe(false);
+    expect(log).toEqual([...clients(15), 'finish', '|']);
+    expect(slices.inProgress).toBe(false);
+    expect(slices.continue()).toBe(false);
+  });
+
+  it('when the patch\'s own work spent the first slice it ends before any client; later slices serve at least the minimum and leave no fewer', () => {
+    const { slices, log } = recorder({ sliceMs: 0, minClients: 2 });
+    expect(slices.begin(clients(7), performance.now())).toBe(true);
+    expect(slices.inProgress).toBe(true);
+    expect(slices.continue()).toBe(true);
+    expect(slices.continue()).toBe(true);
+    expect(slices.continue()).toBe(false);
+    expect(log.join(' ')).toBe('| a b | c d | e f g finish |');
+    expect(slices.inProgress).toBe(false);
+  });
+
+  it('within its time a slice goes on serving; finishNow serves the rest at once', () => {
+    const { slices, log } = recorder({ sliceMs: 60_000, minClients: 2 });
+    expect(slices.begin(clients(5), performance.now())).toBe(false);
+    expect(log.join(' ')).toBe('a b c d e finish |');
+    const late = recorder({ sliceMs: 0, minClients: 2 });
+    late.slices.begin(clients(6), performance.now());
+    late.slices.continue();
+    late.slices.finishNow();
+    expect(late.log.join(' ')).toBe('| a b | c d e f finish |');
+  });
+
+  it('a client that throws is skipped: the slice still ends (its sockets uncorked), the next call serves the rest', () => {
+    const { slices, log } = recorder({ sliceMs: 0, minClients: 2 }, new Set(['c']));
+    slices.begin(clients(6), performance.now());
+    slices.continue();
+    expect(() => slices.continue()).toThrow(/serving c failed/);
+    expect(slices.inProgress).toBe(true);
+    expect(slices.continue()).toBe(false);
+    expect(log.join(' ')).toBe('| a b | c | d e f finish |');
+  });
+
+  it('a new patch finishes the one still in progress first; clients are not held once served', () => {
+    const { slices, log } = recorder({ sliceMs: 0, minClients: 2 });
+    slices.begin(clients(5), performance.now());
+    slices.begin(['x', 'y'], performance.now());
+    slices.finishNow();
+    expect(log.join(' ')).toBe('| a b c d e finish | | x y finish |');
+    const held = (slices as unknown as { clients: unknown[] }).clients;
+    expect(held.filter((c) => c !== undefined)).toEqual([]);
+  });
+
+  it('by default a room of 16 is never split, a slice is a millisecond', () => {
+    expect(DEFAULT_PATCH_SLICES.minClients).toBeGreaterThan(16);
+    expect(DEFAULT_PATCH_SLICES.sliceMs).toBe(1);
+  });
+});
