@@ -1,9 +1,10 @@
-import { FIRE_COOLDOWN_TICKS, PLAYER_MAX_HEALTH, PLAYER_RADIUS_PX, PROJECTILE_DAMAGE, PROJECTILE_RADIUS_PX, PROJECTILE_SPAWN_OFFSET_PX, PROJECTILE_SPEED_PX_PER_S, PROJECTILE_TTL_TICKS, RESPAWN_DELAY_TICKS, SPAWN_GATHER_BELOW_SHARE, SPAWN_GATHER_MIN_DISTANCE_PX } from '../tuning.ts';
+import { FIRE_COOLDOWN_TICKS, PLAYER_MAX_HEALTH, PROJECTILE_DAMAGE, PROJECTILE_SPAWN_OFFSET_PX, PROJECTILE_SPEED_PX_PER_S, PROJECTILE_TTL_TICKS, RESPAWN_DELAY_TICKS, SPAWN_GATHER_BELOW_SHARE, SPAWN_GATHER_MIN_DISTANCE_PX } from '../tuning.ts';
 import type { PlayerInput } from '../input.ts';
 import type { GameMap } from '../maps.ts';
 import { aimToDirection, quantize } from '../math.ts';
 import { nextRandom } from '../rng.ts';
 import { segmentCircleHit, segmentWallHit } from './collision.ts';
+import { firstHitAmong, HIT_RADIUS_PX, HitTargets } from './hitTargets.ts';
 import { lifeOf, pastPose, recordTrails, type PastPose } from './lagComp.ts';
 import { stepMovement } from './movement.ts';
 import { projectilePositionAt, type SimPlayer, type SimProjectile, type World } from './world.ts';
@@ -42,6 +43,7 @@ export function stepWorld(world: World, inputs: ReadonlyMap<string, PlayerInput>
   // Lag-compensated shots fly their past ticks now, against where targets were then.
   if (rewound !== undefined) for (const shot of rewound) catchUp(world, shot, dtS);
 
+  if (world.projectiles.size > 0) hitTargets.fill(world.players.values());
   for (const projectile of world.projectiles.values()) {
     if (projectile.spawnTick >= tick) continue;
     const hit = projectile.endTick > tick - 1 ? findPlayerHit(world, projectile, tick, dtS) : undefined;
@@ -128,6 +130,8 @@ function catchUp(world: World, p: SimProjectile, dtS: number): void {
 }
 
 const pose: PastPose = { x: 0, y: 0, life: 0 };
+/** The players this step's projectiles can hit (refilled each step: nothing carries over between calls). */
+const hitTargets = new HitTargets<SimPlayer>();
 
 /**
  * The first live player (other than the shooter) this projectile's path crosses during `tick`.
@@ -137,18 +141,14 @@ const pose: PastPose = { x: 0, y: 0, life: 0 };
 function findPlayerHit(world: World, p: SimProjectile, tick: number, dtS: number): SimPlayer | undefined {
   const from = projectilePositionAt(p, tick - 1, dtS);
   const to = projectilePositionAt(p, Math.min(tick, p.endTick), dtS);
-  const past = tick < world.tick;
+  if (tick === world.tick) return firstHitAmong(hitTargets, p.ownerId, from.x, from.y, to.x, to.y);
   let best: SimPlayer | undefined;
   let bestT = 2;
   for (const target of world.players.values()) {
     if (!target.alive || target.id === p.ownerId) continue;
-    let at: { x: number; y: number } = target;
-    if (past) {
-      const then = pastPose(world, target.id, tick, pose);
-      if (then === undefined || then.life !== lifeOf(target)) continue;
-      at = then;
-    }
-    const t = segmentCircleHit(from.x, from.y, to.x, to.y, at.x, at.y, PLAYER_RADIUS_PX + PROJECTILE_RADIUS_PX);
+    const then = pastPose(world, target.id, tick, pose);
+    if (then === undefined || then.life !== lifeOf(target)) continue;
+    const t = segmentCircleHit(from.x, from.y, to.x, to.y, then.x, then.y, HIT_RADIUS_PX);
     if (t >= 0 && t < bestT) {
       bestT = t;
       best = target;
