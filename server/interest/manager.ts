@@ -249,9 +249,9 @@ export class InterestManager implements SyncListener {
   /**
    * Decide what is in each active client's view for this patch (bodies and projectiles entering and
    * leaving, changes pending per track); `flushViewer` then queues what each receives under its
-   * budget. `overheadBytes`: what each
-   * client's frame carries besides its view part (timing prefix, the shared part, and on average
-   * the netcode report and events that ride with patches), so the budget covers the whole frame.
+   * budget. `overheadBytes`: what each client's frame carries besides its view part (timing prefix,
+   * the shared part, and on average the netcode report and events that ride with patches), so the
+   * budget covers the whole frame.
    */
   beforePatch(overheadBytes = 0): void {
     const t0 = performance.now();
@@ -312,9 +312,9 @@ export class InterestManager implements SyncListener {
   }
 
   /**
-   * What the budget lets through to this client in this patch (after `beforePatch`, once per ready
-   * viewer; the serializer calls it just before encoding the client's view, so a large room's
-   * clients can be served in slices: server/netcode/patchSlices.ts).
+   * What the budget lets through to this client in this patch: after `beforePatch`, once per ready
+   * viewer, before its view is encoded (the serializer runs it for a batch of clients at a time, so
+   * a large room's clients can be served in slices: server/netcode/patchSlices.ts).
    */
   flushViewer(v: Viewer): void {
     if (!v.active || !v.ready) return;

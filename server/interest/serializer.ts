@@ -72,7 +72,7 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
     slices: PatchSliceLimits = UNSLICED,
   ) {
     super();
-    this.slices = new PatchSlices<Client>((client) => this.serve(client), () => this.finishPatch(), slices, () => this.uncork());
+    this.slices = new PatchSlices<Client>((client) => this.serve(client), () => this.finishPatch(), slices, () => this.uncork(), (client) => this.budget(client));
   }
 
   /** Sockets corked in this slice (their frames leave in one `writev` each when it ends); filled up to the count. */
@@ -162,7 +162,14 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
     return this.slices.begin(clients, t0) || shared || this.sent;
   }
 
-  /** The patch's part for one client: its budget, its view's bytes after the shared part, its frame, and what rides after it. */
+  /** What the budget lets through to this client in this patch (ahead of `serve`, many clients at a time). */
+  private budget(client: Client): void {
+    if (client.state !== ClientState.JOINED) return;
+    const viewer = this.interest.viewers.get(client.sessionId);
+    if (viewer !== undefined) this.interest.flushViewer(viewer);
+  }
+
+  /** The patch's part for one client: its view's bytes after the shared part, its frame, and what rides after it. */
   private serve(client: Client): void {
     if (client.state !== ClientState.JOINED) return;
     const encoder = this.encoder as InterestEncoder;
@@ -171,18 +178,12 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
     const viewer = this.interest.viewers.get(client.sessionId);
     let frame: Uint8Array | undefined;
     let viewMs = 0;
-    const ready = viewer !== undefined && viewer.active && viewer.ready;
-    // What the budget lets through this patch (timed as the interest pass).
-    if (ready) this.interest.flushViewer(viewer);
     const c0 = performance.now();
-    if (ready) {
-      if (viewer.view.changes.size > 0 || viewer.queuedCount > 0 || viewer.collectionOpCount > 0) {
-        const v0 = performance.now();
-        // A fresh buffer: the shared part followed by this view's part.
-        frame = encoder.encodeViewWith(viewer.view, viewer, sharedOffset, { offset: sharedOffset });
-        this.interest.afterEncode(viewer);
-        viewMs = performance.now() - v0;
-      }
+    if (viewer !== undefined && viewer.active && (viewer.view.changes.size > 0 || viewer.queuedCount > 0 || viewer.collectionOpCount > 0)) {
+      // A fresh buffer: the shared part followed by this view's part.
+      frame = encoder.encodeViewWith(viewer.view, viewer, sharedOffset, { offset: sharedOffset });
+      this.interest.afterEncode(viewer);
+      viewMs = performance.now() - c0;
     }
     if (frame === undefined && this.shared) frame = encoder.sharedBuffer.slice(0, sharedOffset);
     // Its patch and what follows it (report, events) in one write when the slice ends.

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
-import { ARENA_ROOM } from '../../shared/limits.ts';
+import { ARENA_ROOM, TICK_HZ } from '../../shared/limits.ts';
+import { radiansToAim } from '../../shared/math.ts';
 import { GuestAuth } from '../../game-client/net/guestAuth.ts';
 import type { NetClient, NetClientOptions } from '../../game-client/net/netClient.ts';
 import type { ArenaStateView } from '../../game-client/net/stateTypes.ts';
@@ -190,4 +191,17 @@ export async function requestReconnect(endpoint: string, roomId: string, token: 
     body: JSON.stringify({ reconnectionToken: token }),
   });
   return { status: res.status, body: await res.json() };
+}
+
+/** `shooter` aims at `targetId` (where its own state has both) and fires every tick until its state shows the target dead. */
+export async function shootUntilDead(shooter: ArenaRoom, targetId: string, timeoutMs = 8000): Promise<void> {
+  const input = shooter.input();
+  await waitFor(`${targetId} dead`, async () => {
+    const me = shooter.state.players.get(shooter.sessionId)!;
+    const them = shooter.state.players.get(targetId)!;
+    Object.assign(input.data as object, { seq: input.sentCount + 1, fire: true, aim: radiansToAim(Math.atan2(them.y - me.y, them.x - me.x)) });
+    input.send();
+    await sleep(1000 / TICK_HZ);
+    return !shooter.state.players.get(targetId)!.alive;
+  }, { timeoutMs, intervalMs: 0 });
 }

@@ -3,9 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../shared/closeCodes.ts';
 import { MAX_VIOLATIONS_PER_CLIENT, PRIVATE_ROOM_CODE_CHARS, PUBLIC_ROOM_CODE_CHARS, ROOM_CODE_ALPHABET, TICK_HZ, TICK_MS } from '../../shared/limits.ts';
 import { PLAYER_MAX_SPEED_PX_PER_S } from '../../shared/tuning.ts';
-import { radiansToAim } from '../../shared/math.ts';
 import { counterValue, violationsTotal } from '../../server/observability/metrics.ts';
-import { closed, createArena, joinArena, joinArenaById, leaveAll, type ArenaRoom } from '../helpers/clients.ts';
+import { closed, createArena, joinArena, joinArenaById, leaveAll, shootUntilDead, type ArenaRoom } from '../helpers/clients.ts';
 import { startTestServer } from '../helpers/server.ts';
 import { FIXED_TIMESTEP_MAX_CATCHUP_STEPS } from '../../server/adapters/colyseusRoom.ts';
 import { localRoom } from '../helpers/attack.ts';
@@ -141,15 +140,7 @@ describe('arena room over real WebSockets', () => {
     const kills: unknown[] = [];
     b.onMessage('kill', (k) => kills.push(k));
 
-    const input = a.input();
-    await waitFor('target dead', async () => {
-      const me = player(a, a.sessionId)!;
-      const them = player(a, b.sessionId)!;
-      Object.assign(input.data as object, { seq: input.sentCount + 1, fire: true, aim: radiansToAim(Math.atan2(them.y - me.y, them.x - me.x)) });
-      input.send();
-      await sleep(1000 / TICK_HZ);
-      return !player(a, b.sessionId)!.alive;
-    }, { timeoutMs: 8000, intervalMs: 0 });
+    await shootUntilDead(a, b.sessionId);
 
     expect(player(b, a.sessionId)!.kills).toBe(1);
     expect(player(a, b.sessionId)!.deaths).toBe(1);

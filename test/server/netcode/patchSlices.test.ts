@@ -65,6 +65,18 @@ describe('a patch served in slices', () => {
     expect(held.filter((c) => c !== undefined)).toEqual([]);
   });
 
+  it('prepares clients ahead of serving them, a slice\'s minimum at a time, all of a smaller room at once', () => {
+    const log: string[] = [];
+    const make = (limits: PatchSliceLimits) => new PatchSlices<string>((c) => log.push(c), () => log.push('finish'), limits, () => log.push('|'), (c) => log.push(`+${c}`));
+    const sliced = make({ sliceMs: 0, minClients: 2 });
+    sliced.begin(clients(5), performance.now());
+    while (sliced.continue());
+    expect(log.join(' ')).toBe('| +a +b a b | +c +d c d +e e finish |');
+    log.length = 0;
+    make({ sliceMs: 0, minClients: 16 }).begin(clients(4), performance.now());
+    expect(log.join(' ')).toBe('+a +b +c +d a b c d finish |');
+  });
+
   it('by default a room of 16 is never split, a slice is a millisecond', () => {
     expect(DEFAULT_PATCH_SLICES.minClients).toBeGreaterThan(16);
     expect(DEFAULT_PATCH_SLICES.sliceMs).toBe(1);

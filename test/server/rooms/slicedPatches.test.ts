@@ -1,8 +1,7 @@
 import { matchMaker } from '@colyseus/core';
 import { describe, expect, it } from 'vitest';
 import { TICK_HZ } from '../../../shared/limits.ts';
-import { radiansToAim } from '../../../shared/math.ts';
-import { createArena, joinArenaById, type ArenaRoom } from '../../helpers/clients.ts';
+import { createArena, joinArenaById, shootUntilDead, type ArenaRoom } from '../../helpers/clients.ts';
 import { metricValue, scrape } from '../../helpers/metrics.ts';
 import { suiteServer } from '../../helpers/suiteServer.ts';
 import { sleep, waitFor } from '../../helpers/wait.ts';
@@ -66,15 +65,7 @@ describe('patches served one client a turn', () => {
     const seenDead: Array<boolean | undefined> = [];
     for (const room of [a, b]) room.onMessage('kill', () => seenDead.push(player(room, b.sessionId)?.alive === false));
 
-    const input = a.input();
-    await waitFor('target dead', async () => {
-      const me = player(a, a.sessionId)!;
-      const them = player(a, b.sessionId)!;
-      Object.assign(input.data as object, { seq: input.sentCount + 1, fire: true, aim: radiansToAim(Math.atan2(them.y - me.y, them.x - me.x)) });
-      input.send();
-      await sleep(1000 / TICK_HZ);
-      return !player(a, b.sessionId)!.alive;
-    }, { timeoutMs: 8000, intervalMs: 0 });
+    await shootUntilDead(a, b.sessionId);
     await waitFor('both kill messages', () => seenDead.length === 2);
     expect(seenDead).toEqual([true, true]);
     expect(player(b, a.sessionId)!.kills).toBe(1);
