@@ -166,7 +166,7 @@ export class PatchCadence {
       this.pending.pop();
     }
     if (this.stopped) return;
-    // Patches never overlap: the rest of one still being served (only when the process fell far behind) goes first.
+    // Patches never overlap: the rest of one still being served goes first (only possible when patches come faster than steps: a held step schedules none).
     this.completePatch();
     // Colyseus' own patch timer is not guarded; here a throw is the room's, not the process'.
     try {
