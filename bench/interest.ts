@@ -117,7 +117,8 @@ function parseSettings(argv: string[]): Settings {
     process.stdout.write(`Usage: npm run bench:interest -- [--quick] [--visible 10,20,50] [--sizes 16,50,100,200] [--crowd 100]
                                 [--servers ${VARIANT_NAMES.join(',')}] [--window S] [--warmup S] [--out FILE] [--compare REF]
   --quick        smoke run: 10 and 20 in view, rooms of 16 and 50, short windows; writes bench/results/tmp/interest-quick.json
-  --compare REF  add this server as it was at REF (a worktree, bench/compare.ts), run right after ours in every scenario
+  --compare REF  add this server as it was at REF (a worktree, bench/compare.ts), run right after ours in every scenario;
+                 writes bench/results/tmp/interest-compare.json (the committed interest.json is left alone)
   --visible none, --crowd 0: skip those curves (e.g. --visible none --sizes 200,200 --crowd 0 --compare HEAD~1)
 `);
     process.exit(0);
@@ -150,7 +151,8 @@ function parseSettings(argv: string[]): Settings {
     windowS: secs(values.window, quick ? 4 : 15),
     warmupS: secs(values.warmup, quick ? 2 : 5),
     encodeS: quick ? 4 : 15,
-    out: values.out ?? here(quick ? './results/tmp/interest-quick.json' : './results/interest.json'),
+    // A smoke run or a comparison never replaces the committed full result.
+    out: values.out ?? here(quick ? './results/tmp/interest-quick.json' : values.compare !== undefined ? './results/tmp/interest-compare.json' : './results/interest.json'),
     quick,
   };
 }

@@ -118,7 +118,8 @@ function parseSettings(argv: string[]): Settings {
     process.stdout.write(`Usage: npm run bench -- [--quick] [--ccu 100,500,1000] [--servers ${SERVER_NAMES.join(',')}]
                        [--window S] [--warmup S] [--no-knee] [--out FILE] [--profile DIR]
   --profile DIR  write a V8 CPU profile of each measurement window, server and bots, to DIR
-  --compare REF  also run this server as of git REF (built in a worktree), alternating with the current one
+  --compare REF  also run this server as of git REF (built in a worktree), alternating with the current one;
+                 writes bench/results/tmp/compare.json (the committed latest.json is left alone)
   --rounds N     run each server N times per CCU, alternating the order (default 1; 2 with --compare)
   --server-cores LIST, --bot-cores LIST   taskset core lists (default 0 and 1); one bot worker per bot core
   --quick   smoke run: 32 and 96 CCU, short windows, no knee search; writes bench/results/tmp/quick.json
@@ -143,7 +144,8 @@ function parseSettings(argv: string[]): Settings {
     warmupS: num(values.warmup, quick ? 1 : 5),
     knee: quick ? values.knee === true : values['no-knee'] !== true,
     servers,
-    out: values.out ?? here(quick ? './results/tmp/quick.json' : './results/latest.json'),
+    // A smoke run or a comparison never replaces the committed full result.
+    out: values.out ?? here(quick ? './results/tmp/quick.json' : values.compare !== undefined ? './results/tmp/compare.json' : './results/latest.json'),
     quick,
     profileDir: values.profile,
     serverCores: values['server-cores'] ?? '0',
