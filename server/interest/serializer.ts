@@ -56,6 +56,8 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
   readonly slices: PatchSlices<Client>;
   /** What the patch in progress shares: the end of its shared part, whether it has one, its timing. */
   private sharedOffset = 0;
+  /** Bytes of each frame outside its view part (the budget covers the whole frame). */
+  private frameOutsideView = 0;
   private shared = false;
   private timing: PatchTiming | undefined;
   private sent = false;
@@ -155,12 +157,17 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
     totals.sharedEncodeMs += t1 - t0;
 
     // Views are written knowing what else each frame carries, so the byte budget covers it all.
-    const frameOutsideView = (timing ? this.sharedOffset : this.sharedOffset - TIMED_PREFIX_BYTES) + this.reservedBytesPerPatch;
-    this.interest.beforePatch(frameOutsideView);
-    (encoder as InterestEncoder).beginPatch();
-    // Each client's budget, view and frame, in slices when the room is large (server/netcode/patchSlices.ts).
-    return this.slices.begin(clients, t0) || shared || this.sent;
+    this.frameOutsideView = (timing ? this.sharedOffset : this.sharedOffset - TIMED_PREFIX_BYTES) + this.reservedBytesPerPatch;
+    // The interest pass, then each client's budget, view and frame: in slices when the room is large
+    // (server/netcode/patchSlices.ts), the interest pass then in a turn of its own.
+    return this.slices.begin(clients, t0, this.interestPass) || shared || this.sent;
   }
+
+  /** What is in each view this patch (server/interest/manager.ts), before any client's part. */
+  private readonly interestPass = (): void => {
+    this.interest.beforePatch(this.frameOutsideView);
+    (this.encoder as InterestEncoder).beginPatch();
+  };
 
   /** What the budget lets through to this client in this patch (ahead of `serve`, many clients at a time). */
   private budget(client: Client): void {

@@ -47,6 +47,8 @@ export class PatchSlices<C> implements SlicedPatch {
 
   /** Clients before this index have had `prepare`. */
   private preparedEnd = 0;
+  /** The patch's own work before its first client, when left for the second turn (`begin`). */
+  private opening: (() => void) | undefined;
 
   /**
    * `endSlice()` runs after every slice, the last included, even when `serve` throws (what a slice
@@ -70,24 +72,56 @@ export class PatchSlices<C> implements SlicedPatch {
   /**
    * A new patch for `clients`, its first slice now (`startedAtMs`: performance.now() when the patch's
    * work began, so the work before the first client counts against the first slice); true when
-   * the rest is left for later turns.
+   * the rest is left for later turns. `opening`: the patch's work before its first client (the
+   * interest pass); a room of at least `minClients` clients runs it in a turn of its own, after
+   * the one that called `begin` (whose work, the state sync and the shared encode, is then all
+   * this turn holds), and smaller rooms right away.
    */
-  begin(clients: ArrayLike<C>, startedAtMs: number): boolean {
+  begin(clients: ArrayLike<C>, startedAtMs: number, opening?: () => void): boolean {
     if (this.active) this.finishNow();
     for (let i = 0; i < clients.length; i++) this.clients[i] = clients[i]!;
     this.count = clients.length;
     this.next = 0;
     this.preparedEnd = 0;
     this.active = true;
+    if (opening !== undefined && this.count >= this.limits.minClients) {
+      this.opening = opening;
+      return true;
+    }
+    if (opening !== undefined) this.open(opening);
     return this.run(startedAtMs, true);
   }
 
   continue(): boolean {
-    return this.active ? this.run(performance.now(), false) : false;
+    if (!this.active) return false;
+    const startedAtMs = performance.now();
+    const opening = this.opening;
+    if (opening === undefined) return this.run(startedAtMs, false);
+    this.opening = undefined;
+    this.open(opening);
+    // The slice that runs the opening may end before its first client, as the first slice may.
+    return this.run(startedAtMs, true);
   }
 
   finishNow(): void {
-    if (this.active) this.run(Number.NaN, false);
+    if (!this.active) return;
+    const opening = this.opening;
+    this.opening = undefined;
+    if (opening !== undefined) this.open(opening);
+    this.run(Number.NaN, false);
+  }
+
+  /** Run the opening; if it throws, the patch is dropped (no client gets it, as when a patch throws) and the error goes on. */
+  private open(opening: () => void): void {
+    try {
+      opening();
+    } catch (error) {
+      for (let i = this.next; i < this.count; i++) this.clients[i] = undefined as never;
+      this.active = false;
+      this.count = 0;
+      this.finish();
+      throw error;
+    }
   }
 
   private run(startedAtMs: number, first: boolean): boolean {

@@ -77,6 +77,31 @@ describe('a patch served in slices', () => {
     expect(log.join(' ')).toBe('+a +b +c +d a b c d finish |');
   });
 
+  it('a large room\'s opening (the interest pass) runs in a turn of its own, after the one that began the patch; a small room\'s at once', () => {
+    const { slices, log } = recorder({ sliceMs: 0, minClients: 2 });
+    expect(slices.begin(clients(3), performance.now(), () => log.push('open'))).toBe(true);
+    expect(log).toEqual([]);
+    while (slices.continue());
+    expect(log.join(' ')).toBe('open | a b c finish |');
+    log.length = 0;
+    expect(slices.begin(clients(1), performance.now(), () => log.push('open'))).toBe(false);
+    expect(log.join(' ')).toBe('open a finish |');
+    log.length = 0;
+    // Completed at once (the next patch is due, or the room stops): the opening first.
+    slices.begin(clients(4), performance.now(), () => log.push('open'));
+    slices.finishNow();
+    expect(log.join(' ')).toBe('open a b c d finish |');
+  });
+
+  it('an opening that throws drops the patch: no client is served, the patch is finished, the error goes on', () => {
+    const { slices, log } = recorder({ sliceMs: 0, minClients: 2 });
+    slices.begin(clients(4), performance.now(), () => { throw new Error('interest pass failed'); });
+    expect(() => slices.continue()).toThrow(/interest pass failed/);
+    expect(log.join(' ')).toBe('finish');
+    expect(slices.inProgress).toBe(false);
+    expect(slices.continue()).toBe(false);
+  });
+
   it('by default a room of 16 is never split, a slice is a millisecond', () => {
     expect(DEFAULT_PATCH_SLICES.minClients).toBeGreaterThan(16);
     expect(DEFAULT_PATCH_SLICES.sliceMs).toBe(1);
