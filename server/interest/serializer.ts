@@ -59,6 +59,8 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
   /** Bytes of each frame outside its view part (the budget covers the whole frame). */
   private frameOutsideView = 0;
   private shared = false;
+  /** Inside `applyPatches`: the room's `batchWrites` has every client's socket corked. */
+  private firstTurn = false;
   private timing: PatchTiming | undefined;
   private sent = false;
 
@@ -160,7 +162,12 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
     this.frameOutsideView = (timing ? this.sharedOffset : this.sharedOffset - TIMED_PREFIX_BYTES) + this.reservedBytesPerPatch;
     // The interest pass, then each client's budget, view and frame: in slices when the room is large
     // (server/netcode/patchSlices.ts), the interest pass then in a turn of its own.
-    return this.slices.begin(clients, t0, this.interestPass) || shared || this.sent;
+    this.firstTurn = true;
+    try {
+      return this.slices.begin(clients, t0, this.interestPass) || shared || this.sent;
+    } finally {
+      this.firstTurn = false;
+    }
   }
 
   /** What is in each view this patch (server/interest/manager.ts), before any client's part. */
@@ -193,8 +200,9 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
       viewMs = performance.now() - c0;
     }
     if (frame === undefined && this.shared) frame = encoder.sharedBuffer.slice(0, sharedOffset);
-    // Its patch and what follows it (report, events) in one write when the slice ends.
-    this.cork(client);
+    // Its patch and what follows it (report, events) in one write when the slice ends (in the
+    // patch's first turn the room's own batch has every socket corked already).
+    if (!this.firstTurn) this.cork(client);
     if (frame === undefined) {
       // Nothing for this client: Colyseus' heartbeat keeps its clock and input ack fresh.
       if (timing) this.send(client, timedFrame(Buffer.from([Protocol.ROOM_STATE_PATCH]), timing.sNow, this.inputAck(client.sessionId)));
