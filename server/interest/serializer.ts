@@ -1,7 +1,7 @@
 import { ClientState, Protocol, ProtocolModifier, SchemaSerializer, type Client } from '@colyseus/core';
 import { encode, type Iterator, type Schema } from '@colyseus/schema';
 import { rootOf } from '../adapters/schemaView.ts';
-import { tcpSocketOf, type Corkable } from '../adapters/wsSocket.ts';
+import { CorkedSockets } from '../adapters/wsSocket.ts';
 import { InterestEncoder } from '../adapters/schemaViewDrain.ts';
 import { PatchSlices, type PatchSliceLimits } from '../netcode/patchSlices.ts';
 import { isSharedEntries, type InterestManager } from './manager.ts';
@@ -76,28 +76,11 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
     slices: PatchSliceLimits = UNSLICED,
   ) {
     super();
-    this.slices = new PatchSlices<Client>((client) => this.serve(client), () => this.finishPatch(), slices, () => this.uncork(), (client) => this.budget(client));
+    this.slices = new PatchSlices<Client>((client) => this.serve(client), () => this.finishPatch(), slices, () => this.corked.uncorkAll(), (client) => this.budget(client));
   }
 
-  /** Sockets corked in this slice (their frames leave in one `writev` each when it ends); filled up to the count. */
-  private readonly corked: Corkable[] = [];
-  private corkedCount = 0;
-
-  private cork(client: Client): void {
-    const socket = tcpSocketOf(client.ref);
-    if (socket === undefined) return;
-    socket.cork();
-    this.corked[this.corkedCount++] = socket;
-  }
-
-  private uncork(): void {
-    const corked = this.corked;
-    for (let i = 0; i < this.corkedCount; i++) {
-      corked[i]!.uncork();
-      corked[i] = undefined as never;
-    }
-    this.corkedCount = 0;
-  }
+  /** Sockets corked in this slice (each one's frames leave in one `writev` when it ends). */
+  private readonly corked = new CorkedSockets();
 
   override reset(newState: T): void {
     // Keep the Root the room's default serializer already bound the state to: reference ids
@@ -202,7 +185,7 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
     if (frame === undefined && this.shared) frame = encoder.sharedBuffer.slice(0, sharedOffset);
     // Its patch and what follows it (report, events) in one write when the slice ends (in the
     // patch's first turn the room's own batch has every socket corked already).
-    if (!this.firstTurn) this.cork(client);
+    if (!this.firstTurn) this.corked.cork(client.ref);
     if (frame === undefined) {
       // Nothing for this client: Colyseus' heartbeat keeps its clock and input ack fresh.
       if (timing) this.send(client, timedFrame(Buffer.from([Protocol.ROOM_STATE_PATCH]), timing.sNow, this.inputAck(client.sessionId)));

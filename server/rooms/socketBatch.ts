@@ -1,5 +1,5 @@
 import type { Client } from '@colyseus/core';
-import { tcpSocketOf, type Corkable } from '../adapters/wsSocket.ts';
+import { CorkedSockets } from '../adapters/wsSocket.ts';
 
 /**
  * Run `send` with every client's socket corked, so what it writes to one client (its patch, then
@@ -7,16 +7,11 @@ import { tcpSocketOf, type Corkable } from '../adapters/wsSocket.ts';
  * syscalls, not bytes, are what a patch cycle of many small frames costs.
  */
 export function batchWrites<T>(clients: Iterable<Client>, send: () => T): T {
-  const corked: Corkable[] = [];
-  for (const client of clients) {
-    const socket = tcpSocketOf(client.ref);
-    if (socket === undefined) continue;
-    socket.cork();
-    corked.push(socket);
-  }
+  const corked = new CorkedSockets();
+  for (const client of clients) corked.cork(client.ref);
   try {
     return send();
   } finally {
-    for (let i = 0; i < corked.length; i++) corked[i]!.uncork();
+    corked.uncorkAll();
   }
 }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { closeFrameReceived, tcpSocketOf } from '../../../server/adapters/wsSocket.ts';
+import { closeFrameReceived, CorkedSockets, tcpSocketOf } from '../../../server/adapters/wsSocket.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 /** Contract of server/adapters/wsSocket.ts with the pinned `ws`: fails when an upgrade moves its private members. */
@@ -30,6 +30,16 @@ describe('the ws adapter', () => {
     socket!.uncork();
     await waitFor('both messages', () => got.length === 2, { timeoutMs: 2000 });
     expect(got).toEqual(['a', 'b']);
+    // The same through CorkedSockets (what a patch cycle uses), a socketless WebSocket skipped.
+    const corked = new CorkedSockets();
+    corked.cork(ws);
+    corked.cork(undefined);
+    ws.send('c');
+    ws.send('d');
+    corked.uncorkAll();
+    await waitFor('two more messages', () => got.length === 4, { timeoutMs: 2000 });
+    expect(got).toEqual(['a', 'b', 'c', 'd']);
+    expect((socket as unknown as { writableCorked: number }).writableCorked).toBe(0);
 
     expect(closeFrameReceived(ws)).toBe(false);
     const closed = once(ws, 'close');
