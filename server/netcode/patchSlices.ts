@@ -7,8 +7,7 @@
  * turn of the event loop between slices, the same work leaves the loop free every millisecond or
  * so: inputs are read, other rooms step and patch, in between. The room itself does not step until
  * its patch is complete (PatchCadence holds its steps), so every slice serves the same state.
- * Rooms whose whole patch fits in a slice (or with fewer clients than a slice's minimum) are served
- * in one go, as before.
+ * Rooms with fewer clients than a slice's minimum are served in one go, as before.
  */
 
 /** A slice ends once it has run this long (from the start of the patch, for the first slice), ms. */

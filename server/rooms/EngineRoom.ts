@@ -53,8 +53,13 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
    * `afterClientPatch` right after that client's frame.
    */
   protected patches: SlicedPatch | undefined;
-  /** Messages that follow a client's next patch frame (`sendAfterPatch`), by session; a new Map when used. */
+  /**
+   * Messages that follow a client's next patch frame (`sendAfterPatch`), by session, and those the
+   * patch under way carries (handed over as it begins; steps, which queue them, never run during a
+   * patch). Those for a client the patch does not reach (still joining) are dropped with it.
+   */
   private afterPatchMessages = new Map<string, Array<[type: string, message: unknown]>>();
+  private patchMessages = new Map<string, Array<[type: string, message: unknown]>>();
 
   /** Each client's buffered inputs, read without Colyseus' decoder (server/netcode/inputChannel.ts). */
   protected abstract readonly channel: InputChannel;
@@ -109,30 +114,29 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
    */
   sendPatch(): boolean {
     this.stateForPatch();
+    if (this.afterPatchMessages.size > 0 || this.patchMessages.size > 0) {
+      this.patchMessages = this.afterPatchMessages;
+      this.afterPatchMessages = new Map();
+    }
     return batchWrites(this.clients, () => {
       this.net.beginReports();
       const changed = Room.prototype.broadcastPatch.call(this);
       // A serializer that serves each client calls `afterClientPatch` itself, right after its frame.
-      if (this.patches === undefined) {
-        for (const client of this.clients) this.afterClientPatch(client);
-        this.patchServed();
-      }
+      if (this.patches === undefined) for (const client of this.clients) this.afterClientPatch(client);
       return changed;
     });
   }
 
   /** The next slice of a patch served over several turns; true while more remain (public: the metrics wrapper times it). */
   continuePatch(): boolean {
-    const more = this.patches?.continue() === true;
-    if (!more) this.patchServed();
-    return more;
+    return this.patches?.continue() === true;
   }
 
   /** What follows `client`'s patch frame in the same write: its netcode report when due, and messages queued with `sendAfterPatch`. */
   protected afterClientPatch(client: Client): void {
     this.net.reportTo(client);
-    if (this.afterPatchMessages.size === 0) return;
-    const messages = this.afterPatchMessages.get(client.sessionId);
+    if (this.patchMessages.size === 0) return;
+    const messages = this.patchMessages.get(client.sessionId);
     if (messages === undefined) return;
     for (const [type, message] of messages) client.send(type, message);
   }
@@ -146,11 +150,6 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
     const queued = this.afterPatchMessages.get(client.sessionId);
     if (queued === undefined) this.afterPatchMessages.set(client.sessionId, [[type, message]]);
     else queued.push([type, message]);
-  }
-
-  /** Every client of the patch served: the messages for those it did not reach (still joining) are dropped, as before. */
-  private patchServed(): void {
-    if (this.afterPatchMessages.size > 0) this.afterPatchMessages = new Map();
   }
 
   /**
@@ -171,15 +170,9 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
     const sliced: SlicedPatch | undefined = patches === undefined ? undefined : {
       get inProgress() { return patches.inProgress; },
       continue: () => this.continuePatch(),
-      finishNow: () => {
-        patches.finishNow();
-        this.patchServed();
-      },
+      finishNow: () => patches.finishNow(),
     };
-    const cadence = new PatchCadence(TICK_HZ, this.config.patchIntervalMs, () => {
-      this.sendPatch();
-      if (!patches?.inProgress) this.patchServed();
-    }, (error) => this.onUncaughtException(new TimedEventException(error, 'patch'), 'setTimeout'), sliced);
+    const cadence = new PatchCadence(TICK_HZ, this.config.patchIntervalMs, () => this.sendPatch(), (error) => this.onUncaughtException(new TimedEventException(error, 'patch'), 'setTimeout'), sliced);
     this.cadence = cadence;
     cadence.start(() => {
       // The room's clock (its timers: checkpoints, deadlines) advances with the steps, as under Colyseus' own.
