@@ -46,10 +46,10 @@ export interface Child<Req, Rep> {
  * Start a benchmark process. With `profile`, it writes a CPU profile of each measurement window
  * (bench/windowProfiler.ts) into `profile.dir`, named after `profile.label`.
  */
-export function startChild<Req, Rep extends { type: string }>(script: string, cores: string | null, env: Record<string, string> = {}, profile?: { dir: string; label: string }): Child<Req, Rep> {
-  // BENCH_NODE_ARGS: extra V8/Node flags for every bench process (e.g. `--trace-gc`, which NODE_OPTIONS refuses).
+export function startChild<Req, Rep extends { type: string }>(script: string, cores: string | null, env: Record<string, string> = {}, profile?: { dir: string; label: string }, flags: string[] = []): Child<Req, Rep> {
+  // BENCH_NODE_ARGS: extra V8/Node flags for every bench process (e.g. `--trace-gc`, which NODE_OPTIONS refuses); `flags`: this one's.
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const nodeArgs = [...extra, '--import', TSX_LOADER, script];
+  const nodeArgs = [...extra, ...flags, '--import', TSX_LOADER, script];
   const [cmd, args] = cores === null ? [process.execPath, nodeArgs] : ['taskset', ['-c', cores, process.execPath, ...nodeArgs]];
   const profiling = profile === undefined ? {} : { BENCH_PROFILE_DIR: profile.dir, BENCH_PROFILE_LABEL: profile.label };
   const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, LOG_LEVEL: 'warn', ...env, ...profiling } });

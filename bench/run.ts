@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RunOptions } from '../tools/bots/coordinator.ts';
@@ -9,6 +10,7 @@ import { DEFAULT_MAX_PLAYERS_PER_ROOM, DEFAULT_PATCH_HZ, TICK_HZ } from '../shar
 import { renderChart } from './chart.ts';
 import { prepareCompare, type CompareTarget } from './compare.ts';
 import type { LoadReply, LoadRequest } from './load.ts';
+import { PERF_NODE_ARGS, perfAvailable, recordPerfWindow } from './perfWindow.ts';
 import { pinning, startChild, type Child } from './proc.ts';
 import type { AgentReply, AgentRequest, ServerWindowStats } from './servers/agent.ts';
 import { collectServer, measureWindow } from './window.ts';
@@ -47,7 +49,7 @@ const RAMP_JOINS_PER_S = 100;
 /** Seconds the server's idle CPU is measured before any bot joins. */
 const IDLE_S = 3;
 
-interface Settings { ccus: number[]; windowS: number; warmupS: number; knee: boolean; servers: ServerName[]; out: string; quick: boolean; profileDir?: string; serverCores: string; botCores: string; compare?: string; rounds: number }
+interface Settings { ccus: number[]; windowS: number; warmupS: number; knee: boolean; servers: ServerName[]; out: string; quick: boolean; profileDir?: string; perfDir?: string; serverCores: string; botCores: string; compare?: string; rounds: number }
 
 export interface Scenario {
   server: ServerName;
@@ -57,6 +59,8 @@ export interface Scenario {
   cpuMsPerPlayerSecond: number;
   /** The share of that CPU spent in the kernel (system time: sockets, TCP on loopback). */
   systemCpuShare: number;
+  /** The share of it on the main thread (the rest: V8's garbage-collection and compiler threads, libuv's pool). */
+  mainThreadCpuShare: number;
   /** The server process with no players (timers, GC, housekeeping), CPU ms per second. */
   idleCpuMsPerSecond: number;
   /** CPU per player-second above that idle floor: what one more player costs. */
@@ -107,6 +111,7 @@ function parseSettings(argv: string[]): Settings {
       servers: { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'string' },
+      perf: { type: 'string' },
       'server-cores': { type: 'string' },
       'bot-cores': { type: 'string' },
       compare: { type: 'string' },
@@ -116,8 +121,10 @@ function parseSettings(argv: string[]): Settings {
   });
   if (values.help) {
     process.stdout.write(`Usage: npm run bench -- [--quick] [--ccu 100,500,1000] [--servers ${SERVER_NAMES.join(',')}]
-                       [--window S] [--warmup S] [--no-knee] [--out FILE] [--profile DIR]
+                       [--window S] [--warmup S] [--no-knee] [--out FILE] [--profile DIR] [--perf DIR]
   --profile DIR  write a V8 CPU profile of each measurement window, server and bots, to DIR
+  --perf DIR     record the server's main thread with Linux perf in each window (kernel, V8 builtins,
+                 JIT code: bench/perfWindow.ts), to DIR
   --compare REF  also run this server as of git REF (built in a worktree), alternating with the current one;
                  writes bench/results/tmp/compare.json (the committed latest.json is left alone)
   --rounds N     run each server N times per CCU, alternating the order (default 1; 2 with --compare)
@@ -148,6 +155,7 @@ function parseSettings(argv: string[]): Settings {
     out: values.out ?? here(quick ? './results/tmp/quick.json' : values.compare !== undefined ? './results/tmp/compare.json' : './results/latest.json'),
     quick,
     profileDir: values.profile,
+    perfDir: values.perf,
     serverCores: values['server-cores'] ?? '0',
     botCores: values['bot-cores'] ?? '1',
     compare: values.compare,
@@ -157,12 +165,19 @@ function parseSettings(argv: string[]): Settings {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** With `--perf`: record the server's main thread (its pid: taskset execs node) during the window. */
+function perfDuring(s: Settings, pid: number | undefined, label: string): ((windowMs: number) => Promise<void>) | undefined {
+  if (s.perfDir === undefined || pid === undefined) return undefined;
+  const file = path.join(s.perfDir, label);
+  return (windowMs) => recordPerfWindow(pid, file, windowMs);
+}
+
 async function runScenario(server: ServerName, ccu: number, s: Settings, pin: ReturnType<typeof pinning>, kneeSearch: boolean, done: Scenario[]): Promise<Scenario> {
   const def = SERVERS[server];
   if (def === undefined) throw new Error(`unknown server ${server}`);
   const env = server === 'ws-floor' ? floorEnv(ccu, done) : {};
   const profile = (label: string) => (s.profileDir === undefined ? undefined : { dir: s.profileDir, label: `${label}-${ccu}` });
-  const srv = startChild<AgentRequest, AgentReply>(def.script, pin?.server ?? null, env, profile(server));
+  const srv = startChild<AgentRequest, AgentReply>(def.script, pin?.server ?? null, env, profile(server), s.perfDir === undefined ? [] : PERF_NODE_ARGS);
   let gen: Child<LoadRequest, LoadReply> | undefined;
   try {
     const ready = await srv.next((m): m is Extract<AgentReply, { type: 'ready' }> => m.type === 'ready', 30_000, `${server} to start`);
@@ -190,7 +205,7 @@ async function runScenario(server: ServerName, ccu: number, s: Settings, pin: Re
       linkModule: def.linkModule,
       patchHz: DEFAULT_PATCH_HZ,
     };
-    const { server: serverStats, bots: window, otherLoadCores } = await measureWindow(srv, gen, options, s, `${server} @ ${ccu}`);
+    const { server: serverStats, bots: window, otherLoadCores } = await measureWindow(srv, gen, options, s, `${server} @ ${ccu}`, perfDuring(s, srv.process.pid, `${server}-${ccu}`));
     return { ...scenario(server, ccu, serverStats, idle.cpuMs / (idle.wallMs / 1000), window, s.windowS, kneeSearch), otherLoadCores: otherLoadCores === undefined ? null : r(otherLoadCores, 2) };
   } finally {
     await gen?.stop({ type: 'stop' });
@@ -213,6 +228,7 @@ function scenario(server: ServerName, ccu: number, st: ServerWindowStats, idleCp
     rooms: st.rooms,
     cpuMsPerPlayerSecond: r(playerSeconds > 0 ? st.cpuMs / playerSeconds : 0, 4),
     systemCpuShare: r(st.cpuMs > 0 ? (st.systemCpuMs ?? 0) / st.cpuMs : 0, 3),
+    mainThreadCpuShare: r(st.cpuMs > 0 ? st.mainThreadCpuMs / st.cpuMs : 0, 3),
     idleCpuMsPerSecond: r(idleCpuMsPerSecond, 2),
     marginalCpuMsPerPlayerSecond: r(playerSeconds > 0 ? Math.max(0, st.cpuMs - idleCpuMsPerSecond * (st.wallMs / 1000)) / playerSeconds : 0, 4),
     tickMsP50: r(st.tickMsP50, 3),
@@ -355,6 +371,10 @@ async function main(): Promise<void> {
   const s = parseSettings(process.argv.slice(2));
   const pin = pinning(s.serverCores, s.botCores);
   if (s.profileDir !== undefined) mkdirSync(s.profileDir, { recursive: true });
+  if (s.perfDir !== undefined) {
+    if (!perfAvailable()) throw new Error('--perf: `perf record` does not work here (install linux-perf; it needs root or kernel.perf_event_paranoid <= 1)');
+    mkdirSync(s.perfDir, { recursive: true });
+  }
   const machine = {
     cpus: cpus().length,
     model: cpus()[0]?.model ?? 'unknown',
@@ -368,7 +388,7 @@ async function main(): Promise<void> {
     `window ${s.windowS} s after ${s.warmupS} s warm-up; ${pin ? `server pinned to core(s) ${pin.server}, bots to core(s) ${pin.bots} in ${pin.botWorkers} process(es) (taskset)` : 'NOT pinned (taskset or a second core missing)'}\n`);
   const scenarios: Scenario[] = [];
   const log = (sc: Scenario) => process.stdout.write(
-    `  ${sc.server.padEnd(17)} ${String(sc.ccu).padStart(5)} CCU: cpu ${sc.cpuMsPerPlayerSecond} ms/player-s (${sc.marginalCpuMsPerPlayerSecond} above idle ${sc.idleCpuMsPerSecond} ms/s; ${Math.round(sc.systemCpuShare * 100)}% system), tick p99 ${sc.tickMsP99} ms, loop p99 ${sc.eventLoopMsP99} ms, ` +
+    `  ${sc.server.padEnd(17)} ${String(sc.ccu).padStart(5)} CCU: cpu ${sc.cpuMsPerPlayerSecond} ms/player-s (${sc.marginalCpuMsPerPlayerSecond} above idle ${sc.idleCpuMsPerSecond} ms/s; ${Math.round(sc.systemCpuShare * 100)}% system, ${Math.round(sc.mainThreadCpuShare * 100)}% main thread), tick p99 ${sc.tickMsP99} ms, loop p99 ${sc.eventLoopMsP99} ms, ` +
     `down ${Math.round(sc.downBytesPerClientPerSec)} B/s, delivery ${sc.patchDeliveryRatio}, rss ${sc.rssMB} MB${sc.connected < sc.ccu ? `, ${sc.connected} connected (closed: ${JSON.stringify(sc.disconnectsByCode)}, failed joins: ${sc.failedJoins})` : ''}${sc.generatorSaturated ? ', BOTS SATURATED' : ''}${sc.withinKnee ? '' : ', over the knee'}${(sc.otherLoadCores ?? 0) > OTHER_LOAD_WARN_CORES ? `, MACHINE BUSY (others used ${sc.otherLoadCores} cores)` : ''}\n`);
   const servers = [...s.servers];
   let compared: CompareTarget | undefined;

@@ -40,6 +40,8 @@ export async function measureWindow(
   options: RunOptions,
   timing: { warmupS: number; windowS: number },
   label: string,
+  /** Runs while the window is measured (e.g. a native profiler attached to the server); awaited before the window is read. */
+  during?: (windowMs: number) => Promise<void>,
 ): Promise<WindowResult> {
   await ask(gen, { type: 'start', options }, (m): m is Extract<LoadReply, { type: 'started' }> => m.type === 'started', 'bots to start');
   const deadline = Date.now() + options.rampS * 1000 + SETTLE_TIMEOUT_MS;
@@ -55,7 +57,7 @@ export async function measureWindow(
   gen.send({ type: 'mark' });
   const busyAtMark = machineBusyMs();
   const t0 = performance.now();
-  await sleep(timing.windowS * 1000);
+  await Promise.all([sleep(timing.windowS * 1000), during?.(timing.windowS * 1000)]);
   const busyAtEnd = machineBusyMs();
   const wallMs = performance.now() - t0;
   const wid = requestId++;

@@ -15,6 +15,11 @@ export interface ServerWindowStats {
   /** The same CPU time split: in the process (user) and in the kernel on its behalf (system). */
   userCpuMs: number;
   systemCpuMs: number;
+  /**
+   * CPU of the main (JavaScript) thread alone, user and system; the rest of `cpuMs` is V8's
+   * helper threads (concurrent and parallel garbage collection, compilation) and libuv's pool.
+   */
+  mainThreadCpuMs: number;
   rssBytes: number;
   rssPeakBytes: number;
   heapUsedBytes: number;
@@ -55,6 +60,7 @@ export function startAgent(port: number, load: () => { ccu: number; rooms: numbe
   loop.enable();
   let markedAt = performance.now();
   let cpuAtMark = process.cpuUsage();
+  let threadCpuAtMark = process.threadCpuUsage();
   let serverCursor = tickRecorder.serverTicks.written;
   let roomCursor = tickRecorder.roomTicks.written;
   let stepCursor = tickRecorder.stepTicks.written;
@@ -104,6 +110,7 @@ export function startAgent(port: number, load: () => { ccu: number; rooms: numbe
       gc.maxMs = 0;
       markedAt = performance.now();
       cpuAtMark = process.cpuUsage();
+      threadCpuAtMark = process.threadCpuUsage();
       rssPeak = process.memoryUsage().rss;
       countersAtMark = counters?.();
       loop.reset();
@@ -112,12 +119,14 @@ export function startAgent(port: number, load: () => { ccu: number; rooms: numbe
       void profiler.stop();
       drain();
       const cpu = process.cpuUsage(cpuAtMark);
+      const thread = process.threadCpuUsage(threadCpuAtMark);
       const mem = process.memoryUsage();
       const stats: ServerWindowStats = {
         wallMs: performance.now() - markedAt,
         cpuMs: (cpu.user + cpu.system) / 1000,
         userCpuMs: cpu.user / 1000,
         systemCpuMs: cpu.system / 1000,
+        mainThreadCpuMs: (thread.user + thread.system) / 1000,
         rssBytes: mem.rss,
         rssPeakBytes: Math.max(rssPeak, mem.rss),
         heapUsedBytes: mem.heapUsed,
