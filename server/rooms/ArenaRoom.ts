@@ -148,25 +148,32 @@ export class ArenaRoom extends EngineRoom<{ state: ArenaState; metadata: ArenaMe
 
   /** One fixed step: at most one input per player, then the shared simulation (public: the metrics wrapper times it). */
   override step(dtS: number): void {
-    this.stepInputs = new Map<string, PlayerInput>();
+    // Members read once into locals: Colyseus turns every room into a dictionary-mode object (its
+    // `__init` defines accessors on the instance), so each `this.x` is a hash lookup.
+    const stepInputs = new Map<string, PlayerInput>();
+    this.stepInputs = stepInputs;
     const channel = this.channel;
     const f = this.inputFields;
-    for (const player of this.world.players.values()) {
-      this.net.observeDepth(player.id, channel.depth(player.id));
+    const world = this.world;
+    const net = this.net;
+    const playerInputs = this.playerInputs;
+    const game = this.game;
+    for (const player of world.players.values()) {
+      net.observeDepth(player.id, channel.depth(player.id));
       // Skip anything at or below what was already applied (the buffer is bounded, so is this).
       let next = channel.take(player.id);
       while (next !== undefined && next[f.seq]! <= player.lastInputSeq) next = channel.take(player.id);
       if (next === undefined) continue;
-      let input = this.playerInputs.get(player.id);
-      if (input === undefined) this.playerInputs.set(player.id, (input = this.game.emptyInput()));
+      let input = playerInputs.get(player.id);
+      if (input === undefined) playerInputs.set(player.id, (input = game.emptyInput()));
       const fire = next[f.fire] === 1;
       normalizeInputInto(next[f.seq]!, next[f.moveX]!, next[f.moveY]!, next[f.aim]!, fire, 0, input);
-      if (fire) input.rewind = this.net.rewindFor(player.id, next[f.viewTick]!, this.world.tick + 1);
-      this.stepInputs.set(player.id, input);
+      if (fire) input.rewind = net.rewindFor(player.id, next[f.viewTick]!, world.tick + 1);
+      stepInputs.set(player.id, input);
     }
-    this.game.step(this.world, this.stepInputs, dtS);
-    this.replay?.step(this.world, this.stepInputs);
-    this.crowd.afterStep(this.world);
+    game.step(world, stepInputs, dtS);
+    this.replay?.step(world, stepInputs);
+    this.crowd.afterStep(world);
     this.announce();
     this.lifecycle.afterStep();
   }

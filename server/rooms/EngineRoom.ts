@@ -135,8 +135,9 @@ export abstract class EngineRoom<T extends RoomOptions & { metadata: ArenaMetada
   /** What follows `client`'s patch frame in the same write: its netcode report when due, and messages queued with `sendAfterPatch`. */
   protected afterClientPatch(client: Client): void {
     this.net.reportTo(client);
-    if (this.patchMessages.size === 0) return;
-    const messages = this.patchMessages.get(client.sessionId);
+    const patchMessages = this.patchMessages;
+    if (patchMessages.size === 0) return;
+    const messages = patchMessages.get(client.sessionId);
     if (messages === undefined) return;
     for (const [type, message] of messages) client.send(type, message);
   }

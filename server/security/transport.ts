@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { MAX_MESSAGE_BYTES } from '../../shared/limits.ts';
+import { keepJoinedClientsFast } from '../adapters/colyseusClient.ts';
 import { ConnectionGuards, type GuardOptions } from './connectionGuard.ts';
 import { MAX_BUFFERED_CHUNKS, MAX_FRAGMENTS_PER_MESSAGE, WS_CLOSE_TIMEOUT_MS } from './limits.ts';
 
@@ -34,6 +35,8 @@ export class GuardedWebSocketTransport extends WebSocketTransport {
       pingMaxRetries: options.heartbeatMaxMissed,
     } as ConstructorParameters<typeof WebSocketTransport>[0]);
     this.guards = new ConnectionGuards(options.guard);
+    // Joined clients keep V8's fast property layout (Colyseus' join would turn each into a dictionary).
+    keepJoinedClientsFast();
     // Before Colyseus' own handler, so even its pre-join "ping utility" sockets are guarded.
     this.wss.prependListener('connection', (ws, req) => this.guards.attach(ws, req));
   }
