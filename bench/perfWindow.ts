@@ -12,8 +12,8 @@ import { writeFileSync } from 'node:fs';
  * write barriers) at all. `perf` samples the thread wherever it is: kernel, node's C++, V8's
  * builtins, and the JIT's code, named through `--perf-basic-prof` (the server is started with it).
  *
- * Writes `<label>.perf.data` and `<label>.perf.txt`: the samples by where the code lives (kernel,
- * the node binary, JIT code, libc) and the top symbols by self time.
+ * Writes `<label>.perf.data` (for `perf report -i`) and `<label>.perf.txt`: the samples by where the
+ * code lives (kernel, the node binary, JIT code, libc) and the top symbols by self time.
  */
 
 /** Sampling rate (Hz): an odd one, so it does not beat with the 30 Hz steps and 20 Hz patches. */
@@ -29,9 +29,9 @@ export function perfAvailable(): boolean {
   return r.status === 0;
 }
 
-/** Record thread `tid` (a process' main thread has its pid) for `windowMs`, then summarise into `<file>.txt`. */
+/** Record thread `tid` (a process' main thread has its pid) for `windowMs` into `<file>.perf.data`, then summarise into `<file>.perf.txt`. */
 export async function recordPerfWindow(tid: number, file: string, windowMs: number): Promise<void> {
-  const data = `${file}.data`;
+  const data = `${file}.perf.data`;
   const perf = spawn('perf', ['record', '-q', '-e', 'cpu-clock', '-F', String(PERF_FREQUENCY_HZ), '-t', String(tid), '-o', data, '--', 'sleep', String(windowMs / 1000)], { stdio: 'ignore' });
   const code = await new Promise<number | null>((resolve) => { perf.once('exit', resolve); perf.once('error', () => resolve(null)); });
   if (code !== 0) {
@@ -40,12 +40,13 @@ export async function recordPerfWindow(tid: number, file: string, windowMs: numb
   }
   const report = (sort: string) => spawnSync('perf', ['report', '-i', data, '--stdio', '--sort', sort], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }).stdout ?? '';
   const rows = (text: string, limit: number) => text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')).slice(0, limit).map((l) => l.replace(/\s+$/, '').slice(0, 160));
-  const samples = /# Samples: (\S+)/.exec(report('dso'))?.[1] ?? '?';
-  writeFileSync(`${file}.txt`, [
+  const byDso = report('dso');
+  const samples = /# Samples: (\S+)/.exec(byDso)?.[1] ?? '?';
+  writeFileSync(`${file}.perf.txt`, [
     `perf: thread ${tid}, ${windowMs / 1000} s at ${PERF_FREQUENCY_HZ} Hz (cpu-clock), ${samples} samples (busy time; idle is not sampled)`,
     '',
     'By where the code lives ([JIT] is JavaScript compiled by V8; node is V8 itself, its builtins and node\'s C++):',
-    ...rows(report('dso'), 8),
+    ...rows(byDso, 8),
     '',
     `Top ${TOP_SYMBOLS} by self time:`,
     ...rows(report('dso,sym'), TOP_SYMBOLS),
