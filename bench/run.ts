@@ -59,8 +59,8 @@ export interface Scenario {
   cpuMsPerPlayerSecond: number;
   /** The share of that CPU spent in the kernel (system time: sockets, TCP on loopback). */
   systemCpuShare: number;
-  /** The share of it on the main thread (the rest: V8's garbage-collection and compiler threads, libuv's pool). */
-  mainThreadCpuShare: number;
+  /** The share of it on the main thread (the rest: V8's garbage-collection and compiler threads, libuv's pool); null when the server's agent does not say (an older commit under `--compare`). */
+  mainThreadCpuShare: number | null;
   /** The server process with no players (timers, GC, housekeeping), CPU ms per second. */
   idleCpuMsPerSecond: number;
   /** CPU per player-second above that idle floor: what one more player costs. */
@@ -228,7 +228,7 @@ function scenario(server: ServerName, ccu: number, st: ServerWindowStats, idleCp
     rooms: st.rooms,
     cpuMsPerPlayerSecond: r(playerSeconds > 0 ? st.cpuMs / playerSeconds : 0, 4),
     systemCpuShare: r(st.cpuMs > 0 ? (st.systemCpuMs ?? 0) / st.cpuMs : 0, 3),
-    mainThreadCpuShare: r(st.cpuMs > 0 ? st.mainThreadCpuMs / st.cpuMs : 0, 3),
+    mainThreadCpuShare: st.mainThreadCpuMs === undefined ? null : r(st.cpuMs > 0 ? st.mainThreadCpuMs / st.cpuMs : 0, 3),
     idleCpuMsPerSecond: r(idleCpuMsPerSecond, 2),
     marginalCpuMsPerPlayerSecond: r(playerSeconds > 0 ? Math.max(0, st.cpuMs - idleCpuMsPerSecond * (st.wallMs / 1000)) / playerSeconds : 0, 4),
     tickMsP50: r(st.tickMsP50, 3),
@@ -388,7 +388,7 @@ async function main(): Promise<void> {
     `window ${s.windowS} s after ${s.warmupS} s warm-up; ${pin ? `server pinned to core(s) ${pin.server}, bots to core(s) ${pin.bots} in ${pin.botWorkers} process(es) (taskset)` : 'NOT pinned (taskset or a second core missing)'}\n`);
   const scenarios: Scenario[] = [];
   const log = (sc: Scenario) => process.stdout.write(
-    `  ${sc.server.padEnd(17)} ${String(sc.ccu).padStart(5)} CCU: cpu ${sc.cpuMsPerPlayerSecond} ms/player-s (${sc.marginalCpuMsPerPlayerSecond} above idle ${sc.idleCpuMsPerSecond} ms/s; ${Math.round(sc.systemCpuShare * 100)}% system, ${Math.round(sc.mainThreadCpuShare * 100)}% main thread), tick p99 ${sc.tickMsP99} ms, loop p99 ${sc.eventLoopMsP99} ms, ` +
+    `  ${sc.server.padEnd(17)} ${String(sc.ccu).padStart(5)} CCU: cpu ${sc.cpuMsPerPlayerSecond} ms/player-s (${sc.marginalCpuMsPerPlayerSecond} above idle ${sc.idleCpuMsPerSecond} ms/s; ${Math.round(sc.systemCpuShare * 100)}% system${sc.mainThreadCpuShare === null ? '' : `, ${Math.round(sc.mainThreadCpuShare * 100)}% main thread`}), tick p99 ${sc.tickMsP99} ms, loop p99 ${sc.eventLoopMsP99} ms, ` +
     `down ${Math.round(sc.downBytesPerClientPerSec)} B/s, delivery ${sc.patchDeliveryRatio}, rss ${sc.rssMB} MB${sc.connected < sc.ccu ? `, ${sc.connected} connected (closed: ${JSON.stringify(sc.disconnectsByCode)}, failed joins: ${sc.failedJoins})` : ''}${sc.generatorSaturated ? ', BOTS SATURATED' : ''}${sc.withinKnee ? '' : ', over the knee'}${(sc.otherLoadCores ?? 0) > OTHER_LOAD_WARN_CORES ? `, MACHINE BUSY (others used ${sc.otherLoadCores} cores)` : ''}\n`);
   const servers = [...s.servers];
   let compared: CompareTarget | undefined;

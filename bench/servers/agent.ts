@@ -18,8 +18,9 @@ export interface ServerWindowStats {
   /**
    * CPU of the main (JavaScript) thread alone, user and system; the rest of `cpuMs` is V8's
    * helper threads (concurrent and parallel garbage collection, compilation) and libuv's pool.
+   * Absent from an older commit's agent (`--compare`).
    */
-  mainThreadCpuMs: number;
+  mainThreadCpuMs?: number;
   rssBytes: number;
   rssPeakBytes: number;
   heapUsedBytes: number;
