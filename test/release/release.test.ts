@@ -109,8 +109,12 @@ async function play(started: Started): Promise<Room<any, any>> {
   const room = await (await plainClient(started.url)).create<any>('arena', { name: 'release', private: true });
   // This client reads only the state; the room's other messages (net reports, match end) are not for it.
   room.onMessage('*', () => undefined);
-  await waitFor('the first state', () => room.state?.players?.get(room.sessionId));
-  const x0 = room.state.players.get(room.sessionId).x as number;
+  // Our roster entry comes with the first state, our body's fields (x, y) with a patch after it
+  // (interest management writes them into our view): wait for the body, not the entry.
+  const { x0 } = await waitFor('our body in the state', () => {
+    const x = room.state?.players?.get(room.sessionId)?.x;
+    return typeof x === 'number' ? { x0: x } : undefined;
+  });
   let patches = 0;
   room.onStateChange(() => { patches++; });
   const input = room.input();
@@ -121,7 +125,8 @@ async function play(started: Started): Promise<Room<any, any>> {
   try {
     await waitFor('the player to move', () => (room.state.players.get(room.sessionId)?.x as number) > x0 + 50, {
       timeoutMs: 5000,
-      // What to look at if it ever fails again (it did once, in a CI run on 2026-12-06, not since).
+      // What to look at if it fails (twice in CI runs on 2026-12-06; the second, with this
+      // description, said "from x undefined": the start was read before our body had arrived).
       describe: () => {
         const me = room.state.players.get(room.sessionId);
         return `from x ${x0} to x ${me?.x} (y ${me?.y}, alive ${me?.alive}), ${patches} patches received, ${input.sentCount} inputs sent; the server's log ends:\n${started.output().slice(-1500)}`;
