@@ -17,8 +17,9 @@ let server: ServerProcess;
  * limit on inputs outstanding (it sends straight through a stall): the client before both.
  */
 let sessions: ArenaSession[] = [];
-/** Each acknowledgement, and the server's last report of the inputs it holds spare for that client (its buffer depth less one). */
-const acks: Array<Array<{ at: number; latencyMs: number; seq: number; spare: number | undefined }>> = [[], []];
+/** An acknowledgement, and the server's last report of the inputs it holds spare for that client (its buffer depth less one). */
+interface Ack { at: number; latencyMs: number; seq: number; spare: number | undefined }
+const acks: Ack[][] = [[], []];
 let hitchAt = 0;
 let longHitchAt = 0;
 const corrections: Array<{ at: number; sizePx: number }> = [];
@@ -55,14 +56,19 @@ afterAll(async () => {
  * said): the backlog measured where it builds up, free of this process' own delays (the simulated
  * link and the acknowledgements' handling run here, and a busy machine stalls them).
  */
+/** Client `i`'s acknowledgements received between two times. */
+function acksBetween(i: number, from: number, to: number): Ack[] {
+  return acks[i]!.filter((a) => a.at >= from && a.at < to);
+}
+
 function medianSpare(i: number, from: number, to: number): number {
-  const xs = acks[i]!.filter((a) => a.at >= from && a.at < to && a.spare !== undefined).map((a) => a.spare!).sort((a, b) => a - b);
+  const xs = acksBetween(i, from, to).filter((a) => a.spare !== undefined).map((a) => a.spare!).sort((a, b) => a - b);
   expect(xs.length).toBeGreaterThan(10);
   return xs[Math.floor((xs.length - 1) / 2)]!;
 }
 
 function meanLatency(i: number, from: number, to: number): number {
-  const xs = acks[i]!.filter((a) => a.at >= from && a.at < to);
+  const xs = acksBetween(i, from, to);
   expect(xs.length).toBeGreaterThan(10);
   return xs.reduce((s, a) => s + a.latencyMs, 0) / xs.length;
 }
@@ -74,7 +80,7 @@ function meanLatency(i: number, from: number, to: number): number {
  * would for a slower sender. Sent times are read from acknowledgements (ack time minus latency).
  */
 function skippedMs(i: number, from: number, to: number): number {
-  const xs = acks[i]!.filter((a) => a.at >= from && a.at < to);
+  const xs = acksBetween(i, from, to);
   const first = xs[0]!;
   const last = xs.at(-1)!;
   const expected = (last.at - last.latencyMs - (first.at - first.latencyMs)) / TICK_MS;
@@ -90,7 +96,7 @@ describe('after a 500 ms server hitch', () => {
     // server's buffer (16 inputs), and the hitch could only add what the buffer had left.
     const unqueued = meanLatency(0, hitchAt - 2500, hitchAt);
     const after = [0, 1].map((i) => meanLatency(i, end + 2000, end + 3500) - unqueued);
-    const spike = Math.max(...acks[0]!.filter((a) => a.at >= end && a.at < end + 1000).map((a) => a.latencyMs)) - unqueued;
+    const spike = Math.max(...acksBetween(0, end, end + 1000).map((a) => a.latencyMs)) - unqueued;
     expect(spike).toBeGreaterThan(200);
     // Ours has drained its backlog (checked on the server's side, below); the fixed-rate client still
     // carries it, less what it skipped itself while this process stalled (not the server's doing).
