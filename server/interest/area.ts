@@ -50,6 +50,14 @@ export function cameraCentre(map: GameMap, x: number, y: number, out: { x: numbe
 }
 
 /**
+ * Whether every camera on this map looks from the same place: a map no larger than the viewport
+ * is looked at from its centre (cameraCentre), so every client's area is the same.
+ */
+export function cameraIsFixed(map: GameMap): boolean {
+  return map.widthPx <= VIEWPORT_WIDTH_PX && map.heightPx <= VIEWPORT_HEIGHT_PX;
+}
+
+/**
  * The boxes a viewer is checked against while its camera stays within `slackPx` of (cx, cy):
  * `enter` (anything inside is sent) is the area grown by the slack, `leave` (anything outside is
  * dropped) the area plus hysteresis shrunk by it. So for any camera position within the slack,

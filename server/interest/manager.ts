@@ -4,16 +4,17 @@ import type { GameMap } from '../../shared/maps.ts';
 import { projectilePositionAt, type SimProjectile } from '../../shared/sim/world.ts';
 import type { SpectateMessage } from '../../shared/messages.ts';
 import type { ArenaState, PlayerState, ProjectileState } from '../state/ArenaState.ts';
-import { BODY_BIT, projectileKey, type SyncListener } from '../state/changes.ts';
+import { ALL_BODY_BITS, BODY_BIT, projectileKey, type SyncListener } from '../state/changes.ts';
 import { bindView, changeTreeOf, liveFieldMask, refIdOf } from '../adapters/schemaView.ts';
-import { areaAround, cameraCentre, inBox, segmentTouchesBox, slackFor, type AreaSize } from './area.ts';
+import { areaAround, cameraCentre, cameraIsFixed, inBox, segmentTouchesBox, slackFor, type AreaSize } from './area.ts';
 import { PatchBudget } from './budget.ts';
 import { areaSize, type InterestOptions } from './config.ts';
-import { projectileRemoveBytes } from './fields.ts';
+import { bodyUpdateBytes, projectileRemoveBytes } from './fields.ts';
 import { sameRange, SpatialGrid, type CellRange } from './grid.ts';
 import { interestTotals } from './stats.ts';
+import { inStepWithShared, ownerIdBytes, SHARED_VIEWER_ID, takeSharedOwnUpdate } from './sharedView.ts';
 import { Body, Shot, Viewer, type ViewerKind } from './tracked.ts';
-import { addShot, afterEncode, dropTrack, enterBody, hasShot, isSharedEntries, leaveBody, projectileEntriesFor, queueCollectionOp } from './viewEntries.ts';
+import { addShot, afterEncode, dropTrack, enterBody, hasShot, isSharedEntries, leaveBody, ownerIdEntries, projectileEntriesFor, queueCollectionOp } from './viewEntries.ts';
 
 export { Body, Shot, Viewer, isSharedEntries, type ViewerKind };
 
@@ -25,6 +26,8 @@ export { Body, Shot, Viewer, isSharedEntries, type ViewerKind };
 
 /** The rest are sent when they change. */
 const STATE_BITS = BODY_BIT.aim | BODY_BIT.hp | BODY_BIT.alive;
+/** Kept out of the room's view's budget: a client's own body update, which rides after that part in its frame. */
+const OWN_UPDATE_RESERVE_BYTES = bodyUpdateBytes(0xffff, ALL_BODY_BITS);
 
 /**
  * Spatial interest management for one room, on schema 5 `StateView`s: each client's view holds
@@ -63,6 +66,13 @@ export class InterestManager implements SyncListener {
   private mapRefId: number | undefined;
   /** The tick this patch's values are current at. */
   private now = 0;
+  /**
+   * The room's own view where every client's area is the same (sharedView.ts): its part of each
+   * patch is encoded once and served to every client in step with it (`Viewer.grouped`).
+   */
+  readonly roomView: Viewer | undefined;
+  /** What the room's view got this patch, counted for each client served from it (the counters are per client). */
+  private readonly roomViewCounts = { visible: 0, changed: 0, updates: 0, deferred: 0, deferredProjectiles: 0, projectiles: 0 };
 
   constructor(private readonly state: ArenaState, private readonly map: GameMap, private readonly options: InterestOptions) {
     this.grid = new SpatialGrid(map.widthPx, map.heightPx, options.cellPx);
@@ -70,6 +80,10 @@ export class InterestManager implements SyncListener {
     this.size = areaSize(options);
     this.slackPx = slackFor(this.size);
     this.patchBudget = new PatchBudget(options);
+    if (cameraIsFixed(map)) {
+      this.roomView = new Viewer(SHARED_VIEWER_ID, 'spectator', map);
+      this.roomView.sentShots = [];
+    }
   }
 
   // --- What the state sync reports ---------------------------------------------------------
@@ -218,12 +232,15 @@ export class InterestManager implements SyncListener {
     for (const id of ids) {
       if (this.viewers.has(id)) out.add(id);
       const body = this.bodies.get(id);
-      if (body !== undefined) for (const v of body.watchers) out.add(v.sessionId);
+      if (body !== undefined) for (const v of body.watchers) if (v !== this.roomView) out.add(v.sessionId);
     }
+    // Served from the room's view, they have every body in view (their own tracks are not kept).
+    if (this.roomView !== undefined) for (const v of this.viewers.values()) if (v.grouped) out.add(v.sessionId);
     return out;
   }
 
   private forget(v: Viewer): void {
+    v.grouped = false;
     afterEncode(v);
     for (const body of v.tracks.keys()) body.watchers.delete(v);
     v.tracks.clear();
@@ -244,6 +261,15 @@ export class InterestManager implements SyncListener {
   idle(): void {
     this.endBookkeeping();
     this.afterPatch();
+    // Changes made while nobody is served are not tracked: the room's view starts again, and
+    // anyone served from it has left (a client that comes back gets the full state and its own view first).
+    const roomView = this.roomView;
+    if (roomView !== undefined && roomView.active) {
+      this.forget(roomView);
+      roomView.view.dispose();
+      roomView.view = new StateView();
+      roomView.active = false;
+    }
   }
 
   /**
@@ -272,13 +298,22 @@ export class InterestManager implements SyncListener {
       }
     }
 
+    const roomView = this.roomView;
+    if (roomView !== undefined) {
+      if (!roomView.active) this.activateRoomView(roomView);
+      roomView.bytes = 0;
+      roomView.ready = true;
+      this.place(roomView);
+    }
     for (const v of this.viewers.values()) {
       v.bytes = 0;
       if (!v.active || !v.ready) continue;
-      const c = this.centreOf(v, this.scratchCentre);
-      if (v.evaluatedPatch < 0 || Math.abs(c.x - v.cx) > this.slackPx || Math.abs(c.y - v.cy) > this.slackPx) this.evaluate(v, c.x, c.y);
-      // A player's own body is always in its view (it may appear after the camera settled).
-      if (v.own !== undefined && !v.tracks.has(v.own)) enterBody(v, v.own);
+      if (v.grouped) {
+        // Everything but its own body reaches it through the room's view.
+        if (v.own !== undefined && !v.tracks.has(v.own)) enterBody(v, v.own);
+        continue;
+      }
+      this.place(v);
     }
 
     for (let i = 0; i < this.movedCount; i++) {
@@ -320,8 +355,10 @@ export class InterestManager implements SyncListener {
     if (!v.active || !v.ready) return;
     const t0 = performance.now();
     v.ready = false;
-    this.patchBudget.flush(v, this.patch, this.now, this.frameOverheadBytes, this.shots, this.mapRefIdOf);
     const totals = interestTotals;
+    // Served from the room's view: its frame carries that part, then what is left of its own body.
+    if (v.grouped) this.countRoomView(v, totals);
+    this.patchBudget.flush(v, this.patch, this.now, this.frameOverheadBytes, this.shots, this.mapRefIdOf);
     totals.viewerPatches++;
     totals.viewBytes += v.bytes;
     totals.interestMs += performance.now() - t0;
@@ -348,6 +385,21 @@ export class InterestManager implements SyncListener {
     this.dirtyCount = 0;
     this.movedCount = 0;
     this.newShotCount = 0;
+  }
+
+  /** The viewer's area for this patch (recomputed when its camera moved), with its own body in view. */
+  private place(v: Viewer): void {
+    const c = this.centreOf(v, this.scratchCentre);
+    if (v.evaluatedPatch < 0 || Math.abs(c.x - v.cx) > this.slackPx || Math.abs(c.y - v.cy) > this.slackPx) this.evaluate(v, c.x, c.y);
+    // A player's own body is always in its view (it may appear after the camera settled).
+    if (v.own !== undefined && !v.tracks.has(v.own)) enterBody(v, v.own);
+  }
+
+  private activateRoomView(roomView: Viewer): void {
+    roomView.active = true;
+    roomView.evaluatedPatch = -1;
+    roomView.cx = Number.NaN;
+    bindView(roomView.view, this.state, this.state.projectiles);
   }
 
   private markMoved(body: Body): void {
@@ -420,9 +472,89 @@ export class InterestManager implements SyncListener {
     }
   }
 
-  /** The view was encoded (its changes drained). */
+  /**
+   * The room's view's part of this patch, when it has one (sharedView.ts): after `beforePatch` and
+   * before any client's `flushViewer`, queue what the budget lets through to it; `encode` writes
+   * it (the serializer puts it after the shared part) and must drain its queue. What it sent of
+   * each client's own body and whose projectiles it sent are handed to those clients' own parts.
+   */
+  flushRoomView(encode: (roomView: Viewer) => void): boolean {
+    const roomView = this.roomView;
+    if (roomView === undefined || !roomView.active) return false;
+    const t0 = performance.now();
+    roomView.ready = false;
+    const totals = interestTotals;
+    const visible = totals.visibleBodies, changed = totals.changedVisibleBodies, updates = totals.updates, deferred = totals.deferred, deferredProjectiles = totals.deferredProjectiles;
+    this.patchBudget.flush(roomView, this.patch, this.now, this.frameOverheadBytes + OWN_UPDATE_RESERVE_BYTES, this.shots, this.mapRefIdOf);
+    // The room's view is no client: what it got is counted for each client served from it instead.
+    const counts = this.roomViewCounts;
+    counts.visible = totals.visibleBodies - visible;
+    counts.changed = totals.changedVisibleBodies - changed;
+    counts.updates = totals.updates - updates;
+    counts.deferred = totals.deferred - deferred;
+    counts.deferredProjectiles = totals.deferredProjectiles - deferredProjectiles;
+    counts.projectiles = roomView.sentShotCount;
+    totals.visibleBodies = visible;
+    totals.changedVisibleBodies = changed;
+    totals.updates = updates;
+    totals.deferred = deferred;
+    totals.deferredProjectiles = deferredProjectiles;
+    totals.projectilesSent -= roomView.sentShotCount;
+    const now = this.now;
+    for (const v of this.viewers.values()) if (v.grouped && v.active) takeSharedOwnUpdate(v, roomView, now);
+    const sent = roomView.sentShots!;
+    for (let i = 0; i < roomView.sentShotCount; i++) {
+      const shot = sent[i]!;
+      sent[i] = undefined as never;
+      const owner = this.viewers.get(shot.ownerId);
+      if (owner === undefined || !owner.grouped) continue;
+      owner.view.changes.set(shot.refId, ownerIdEntries as Map<number, OPERATION>);
+      owner.bytes += ownerIdBytes(shot.refId, shot.ownerId.length);
+    }
+    roomView.sentShotCount = 0;
+    totals.interestMs += performance.now() - t0;
+    encode(roomView);
+    afterEncode(roomView);
+    return true;
+  }
+
+  /** A client served from the room's view: its frame carries that part, and its counters what that part held. */
+  private countRoomView(v: Viewer, totals: typeof interestTotals): void {
+    const roomView = this.roomView!;
+    const c = this.roomViewCounts;
+    v.bytes += roomView.bytes;
+    // Its own body is no other player in view.
+    totals.visibleBodies += c.visible - (v.own !== undefined && roomView.tracks.has(v.own) ? 1 : 0);
+    totals.changedVisibleBodies += c.changed;
+    totals.updates += c.updates;
+    totals.deferred += c.deferred;
+    totals.deferredProjectiles += c.deferredProjectiles;
+    totals.projectilesSent += c.projectiles;
+  }
+
+  /** The view was encoded (its changes drained): a client on its own view joins the room's once it is in step with it. */
   afterEncode(v: Viewer): void {
     afterEncode(v);
+    const roomView = this.roomView;
+    if (roomView !== undefined && roomView.active && !v.grouped && v.active && v !== roomView && inStepWithShared(v, roomView)) this.joinRoomView(v);
+  }
+
+  /** From now on everything but its own body reaches it through the room's view: drop the rest of its own bookkeeping. */
+  private joinRoomView(v: Viewer): void {
+    const list = v.list;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const body = list[i]!.body;
+      if (body === v.own) continue;
+      dropTrack(v, body);
+      body.watchers.delete(v);
+    }
+    for (const shot of this.shots.values()) {
+      const at = shot.watchers.indexOf(v);
+      if (at >= 0) shot.watchers.splice(at, 1);
+    }
+    this.grid.rewatch(v, v.range, undefined);
+    v.range = undefined;
+    v.grouped = true;
   }
 
   private readonly mapRefIdOf = (): number => this.projectilesRefId();

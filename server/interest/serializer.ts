@@ -4,7 +4,7 @@ import { rootOf } from '../adapters/schemaView.ts';
 import { CorkedSockets } from '../adapters/wsSocket.ts';
 import { InterestEncoder } from '../adapters/schemaViewDrain.ts';
 import { PatchSlices, type PatchSliceLimits } from '../netcode/patchSlices.ts';
-import { isSharedEntries, type InterestManager } from './manager.ts';
+import { isSharedEntries, type InterestManager, type Viewer } from './manager.ts';
 import { interestTotals } from './stats.ts';
 
 /** `PatchTimingContext` of @colyseus/core (not exported): server time for the TIMED prefix. */
@@ -56,6 +56,11 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
   readonly slices: PatchSlices<Client>;
   /** What the patch in progress shares: the end of its shared part, whether it has one, its timing. */
   private sharedOffset = 0;
+  /**
+   * The end of the room's view part, written after the shared part (server/interest/sharedView.ts;
+   * `sharedOffset` when the room has none): clients served from the room's view get both.
+   */
+  private roomViewOffset = 0;
   /** Bytes of each frame outside its view part (the budget covers the whole frame). */
   private frameOutsideView = 0;
   private shared = false;
@@ -156,7 +161,17 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
   /** What is in each view this patch (server/interest/manager.ts), before any client's part. */
   private readonly interestPass = (): void => {
     this.interest.beforePatch(this.frameOutsideView);
-    (this.encoder as InterestEncoder).beginPatch();
+    const encoder = this.encoder as InterestEncoder;
+    encoder.beginPatch();
+    this.roomViewOffset = this.sharedOffset;
+    this.interest.flushRoomView(this.encodeRoomView);
+  };
+
+  /** The room's view's part, once, right after the shared part (each client's own part is written after it). */
+  private readonly encodeRoomView = (roomView: Viewer): void => {
+    const it: Iterator = { offset: this.sharedOffset };
+    (this.encoder as InterestEncoder).encodeViewWith(roomView.view, roomView, this.sharedOffset, it);
+    this.roomViewOffset = it.offset;
   };
 
   /** What the budget lets through to this client in this patch (ahead of `serve`, many clients at a time). */
@@ -171,18 +186,21 @@ export class InterestSerializer<T extends Schema> extends SchemaSerializer<T> {
     if (client.state !== ClientState.JOINED) return;
     const encoder = this.encoder as InterestEncoder;
     const timing = this.timing;
-    const sharedOffset = this.sharedOffset;
     const viewer = this.interest.viewers.get(client.sessionId);
+    // Served from the room's view: its part is this client's too (it follows the shared part).
+    const grouped = viewer !== undefined && viewer.grouped;
+    const sharedOffset = grouped ? this.roomViewOffset : this.sharedOffset;
     let frame: Uint8Array | undefined;
     let viewMs = 0;
     const c0 = performance.now();
     if (viewer !== undefined && viewer.active && (viewer.view.changes.size > 0 || viewer.queuedCount > 0 || viewer.collectionOpCount > 0)) {
-      // A fresh buffer: the shared part followed by this view's part.
-      frame = encoder.encodeViewWith(viewer.view, viewer, sharedOffset, { offset: sharedOffset });
+      // A fresh buffer: the shared part (and the room's view part) followed by this view's part,
+      // written after the room's view part, which stays in place for the clients after this one.
+      frame = encoder.encodeViewWith(viewer.view, viewer, sharedOffset, { offset: this.roomViewOffset });
       this.interest.afterEncode(viewer);
       viewMs = performance.now() - c0;
     }
-    if (frame === undefined && this.shared) frame = encoder.sharedBuffer.slice(0, sharedOffset);
+    if (frame === undefined && (this.shared || sharedOffset > this.sharedOffset)) frame = encoder.sharedBuffer.slice(0, sharedOffset);
     // Its patch and what follows it (report, events) in one write when the slice ends (in the
     // patch's first turn the room's own batch has every socket corked already).
     if (!this.firstTurn) this.corked.cork(client.ref);

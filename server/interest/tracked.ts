@@ -163,6 +163,17 @@ export class Viewer {
   readonly queuedRefIds: number[] = [];
   readonly queuedEntries: Array<Map<number, number> | undefined> = [];
   queuedCount = 0;
+  /**
+   * Served from the room's shared view part (sharedView.ts): it holds only its own body's track;
+   * everything else reaches it through the room's one view.
+   */
+  grouped = false;
+  /**
+   * The room's shared view only: the projectiles it sent this patch (the first `sentShotCount`),
+   * so their owners can be told they are theirs.
+   */
+  sentShots: Shot[] | undefined;
+  sentShotCount = 0;
   constructor(readonly sessionId: string, readonly kind: ViewerKind, map: GameMap) {
     this.roamX = map.widthPx / 2;
     this.roamY = map.heightPx / 2;

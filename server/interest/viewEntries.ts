@@ -59,6 +59,13 @@ function entriesFor(mask: number): Map<number, number> {
 const leaveEntries = new Map<number, number>(BODY_FIELD_INDEX.map((index) => [index, OPERATION.DELETE]));
 sharedEntrySet.add(leaveEntries);
 
+/**
+ * A projectile's owner id alone: what its owner gets besides a projectile it received without
+ * it (from the room's shared view part, sharedView.ts). Shared like the others.
+ */
+export const ownerIdEntries = new Map<number, number>([[PROJECTILE_OWNER_INDEX, OPERATION.ADD]]);
+sharedEntrySet.add(ownerIdEntries);
+
 /** Whether a view's entries for a ref are one of the shared maps (which fields they carry is then fixed by the map). */
 export function isSharedEntries(m: unknown): boolean {
   return sharedEntrySet.has(m as Map<number, number>);
@@ -111,6 +118,7 @@ export function leaveBody(v: Viewer, body: Body): void {
  */
 export function addShot(v: Viewer, shot: Shot, mapRefId: number): void {
   shot.watchers.push(v);
+  if (v.sentShots !== undefined) v.sentShots[v.sentShotCount++] = shot;
   v.view.markVisible(changeTreeOf(shot.state));
   queueCollectionOp(v, mapRefId, shot.index, OPERATION.ADD);
   // Only the owner needs to know a shot is its own (it predicted it); for others it is just a shot.

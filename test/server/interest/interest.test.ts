@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bodyAt, inArea } from '../../../game-client/net/interest.ts';
 import type { ArenaStateView, PlayerStateView } from '../../../game-client/net/stateTypes.ts';
 import { AOI_HYSTERESIS_PX, AOI_MARGIN_PX, TICK_DT_S, VIEWPORT_HEIGHT_PX, VIEWPORT_WIDTH_PX } from '../../../shared/limits.ts';
-import { battleMapFor, type GameMap } from '../../../shared/maps.ts';
+import { ARENA_MAP, battleMapFor, type GameMap } from '../../../shared/maps.ts';
 import { projectilePositionAt, type World } from '../../../shared/sim/world.ts';
 import { cameraCentre, PROJECTILE_MARGIN_PX, segmentTouchesBox, type Box } from '../../../server/interest/area.ts';
 import { DEFAULT_INTEREST } from '../../../server/interest/config.ts';
@@ -185,6 +185,71 @@ describe('interest management, decoded by real schema decoders', () => {
     expect(again.state.projectiles.size).toBe(0);
     h.run(20, () => checkClient(h, again, true, totals));
     expect(totals.violations).toEqual([]);
+  });
+});
+
+describe('one view for the room where every client\'s area is the same (the arena: server/interest/sharedView.ts)', () => {
+  const grouped = (h: InterestHarness) => [...h.clients.keys()].filter((id) => h.manager.viewers.get(id)?.grouped === true);
+
+  it('without a budget: every client served from the room\'s view decodes what its own view would give, bit for bit, through joins, leaves and a reconnection', () => {
+    const h = crowd(ARENA_MAP, 16, 2, 0, 4);
+    const totals = newChecked();
+    let everyoneGrouped = 0;
+    const before = snapshotTotals();
+    h.run(120, () => {
+      for (const c of h.clients.values()) checkClient(h, c, true, totals);
+      if (grouped(h).length === h.clients.size) everyoneGrouped++;
+      if (h.world.tick === 60) h.leave('p7');
+      if (h.world.tick === 90) h.join('late', 'player', 999);
+      if (h.world.tick === 120) h.connect('p3');
+    });
+    expect(totals.violations).toEqual([]);
+    // A client is on its own view for its first patch only: the room's view serves everyone else.
+    expect(everyoneGrouped).toBeGreaterThan(100);
+    expect(grouped(h)).toContain('late');
+    expect(grouped(h)).toContain('p3');
+    expect(totals.exactRemotes).toBeGreaterThan(10_000);
+    expect(totals.projectiles).toBeGreaterThan(300);
+    // The counters stay per client: each client-patch counts the other players it has in view.
+    const d = diffTotals(snapshotTotals(), before);
+    expect(d.visibleBodies / d.viewerPatches).toBeGreaterThan(14);
+    expect(d.viewerPatches).toBeGreaterThan(17 * 115);
+  });
+
+  it('under the byte budget: held-back updates go out within maxDeferPatches and frames stay within the budget, own bodies exact', () => {
+    const budget = DEFAULT_INTEREST.budgetBytesPerPatch;
+    const h = crowd(ARENA_MAP, 24, 1, budget, 5);
+    const totals = newChecked();
+    const frameBytes: number[] = [];
+    const wrongFor = new Map<string, number>();
+    let worst = 0;
+    let servedGrouped = 0;
+    const before = snapshotTotals();
+    h.run(120, () => {
+      servedGrouped += grouped(h).length;
+      for (const c of h.clients.values()) {
+        frameBytes.push(c.lastFrameBytes);
+        checkClient(h, c, false, totals, budget);
+        c.state.players.forEach((p, id) => {
+          const truth = h.world.players.get(id)!;
+          if (id === c.id) return;
+          const at = bodyAt(p, h.world.tick, c.state.tick);
+          const key = `${c.id}>${id}`;
+          const n = at.x === truth.x && at.y === truth.y && p.alive === truth.alive ? 0 : (wrongFor.get(key) ?? 0) + 1;
+          wrongFor.set(key, n);
+          worst = Math.max(worst, n);
+        });
+      }
+    });
+    const d = diffTotals(snapshotTotals(), before);
+    expect(totals.violations).toEqual([]);
+    expect(d.deferred).toBeGreaterThan(50);
+    expect(servedGrouped).toBeGreaterThan(500);
+    expect(worst).toBeLessThanOrEqual(DEFAULT_INTEREST.maxDeferPatches);
+    const sorted = [...frameBytes].sort((a, b) => a - b);
+    const mean = frameBytes.reduce((a, b) => a + b, 0) / frameBytes.length;
+    expect(mean).toBeLessThanOrEqual(budget - DEFAULT_INTEREST.reservedBytesPerPatch);
+    expect(sorted[Math.floor(sorted.length * 0.95)]!).toBeLessThanOrEqual(budget * 1.1);
   });
 });
 
