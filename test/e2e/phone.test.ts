@@ -87,21 +87,33 @@ describe('a phone in real Chromium (390 × 844, touch)', () => {
     };
     // Where a room spawns the player is random: from some spots (a corner, against cover) no point
     // of the screen's right half has a long shot. Then walk toward the middle of the map (a drag,
-    // as above, diagonally) and look again; twice at most.
+    // as above: diagonally first, then along the axis with more of the way left, since cover can
+    // stop a diagonal walk at once) until 150 px further or stopped against something, and look
+    // again; twice at most.
     let found: Awaited<ReturnType<typeof longShot>>;
     for (let attempt = 0; attempt < 3; attempt++) {
       await atRest();
       found = await longShot();
       if (found !== undefined || attempt === 2) break;
       const from = serverBody()!;
-      const dx = Math.sign(ARENA_MAP.widthPx / 2 - from.x);
-      const dy = Math.sign(ARENA_MAP.heightPx / 2 - from.y);
+      const toX = ARENA_MAP.widthPx / 2 - from.x;
+      const toY = ARENA_MAP.heightPx / 2 - from.y;
+      const [dx, dy] = attempt === 0 ? [Math.sign(toX), Math.sign(toY)] : Math.abs(toX) >= Math.abs(toY) ? [Math.sign(toX), 0] : [0, Math.sign(toY)];
       await touch(cdp, 'touchStart', 90, 700);
       for (let i = 1; i <= 6; i++) await touch(cdp, 'touchMove', 90 + dx * i * 10, 700 + dy * i * 10);
-      await waitFor('the phone player walks toward the middle', async () => {
+      let last = from;
+      let lastMovedAt = Date.now();
+      await waitFor(`the phone player walks toward the middle (from ${from.x},${from.y} by ${dx},${dy})`, async () => {
         const now = serverBody();
-        return now !== undefined && Math.hypot(now.x - from.x, now.y - from.y) > 150 ? now : undefined;
-      }, SLOW);
+        if (now === undefined) return undefined;
+        if (now.x !== last.x || now.y !== last.y) {
+          last = now;
+          lastMovedAt = Date.now();
+        }
+        const walked = Math.hypot(now.x - from.x, now.y - from.y);
+        // Far enough, or it stood still for a second after walking, two without (against cover or a wall).
+        return walked > 150 || Date.now() - lastMovedAt > (walked > 0 ? 1000 : 2000) ? now : undefined;
+      }, { ...SLOW, describe: () => `now at ${last.x},${last.y}` });
       await touch(cdp, 'touchEnd');
     }
     expect(found, 'a point of the screen\'s right half with a shot that flies more than 20 ticks').toBeDefined();
