@@ -87,7 +87,17 @@ const PROJECTILE_FIXED_BYTES = projectileFields.filter((f) => f.type !== 'string
  */
 export function projectileAddBytes(refId: number, index: number, key: string, ownerIdChars: number | undefined): number {
   return 1 + varintBytes(index) + 1 + key.length + varintBytes(refId)
-    + headerBytes(refId) + PROJECTILE_FIXED_BYTES + (ownerIdChars === undefined ? 0 : 2 + ownerIdChars);
+    + headerBytes(refId) + PROJECTILE_FIXED_BYTES + (ownerIdChars === undefined ? 0 : ownerIdFieldBytes(ownerIdChars));
+}
+
+/** A projectile's owner id as a field: its operation and index, the string's length, the string. */
+function ownerIdFieldBytes(ownerIdChars: number): number {
+  return 2 + ownerIdChars;
+}
+
+/** A projectile's owner id sent on its own, after the projectile reached the client without it. */
+export function projectileOwnerIdBytes(refId: number, ownerIdChars: number): number {
+  return headerBytes(refId) + ownerIdFieldBytes(ownerIdChars);
 }
 
 /** A projectile leaving a view: the map's delete operation. */

@@ -9,10 +9,10 @@ import { bindView, changeTreeOf, liveFieldMask, refIdOf } from '../adapters/sche
 import { areaAround, cameraCentre, cameraIsFixed, inBox, segmentTouchesBox, slackFor, type AreaSize } from './area.ts';
 import { PatchBudget } from './budget.ts';
 import { areaSize, type InterestOptions } from './config.ts';
-import { bodyUpdateBytes, projectileRemoveBytes } from './fields.ts';
+import { bodyUpdateBytes, projectileOwnerIdBytes, projectileRemoveBytes } from './fields.ts';
 import { sameRange, SpatialGrid, type CellRange } from './grid.ts';
 import { interestTotals } from './stats.ts';
-import { inStepWithShared, ownerIdBytes, SHARED_VIEWER_ID, takeSharedOwnUpdate } from './sharedView.ts';
+import { inStepWithShared, SHARED_VIEWER_ID, takeSharedOwnUpdate } from './sharedView.ts';
 import { Body, Shot, Viewer, type ViewerKind } from './tracked.ts';
 import { addShot, afterEncode, dropTrack, enterBody, hasShot, isSharedEntries, leaveBody, ownerIdEntries, projectileEntriesFor, queueCollectionOp } from './viewEntries.ts';
 
@@ -28,6 +28,11 @@ export { Body, Shot, Viewer, isSharedEntries, type ViewerKind };
 const STATE_BITS = BODY_BIT.aim | BODY_BIT.hp | BODY_BIT.alive;
 /** Kept out of the room's view's budget: a client's own body update, which rides after that part in its frame. */
 const OWN_UPDATE_RESERVE_BYTES = bodyUpdateBytes(0xffff, ALL_BODY_BITS);
+
+/** A player's own body is always in its view (it may appear after the camera settled). */
+function keepOwnInView(v: Viewer): void {
+  if (v.own !== undefined && !v.tracks.has(v.own)) enterBody(v, v.own);
+}
 
 /**
  * Spatial interest management for one room, on schema 5 `StateView`s: each client's view holds
@@ -308,12 +313,9 @@ export class InterestManager implements SyncListener {
     for (const v of this.viewers.values()) {
       v.bytes = 0;
       if (!v.active || !v.ready) continue;
-      if (v.grouped) {
-        // Everything but its own body reaches it through the room's view.
-        if (v.own !== undefined && !v.tracks.has(v.own)) enterBody(v, v.own);
-        continue;
-      }
-      this.place(v);
+      // Served from the room's view, everything but its own body reaches it through that view.
+      if (v.grouped) keepOwnInView(v);
+      else this.place(v);
     }
 
     for (let i = 0; i < this.movedCount; i++) {
@@ -391,8 +393,7 @@ export class InterestManager implements SyncListener {
   private place(v: Viewer): void {
     const c = this.centreOf(v, this.scratchCentre);
     if (v.evaluatedPatch < 0 || Math.abs(c.x - v.cx) > this.slackPx || Math.abs(c.y - v.cy) > this.slackPx) this.evaluate(v, c.x, c.y);
-    // A player's own body is always in its view (it may appear after the camera settled).
-    if (v.own !== undefined && !v.tracks.has(v.own)) enterBody(v, v.own);
+    keepOwnInView(v);
   }
 
   private activateRoomView(roomView: Viewer): void {
@@ -509,7 +510,7 @@ export class InterestManager implements SyncListener {
       const owner = this.viewers.get(shot.ownerId);
       if (owner === undefined || !owner.grouped) continue;
       owner.view.changes.set(shot.refId, ownerIdEntries as Map<number, OPERATION>);
-      owner.bytes += ownerIdBytes(shot.refId, shot.ownerId.length);
+      owner.bytes += projectileOwnerIdBytes(shot.refId, shot.ownerId.length);
     }
     roomView.sentShotCount = 0;
     totals.interestMs += performance.now() - t0;

@@ -1,6 +1,5 @@
 import { freeStep } from '../../shared/wire.ts';
 import { ALL_BODY_BITS, BODY_BIT } from '../state/changes.ts';
-import { headerBytes } from './fields.ts';
 import type { Viewer } from './tracked.ts';
 
 /*
@@ -21,11 +20,6 @@ import type { Viewer } from './tracked.ts';
 
 /** The room's own viewer (not a session id: those are Colyseus' nanoids). */
 export const SHARED_VIEWER_ID = '\u0000room';
-
-/** A projectile's owner id sent on its own: the ref header, the field index, the string (as projectileAddBytes counts it). */
-export function ownerIdBytes(refId: number, ownerIdChars: number): number {
-  return headerBytes(refId) + 1 + 2 + ownerIdChars;
-}
 
 /**
  * The room's view sent this client's own body's fields `shared.tracks.get(own).queued` in this
