@@ -12,6 +12,7 @@ import { attachInterest } from '../../server/interest/attach.ts';
 import type { InterestOptions } from '../../server/interest/config.ts';
 import type { InterestManager } from '../../server/interest/manager.ts';
 import type { InterestSerializer } from '../../server/interest/serializer.ts';
+import type { PatchSliceLimits } from '../../server/netcode/patchSlices.ts';
 import { ArenaState } from '../../server/state/ArenaState.ts';
 import { StateSync } from '../../server/rooms/stateSync.ts';
 
@@ -49,11 +50,12 @@ export class InterestHarness {
   readonly scripted = new Map<string, Omit<PlayerInput, 'seq'> | undefined>();
   private handshake: Uint8Array;
 
-  constructor(readonly map: GameMap, options: InterestOptions, seed = 1, private readonly fire = true) {
+  /** `slices`: serve each patch in slices, as a large room's cadence does (`patch()` runs them all, a turn each). */
+  constructor(readonly map: GameMap, options: InterestOptions, seed = 1, private readonly fire = true, slices?: PatchSliceLimits) {
     // As a Colyseus room: the default serializer binds the state, then interest management replaces it.
     let serializer: InterestSerializer<ArenaState> | undefined;
     const room = { setSerializer: (s: InterestSerializer<ArenaState>) => { serializer = s; } };
-    this.manager = attachInterest(room as never, this.state, this.sync, map, options, () => 0).manager;
+    this.manager = attachInterest(room as never, this.state, this.sync, map, options, () => 0, { slices }).manager;
     this.serializer = serializer!;
     this.world = createWorld(map, seedFromString(`harness-${seed}`));
     this.state.mapId = map.id;
@@ -120,9 +122,15 @@ export class InterestHarness {
     this.sync.apply(this.world);
   }
 
-  /** A patch to every client. */
-  patch(): void {
+  /** A patch to every client (all its slices, if sliced; `betweenSlices` runs after each slice but the last). */
+  patch(betweenSlices?: () => void): void {
     this.serializer.applyPatches([...this.clients.values()].map((c) => c.client), this.state, { sNow: this.world.tick * 33 });
+    const slices = this.serializer.slices;
+    for (let turn = 0; slices.inProgress; turn++) {
+      if (turn > 10_000) throw new Error('a patch still in progress after 10,000 slices');
+      betweenSlices?.();
+      slices.continue();
+    }
   }
 
   /** Steps at 30 Hz with patches at 20 Hz (after two of every three steps), `patchCount` patches. */

@@ -234,6 +234,34 @@ describe('one view for the room where every client\'s area is the same (the aren
     expect(d.viewerPatches).toBeGreaterThan(17 * 115);
   });
 
+  it('served in slices, as a large room is: clients reconnecting between slices start on their own view, everyone decodes the server\'s truth', () => {
+    const h = new InterestHarness(ARENA_MAP, { ...DEFAULT_INTEREST, budgetBytesPerPatch: 0 }, 6, true, { sliceMs: 0, minClients: 8 });
+    for (let i = 0; i < 40; i++) h.join(`p${i}`, 'player', 600 + i);
+    h.step();
+    h.join('s0', 'spectator');
+    const totals = newChecked();
+    let slicedPatches = 0;
+    for (let p = 0; p < 90;) {
+      h.step();
+      if (h.world.tick % 3 === 1) continue;
+      let turns = 0;
+      let reconnected: string | undefined;
+      h.patch(() => {
+        turns++;
+        // Mid-patch, between two slices: a reconnection (a fresh decoder and full state); it gets
+        // its area from the next patch.
+        if (turns === 2 && (p === 30 || p === 60)) reconnected = h.connect(p === 30 ? 'p5' : 's0').id;
+      });
+      if (turns > 1) slicedPatches++;
+      p++;
+      for (const c of h.clients.values()) if (c.id !== reconnected) checkClient(h, c, true, totals);
+    }
+    expect(totals.violations).toEqual([]);
+    expect(slicedPatches).toBe(90);
+    expect(grouped(h).length).toBe(h.clients.size);
+    expect(totals.exactRemotes).toBeGreaterThan(50_000);
+  });
+
   it('under the byte budget: held-back updates go out within maxDeferPatches and frames stay within the budget, own bodies exact', () => {
     const budget = DEFAULT_INTEREST.budgetBytesPerPatch;
     const h = crowd(ARENA_MAP, 24, 1, budget, 5);
