@@ -198,20 +198,29 @@ export class InterestManager implements SyncListener {
   activate(sessionId: string): Viewer | undefined {
     const v = this.viewers.get(sessionId);
     if (v === undefined) return undefined;
-    if (v.active) {
-      this.forget(v);
-      v.view.dispose();
-      v.view = new StateView();
-    }
-    v.active = true;
+    if (v.active) this.deactivate(v);
+    this.startView(v);
     // Not served by a patch already under way (its view is new; the next patch starts it).
     v.ready = false;
+    return v;
+  }
+
+  /** A view starting from nothing: its area is evaluated at its first patch. */
+  private startView(v: Viewer): void {
+    v.active = true;
     v.evaluatedPatch = -1;
     v.cx = Number.NaN;
     // A view binds to the state's Root on its first add(); this layer never calls add(), so bind
     // it here, with the (filtered) projectiles map shown to this client without any projectile yet.
     bindView(v.view, this.state, this.state.projectiles);
-    return v;
+  }
+
+  /** Forget everything the view held, with a fresh (unbound) view in its place. */
+  private deactivate(v: Viewer): void {
+    this.forget(v);
+    v.view.dispose();
+    v.view = new StateView();
+    v.active = false;
   }
 
   /** A spectator's camera: follow a player, or roam to a point (clamped to the map). */
@@ -250,12 +259,17 @@ export class InterestManager implements SyncListener {
     for (const body of v.tracks.keys()) body.watchers.delete(v);
     v.tracks.clear();
     v.list.length = 0;
+    for (let i = 0; i < v.pendingShotCount; i++) v.pendingShots[i] = undefined as never;
+    v.pendingShotCount = 0;
+    this.stopWatching(v);
+  }
+
+  /** Off every projectile's and grid cell's watcher lists: nothing is found for its own view any more. */
+  private stopWatching(v: Viewer): void {
     for (const shot of this.shots.values()) {
       const at = shot.watchers.indexOf(v);
       if (at >= 0) shot.watchers.splice(at, 1);
     }
-    for (let i = 0; i < v.pendingShotCount; i++) v.pendingShots[i] = undefined as never;
-    v.pendingShotCount = 0;
     this.grid.rewatch(v, v.range, undefined);
     v.range = undefined;
   }
@@ -268,13 +282,7 @@ export class InterestManager implements SyncListener {
     this.afterPatch();
     // Changes made while nobody is served are not tracked: the room's view starts again, and
     // anyone served from it has left (a client that comes back gets the full state and its own view first).
-    const roomView = this.roomView;
-    if (roomView !== undefined && roomView.active) {
-      this.forget(roomView);
-      roomView.view.dispose();
-      roomView.view = new StateView();
-      roomView.active = false;
-    }
+    if (this.roomView !== undefined && this.roomView.active) this.deactivate(this.roomView);
   }
 
   /**
@@ -305,7 +313,7 @@ export class InterestManager implements SyncListener {
 
     const roomView = this.roomView;
     if (roomView !== undefined) {
-      if (!roomView.active) this.activateRoomView(roomView);
+      if (!roomView.active) this.startView(roomView);
       roomView.bytes = 0;
       roomView.ready = true;
       this.place(roomView);
@@ -394,13 +402,6 @@ export class InterestManager implements SyncListener {
     const c = this.centreOf(v, this.scratchCentre);
     if (v.evaluatedPatch < 0 || Math.abs(c.x - v.cx) > this.slackPx || Math.abs(c.y - v.cy) > this.slackPx) this.evaluate(v, c.x, c.y);
     keepOwnInView(v);
-  }
-
-  private activateRoomView(roomView: Viewer): void {
-    roomView.active = true;
-    roomView.evaluatedPatch = -1;
-    roomView.cx = Number.NaN;
-    bindView(roomView.view, this.state, this.state.projectiles);
   }
 
   private markMoved(body: Body): void {
@@ -549,12 +550,7 @@ export class InterestManager implements SyncListener {
       dropTrack(v, body);
       body.watchers.delete(v);
     }
-    for (const shot of this.shots.values()) {
-      const at = shot.watchers.indexOf(v);
-      if (at >= 0) shot.watchers.splice(at, 1);
-    }
-    this.grid.rewatch(v, v.range, undefined);
-    v.range = undefined;
+    this.stopWatching(v);
     v.grouped = true;
   }
 
