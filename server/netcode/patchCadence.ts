@@ -133,8 +133,10 @@ export class PatchCadence {
       }
       ran++;
     }
-    // A stall longer than the catch-up limit: the rest of the backlog is dropped, not stepped later.
-    if (this.originMs + this.nextTick * this.stepMs <= now) this.originMs = now - this.nextTick * this.stepMs;
+    // A wake-up that ran the catch-up limit: the rest of the backlog is dropped, not stepped later,
+    // and the next step is a whole step from now, as Colyseus' accumulator restarts from zero then
+    // (a timeline moved only to `now` would leave one step of the backlog due at once).
+    if (ran === this.maxCatchUpSteps) this.originMs = now + this.stepMs - this.nextTick * this.stepMs;
     if (this.stopped) return;
     this.stepTimer = setTimeout(this.wake, Math.max(0, Math.ceil(this.originMs + this.nextTick * this.stepMs - performance.now())));
   };

@@ -103,6 +103,43 @@ describe('the patch cadence', () => {
     expect(patchInsideStep).toBe(false);
     expect(errors).toEqual(expect.arrayContaining(['step boom', 'patch boom']));
   });
+
+  it('after a stall longer than the catch-up limit: that many steps in one wake-up, the rest dropped, the next a whole step later (as Colyseus\' accumulator)', async () => {
+    const maxCatchUp = 5;
+    const stallSteps = 12;
+    const stallAt = 2;
+    const ranAt: number[] = [];
+    // Which wake-up ran each step: steps of one wake-up run in one callback, before its microtasks.
+    const wakeOf: number[] = [];
+    let wake = 0;
+    let inWake = false;
+    const cadence = new PatchCadence(TICK_HZ, DEFAULT_PATCH_INTERVAL_MS, noop, noop);
+    cadence.start((tick) => {
+      if (!inWake) {
+        wake++;
+        inWake = true;
+        queueMicrotask(() => { inWake = false; });
+      }
+      wakeOf[tick] = wake;
+      ranAt[tick] = performance.now();
+      if (tick !== stallAt) return;
+      // The process held up for a dozen steps (a bounded busy wait: the event loop cannot run).
+      const until = performance.now() + stallSteps * TICK_MS;
+      while (performance.now() < until);
+    }, noop, maxCatchUp);
+    const first = stallAt + 1;
+    const last = stallAt + maxCatchUp;
+    try {
+      await waitFor('the steps after the stall', () => ranAt.length > last + 1, { timeoutMs: 5000 });
+    } finally {
+      cadence.stop();
+    }
+    // The wake-up after the stall runs the limit, no more…
+    expect(wakeOf.slice(first, last + 1), 'the catch-up steps in one wake-up').toEqual(Array(maxCatchUp).fill(wakeOf[first]));
+    expect(wakeOf[last + 1], 'the step after them').toBeGreaterThan(wakeOf[last]!);
+    // …and drops the rest: the next step is a whole step later, not due at once (a timer never fires early).
+    expect(ranAt[last + 1]! - ranAt[last]!, 'ms from the last catch-up step to the next').toBeGreaterThanOrEqual(TICK_MS * 0.9);
+  });
 });
 
 /** A patch served in `slices` turns (a stand-in for the interest serializer's PatchSlices), logging each part. */
