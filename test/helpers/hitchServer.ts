@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { startGameServer } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
+import { holdEventLoop } from './wait.ts';
 
 /**
  * The game server in its own process, for tests that stall it: a line `hitch 500` on stdin
@@ -11,8 +12,7 @@ process.stdout.write(`\n  Arena is running: open ${running.httpUrl}/ in your bro
 createInterface({ input: process.stdin }).on('line', (line) => {
   const m = /^hitch (\d+)$/.exec(line.trim());
   if (!m) return;
-  const until = performance.now() + Number(m[1]);
-  while (performance.now() < until) { /* stall */ }
+  holdEventLoop(Number(m[1]));
   process.stdout.write(`hitched ${m[1]}\n`);
 });
 process.on('SIGTERM', () => { running.close().finally(() => process.exit(0)); });

@@ -8,7 +8,7 @@ import { closed, createArena, joinArena, joinArenaById, leaveAll, shootUntilDead
 import { startTestServer } from '../helpers/server.ts';
 import { FIXED_TIMESTEP_MAX_CATCHUP_STEPS } from '../../server/adapters/colyseusRoom.ts';
 import { localRoom } from '../helpers/attack.ts';
-import { sleep, waitFor } from '../helpers/wait.ts';
+import { holdEventLoop, sleep, waitFor } from '../helpers/wait.ts';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const open: ArenaRoom[] = [];
@@ -101,15 +101,11 @@ describe('arena room over real WebSockets', () => {
       wakes.push({ deltaMs: this.deltaTime, atMs: performance.now() });
     };
     const tick0 = room.world.tick;
-    const stall = (ms: number) => {
-      const until = performance.now() + ms;
-      while (performance.now() < until);
-    };
     try {
       await sleep(1000);
-      stall(FIXED_TIMESTEP_MAX_CATCHUP_STEPS * TICK_MS * 1.5);
+      holdEventLoop(FIXED_TIMESTEP_MAX_CATCHUP_STEPS * TICK_MS * 1.5);
       await sleep(500);
-      stall(FIXED_TIMESTEP_MAX_CATCHUP_STEPS * TICK_MS * 2.5);
+      holdEventLoop(FIXED_TIMESTEP_MAX_CATCHUP_STEPS * TICK_MS * 2.5);
       await sleep(1000);
     } finally {
       room.clock.tick = clockTick;

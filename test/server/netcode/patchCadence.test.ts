@@ -6,7 +6,7 @@ import type { SlicedPatch } from '../../../server/netcode/patchSlices.ts';
 import { createArena } from '../../helpers/clients.ts';
 import { metricValue, scrape } from '../../helpers/metrics.ts';
 import { suiteServer } from '../../helpers/suiteServer.ts';
-import { waitFor } from '../../helpers/wait.ts';
+import { holdEventLoop, waitFor } from '../../helpers/wait.ts';
 
 const noop = () => {};
 
@@ -123,9 +123,8 @@ describe('the patch cadence', () => {
       wakeOf[tick] = wake;
       ranAt[tick] = performance.now();
       if (tick !== stallAt) return;
-      // The process held up for a dozen steps (a bounded busy wait: the event loop cannot run).
-      const until = performance.now() + stallSteps * TICK_MS;
-      while (performance.now() < until);
+      // The process held up for a dozen steps.
+      holdEventLoop(stallSteps * TICK_MS);
     }, noop, maxCatchUp);
     try {
       // Enough steps for the stall's wake-up (a late first wake-up may run a few more after the stall's step), the catch-up and one more.
