@@ -133,10 +133,11 @@ export class PatchCadence {
       }
       ran++;
     }
-    // A wake-up that ran the catch-up limit: the rest of the backlog is dropped, not stepped later,
-    // and the next step is a whole step from now, as Colyseus' accumulator restarts from zero then
-    // (a timeline moved only to `now` would leave one step of the backlog due at once).
-    if (ran === this.maxCatchUpSteps) this.originMs = now + this.stepMs - this.nextTick * this.stepMs;
+    // A stall longer than the catch-up limit: the rest of the backlog is dropped, not stepped later.
+    // The timeline restarts at the wake-up's time, so the step due then runs in the next turn: one
+    // step more than Colyseus' accumulator (which restarts from zero), one input fewer left queued
+    // per player after a hitch (test/server/hitch.test.ts checks how fast that queue drains).
+    if (this.originMs + this.nextTick * this.stepMs <= now) this.originMs = now - this.nextTick * this.stepMs;
     if (this.stopped) return;
     this.stepTimer = setTimeout(this.wake, Math.max(0, Math.ceil(this.originMs + this.nextTick * this.stepMs - performance.now())));
   };
