@@ -15,8 +15,9 @@ import type { SlicedPatch } from './patchSlices.ts';
  * side at 30/20 Hz: 8.3 ms). A step and a patch then share a turn only when the process is late;
  * steps are evenly spaced and patches exactly `patchMs` apart; the state each patch carries is on
  * average as old as before (the latest step's, 16.7 ms at these rates). After a stall the backlog is
- * stepped as Colyseus does (at most `maxCatchUpSteps` in one wake-up, the rest dropped), and each
- * step run schedules its own patches, so the patch count follows the steps.
+ * stepped as Colyseus does (at most `maxCatchUpSteps` in one wake-up, the rest dropped), except that
+ * the timeline restarts at that wake-up's time (see `wake`), and each step run schedules its own
+ * patches, so the patch count follows the steps.
  */
 export class PatchCadence {
   readonly stepMs: number;
